@@ -1,0 +1,42 @@
+"""The citizen initiative agent: a neighbourhood's pooled capacity, formed and dissolved by the model."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+
+class CitizenInitiative(mesa.Agent):
+    """A citizen initiative in one neighbourhood.
+
+    Its members pool their spare capacity; the model spreads the pool over the neighbourhood's
+    needy households, whether or not they have ties of their own.
+
+    Attributes:
+        neighbourhood: where it works.
+        members: indices of the member households.
+        founded_day: day it formed.
+        effectiveness: 1 + creativity times the class diversity of its members.
+        collaborates: whether it works with the government as an equal.
+    """
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        neighbourhood: int,
+        members: np.ndarray,
+        founded_day: float,
+        effectiveness: float,
+        collaborates: bool,
+    ) -> None:
+        super().__init__(model)
+        self.neighbourhood = neighbourhood
+        self.members = members
+        self.founded_day = founded_day
+        self.effectiveness = effectiveness
+        self.collaborates = collaborates
+
+    @property
+    def size(self) -> int:
+        """Number of members."""
+        return int(self.members.size)

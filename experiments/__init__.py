@@ -1,0 +1,1 @@
+"""Experiments: sweeps, aggregation and analysis built on the model."""

@@ -1,0 +1,69 @@
+"""What every scenario provides, and the registry that maps names to scenarios."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from simulation.config import ConfigError, ScenarioConfig
+
+if TYPE_CHECKING:
+    from simulation.model import CrisisModel
+
+
+class Scenario:
+    """A crisis: it decides who is hit when and how hard (phase 1 of a step).
+
+    Subclasses set ``name`` and ``config_class`` and implement ``hazard``; a scenario with
+    collective change overrides ``transform`` (phase 7). Register a subclass with
+    ``@register``, which also makes its config a Hydra option of the ``scenario`` group.
+    """
+
+    name: ClassVar[str]
+    config_class: ClassVar[type[ScenarioConfig]]
+    preparedness_ceiling: float = 1.0
+
+    def __init__(self, cfg: ScenarioConfig) -> None:
+        self.cfg = cfg
+
+    def hazard(self, model: CrisisModel) -> None:
+        """Deliver this step's shocks through ``model.shock(hit, severity)``."""
+        raise NotImplementedError
+
+    def transform(self, model: CrisisModel) -> None:
+        """Collective, neighbourhood-level change. Only transformation scenarios have any."""
+
+    def indicators(self, model: CrisisModel) -> dict[str, float]:
+        """Scenario-specific scalars recorded each step (none by default)."""
+        return {}
+
+    def summary(self, model: CrisisModel) -> dict[str, float | int | None]:
+        """Transformation keys of the run summary; without transformation nothing transformed."""
+        keys: dict[str, float | int | None] = {
+            "transformed_neighbourhoods": 0,
+            "first_transformation_day": None,
+            "left_behind_share": None,
+        }
+        keys.update({f"left_behind_share__{name}": None for name in model.households.class_names})
+        return keys
+
+
+SCENARIOS: dict[str, type[Scenario]] = {}
+
+
+def register(cls: type[Scenario]) -> type[Scenario]:
+    """Class decorator: add a scenario to the registry and its config to Hydra's ``scenario`` group."""
+    from hydra.core.config_store import ConfigStore
+
+    SCENARIOS[cls.name] = cls
+    ConfigStore.instance().store(group="scenario", name=cls.name, node=cls.config_class)
+    return cls
+
+
+def make_scenario(cfg: ScenarioConfig) -> Scenario:
+    """The scenario object for a scenario config."""
+    try:
+        return SCENARIOS[cfg.name](cfg)
+    except KeyError:
+        raise ConfigError(
+            f"scenario={cfg.name!r} is not allowed: expected one of {', '.join(sorted(SCENARIOS))}"
+        ) from None

@@ -1,0 +1,56 @@
+"""Coping: a burst water main leaves part of the town without water for days.
+
+An acute, short, local loss of an essential provision. At ``onset_day`` the main serving a
+share of the neighbourhoods fails; in those neighbourhoods each household is hit with
+probability equal to its exposure, and loses a share of its functioning drawn around
+``severity`` (less what its preparedness avoids). Daily steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scenarios.base import Scenario, register
+from simulation.config import ScenarioConfig, check_range, check_unit_fields
+
+
+@dataclass
+class LeakConfig(ScenarioConfig):
+    """The leak: when, where and how hard."""
+
+    name: str = "leak"
+    horizon_days: float = 120.0  # assumption: long enough to see nearly everyone recover
+    step_days: float = 1.0
+    onset_day: float = 1.0  # day the main bursts
+    area_share: float = 0.3  # assumption: share of neighbourhoods on the failed main
+    severity: float = 0.6  # assumption: mean loss of functioning of an unprepared household that is hit
+    severity_spread: float = 0.15  # assumption: sd of that loss between households
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_range("scenario.onset_day", self.onset_day, 0.0, self.horizon_days)
+        check_unit_fields("scenario", self, ("area_share", "severity", "severity_spread"))
+
+
+@register
+class Leak(Scenario):
+    """One acute shock at ``onset_day`` in a randomly chosen share of the neighbourhoods."""
+
+    name = "leak"
+    config_class = LeakConfig
+
+    def hazard(self, model) -> None:
+        """Burst the main in the step that contains ``onset_day``."""
+        if not model.day <= self.cfg.onset_day < model.day + model.dt:
+            return
+        rng = model.hazard_rng
+        households = model.households
+        n_neighbourhoods = int(households.neighbourhood.max()) + 1
+        n_hit = max(1, round(self.cfg.area_share * n_neighbourhoods))
+        hit_area = np.zeros(n_neighbourhoods, dtype=bool)
+        hit_area[rng.choice(n_neighbourhoods, size=n_hit, replace=False)] = True
+        hit = hit_area[households.neighbourhood] & (rng.random(households.n) < households.exposure)
+        severity = self.cfg.severity + self.cfg.severity_spread * rng.standard_normal(households.n)
+        model.shock(hit, severity)

@@ -1,0 +1,1 @@
+"""Hydra config files of the command line (the schemas live in ``simulation.config``)."""

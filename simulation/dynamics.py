@@ -1,0 +1,144 @@
+"""The mechanisms, as functions of whole arrays. Equations and their reasons are in docs/ODD.md.
+
+Every rate is per day. Over a step of ``dt`` days a rate ``k`` acting on a gap closes the
+fraction ``1 - exp(-k * dt)`` of it (``closed_fraction``), which is exact for a rate that is
+constant over the step; so a mechanism means the same in a one-day step as in a one-month step.
+Recovery channels add up as rates before they are applied, which makes the order of the
+self-recovery, support, collective-action and aid phases irrelevant (synchronous update).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def closed_fraction(rate: np.ndarray | float, dt: float) -> np.ndarray:
+    """Share of a gap closed in ``dt`` days by a constant per-day rate: ``1 - exp(-rate * dt)``."""
+    return -np.expm1(-np.asarray(rate, dtype=np.float64) * dt)
+
+
+def relax(value: np.ndarray, target: np.ndarray, rate: np.ndarray | float, dt: float) -> np.ndarray:
+    """Move ``value`` towards ``target`` at a per-day rate, exactly over ``dt`` days."""
+    return value + (target - value) * closed_fraction(rate, dt)
+
+
+def saturating(amount: np.ndarray) -> np.ndarray:
+    """Map an amount >= 0 onto [0, 1): ``1 - exp(-amount)`` (diminishing returns)."""
+    return -np.expm1(-amount)
+
+
+def tie_average(network: sp.csr_array, strength: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Weighted mean of ``values`` over each household's ties (0 for a household without ties)."""
+    total = network @ values
+    return np.divide(total, strength, out=np.zeros_like(total), where=strength > 0)
+
+
+# ---- 1. hazard ----------------------------------------------------------------------------
+
+
+def shock_damage(severity: np.ndarray, preparedness: np.ndarray, efficacy: float) -> np.ndarray:
+    """Loss of functioning (as a share of what is left): severity reduced by preparedness."""
+    return np.clip(severity, 0.0, 1.0) * (1.0 - efficacy * preparedness)
+
+
+# ---- 2. perception ------------------------------------------------------------------------
+
+
+def fear_target(
+    need: np.ndarray, reported_need: np.ndarray, trust: np.ndarray, rumour_weight: float, trust_reassurance: float
+) -> np.ndarray:
+    """Fear of unavailable essentials: own deficit combined with ties' reports, eased by trust."""
+    scarcity = 1.0 - (1.0 - need) * (1.0 - rumour_weight * reported_need)
+    return scarcity * (1.0 - trust_reassurance * trust)
+
+
+# ---- 3. self-recovery -----------------------------------------------------------------------
+
+
+def self_recovery_rate(
+    base_rate: float,
+    economic: np.ndarray,
+    personal: np.ndarray,
+    buffer: np.ndarray,
+    stress: np.ndarray,
+    stress_slowdown: float,
+) -> np.ndarray:
+    """Own recovery rate: economic and personal capital and the buffer drive it, stress slows it."""
+    return base_rate * (economic + personal + buffer) / 3.0 * (1.0 - stress_slowdown * stress)
+
+
+# ---- 4. support ---------------------------------------------------------------------------
+
+
+def spare_capacity(functioning: np.ndarray, stress: np.ndarray, spare_from: float) -> np.ndarray:
+    """Capacity to help others: functioning above ``spare_from``, less what stress takes."""
+    return np.clip((functioning - spare_from) / (1.0 - spare_from), 0.0, 1.0) * (1.0 - stress)
+
+
+def support_received(network: sp.csr_array, need: np.ndarray, offer: np.ndarray) -> np.ndarray:
+    """Support reaching each household along ``network``.
+
+    Helper i spreads its ``offer`` over its ties in proportion to tie weight times need, so
+    household j receives ``need_j * sum_i w_ij offer_i / sum_k w_ik need_k``.
+    """
+    need_around = network @ need
+    per_need = np.divide(offer, need_around, out=np.zeros_like(offer), where=need_around > 0)
+    return need * (network @ per_need)
+
+
+# ---- 5. collective action -----------------------------------------------------------------
+
+
+def class_diversity(counts: np.ndarray) -> np.ndarray:
+    """Gini-Simpson diversity ``1 - sum p_c^2`` of each row of class counts, scaled to [0, 1]."""
+    n_classes = counts.shape[1]
+    total = counts.sum(axis=1, keepdims=True)
+    shares = np.divide(counts, total, out=np.zeros(counts.shape), where=total > 0)
+    diversity = 1.0 - (shares**2).sum(axis=1)
+    return diversity / (1.0 - 1.0 / n_classes) if n_classes > 1 else np.zeros(counts.shape[0])
+
+
+def formation_hazard(rate: float, cohesion: np.ndarray, spare: np.ndarray, needy_share: np.ndarray) -> np.ndarray:
+    """Per-day hazard that a neighbourhood starts an initiative: where cohesion and spare capacity meet need."""
+    return rate * cohesion * spare * needy_share
+
+
+# ---- 6. government aid --------------------------------------------------------------------
+
+
+def aid_uptake(
+    trust: np.ndarray,
+    cultural: np.ndarray,
+    bridging_knowhow: np.ndarray,
+    initiative_access: np.ndarray,
+    receptivity: float,
+) -> np.ndarray:
+    """Share of the aid a needy household obtains.
+
+    A receptive government reaches households itself; the rest must apply, which takes trust
+    and a way in: one's own cultural capital, know-how from bridging ties, or an initiative
+    that works with the government.
+    """
+    way_in = 1.0 - (1.0 - cultural) * (1.0 - bridging_knowhow) * (1.0 - initiative_access)
+    return receptivity + (1.0 - receptivity) * trust * way_in
+
+
+def rationing(capacity: float, demand: float) -> float:
+    """Share of each request the government can meet: ``min(1, capacity / demand)``."""
+    return 1.0 if demand <= capacity else capacity / demand
+
+
+# ---- 7. stress, trust, adaptation -----------------------------------------------------------
+
+
+def stress_step(stress: np.ndarray, target: np.ndarray, rate: float, relief_rate: np.ndarray, dt: float) -> np.ndarray:
+    """Exact step of ``d stress/dt = rate * (target - stress) - relief_rate * stress``."""
+    total = rate + relief_rate
+    equilibrium = np.divide(rate * target, total, out=stress.copy(), where=total > 0)
+    return equilibrium + (stress - equilibrium) * np.exp(-total * dt)
+
+
+def perceived_risk(memory: np.ndarray, ties_prepared: np.ndarray, social_learning: float) -> np.ndarray:
+    """Risk a household perceives: its own remembered damage, and the measures its ties took."""
+    return 1.0 - (1.0 - memory) * (1.0 - social_learning * ties_prepared)

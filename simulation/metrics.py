@@ -1,0 +1,165 @@
+"""Measurement: per-step indicators (overall and per class) and the per-run summary.
+
+Recording only reads the model; it never changes state.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from simulation.state import RECOVERY_CHANNELS
+
+if TYPE_CHECKING:
+    from simulation.model import CrisisModel
+
+# Indicators recorded for every class as well as overall: name -> meaning.
+PER_CLASS = {
+    "functioning": "mean functioning of affected households (1 before anyone is hit)",
+    "recovered_share": "share of affected households recovered (NaN before anyone is hit)",
+    "stress": "mean stress",
+    "trust": "mean trust in government",
+    "fear_share": "share in fear of unavailable essentials",
+    "restored_aid": "functioning restored by government aid in the step, summed",
+}
+OVERALL = {
+    "affected_share": "share of households hit so far",
+    "active_initiatives": "number of active citizen initiatives",
+    "prepared_share": "share of households with preparedness measures",
+    "events": "hazard events so far",
+    **{f"restored_{c}": f"functioning restored through channel '{c}' in the step, summed" for c in RECOVERY_CHANNELS},
+}
+
+
+def _class_means(values: np.ndarray, mask: np.ndarray, classes: np.ndarray, n_classes: int, empty: float) -> np.ndarray:
+    """Mean of ``values`` over ``mask`` within each class (``empty`` for a class with none)."""
+    counts = np.bincount(classes[mask], minlength=n_classes)
+    sums = np.bincount(classes[mask], weights=values[mask], minlength=n_classes)
+    return np.divide(sums, counts, out=np.full(n_classes, empty), where=counts > 0)
+
+
+def _class_sums(values: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
+    return np.bincount(classes, weights=values, minlength=n_classes)
+
+
+class Recorder:
+    """Preallocated arrays, one row per recorded step (row 0 is the state before the first step)."""
+
+    def __init__(self, model: CrisisModel) -> None:
+        rows = model.n_steps + 1
+        self.class_names = model.households.class_names
+        self.row = 0
+        self.columns: dict[str, np.ndarray] = {"day": np.full(rows, np.nan)}
+        for name in PER_CLASS:
+            self.columns[name] = np.full(rows, np.nan)
+            for class_name in self.class_names:
+                self.columns[f"{name}__{class_name}"] = np.full(rows, np.nan)
+        for name in (*OVERALL, *model.scenario.indicators(model)):
+            self.columns[name] = np.full(rows, np.nan)
+
+    def record(self, model: CrisisModel, gains: dict[str, np.ndarray] | None = None) -> None:
+        """Record the model's state at the end of a step (``gains``: what each channel restored)."""
+        h, d = model.households, model.cfg.dynamics
+        if gains is None:
+            gains = {c: np.zeros(h.n) for c in RECOVERY_CHANNELS}
+        everyone = np.ones(h.n, dtype=bool)
+        affected = ~np.isnan(h.shock_day)
+        recovered = (~np.isnan(h.recovered_day)).astype(np.float64)
+        in_fear = (h.fear >= d.fear_threshold).astype(np.float64)
+        classes, k = h.household_class, model.n_classes
+        per_class = {
+            "functioning": (h.functioning, affected, 1.0),
+            "recovered_share": (recovered, affected, np.nan),
+            "stress": (h.stress, everyone, np.nan),
+            "trust": (h.trust, everyone, np.nan),
+            "fear_share": (in_fear, everyone, np.nan),
+        }
+        values: dict[str, float] = {"day": model.day}
+        for name, (array, mask, empty) in per_class.items():
+            values[name] = float(array[mask].mean()) if mask.any() else empty
+            for class_name, value in zip(self.class_names, _class_means(array, mask, classes, k, empty), strict=True):
+                values[f"{name}__{class_name}"] = value
+        values["restored_aid"] = float(gains["aid"].sum())
+        for class_name, value in zip(self.class_names, _class_sums(gains["aid"], classes, k), strict=True):
+            values[f"restored_aid__{class_name}"] = value
+        values["affected_share"] = float(affected.mean())
+        values["active_initiatives"] = len(model.initiatives)
+        values["prepared_share"] = float((h.preparedness >= d.prepared_from).mean())
+        values["events"] = len(model.event_days)
+        for channel in RECOVERY_CHANNELS:
+            values[f"restored_{channel}"] = float(gains[channel].sum())
+        values.update(model.scenario.indicators(model))
+        for name, value in values.items():
+            self.columns[name][self.row] = value
+        self.row += 1
+
+    def frame(self) -> pd.DataFrame:
+        """The recorded rows as a DataFrame with a ``day`` column."""
+        return pd.DataFrame({name: column[: self.row] for name, column in self.columns.items()})
+
+
+# ---- summary ----------------------------------------------------------------------------------
+
+
+def _or_none(value: float) -> float | None:
+    """A float, or None for a quantity that did not happen (NaN)."""
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def time_to_share(days: np.ndarray, shares: np.ndarray, start: float, share: float) -> float | None:
+    """Days from ``start`` until ``shares`` first reaches ``share`` (None if it never does)."""
+    reached = np.flatnonzero((days >= start) & (shares >= share))
+    return float(days[reached[0]] - start) if reached.size else None
+
+
+def recovery_days(model: CrisisModel) -> np.ndarray:
+    """Days each household took to recover from its current shock, censored at the end of the run."""
+    h = model.households
+    end = np.where(np.isnan(h.recovered_day), model.day, h.recovered_day)
+    return end - h.shock_day
+
+
+def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float | int | None]:
+    """The per-run summary: the keys of DESIGN.md's table (None where a quantity did not happen)."""
+    h, d = model.households, model.cfg.dynamics
+    affected = ~np.isnan(h.shock_day)
+    days = timeseries["day"].to_numpy()
+    first_shock = model.event_days[0] if model.event_days else math.nan
+    recovered_share = timeseries["recovered_share"].to_numpy()
+    loss = 1.0 - timeseries["functioning"].to_numpy()
+    fear_share = timeseries["fear_share"].to_numpy()
+
+    summary: dict[str, float | int | None] = {
+        "t50_days": time_to_share(days, recovered_share, first_shock, 0.5),
+        "t90_days": time_to_share(days, recovered_share, first_shock, 0.9),
+        "resilience_loss_days": float(np.trapezoid(loss, days)),
+        "unrecovered_share": _or_none(1.0 - recovered_share[-1]) if affected.any() else None,
+        "peak_disruption_share": float(np.nanmax(fear_share)),
+        "disruption_days": float(model.dt * np.count_nonzero(fear_share[1:] > d.disruption_threshold)),
+        "affected_share": float(affected.mean()),
+    }
+    durations = recovery_days(model)
+    classes = h.household_class
+    for index, class_name in enumerate(h.class_names):
+        in_class = affected & (classes == index)
+        summary[f"mean_recovery_days__{class_name}"] = float(durations[in_class].mean()) if in_class.any() else None
+    precariaat = h.class_names.index("precariaat") if "precariaat" in h.class_names else -1
+    poor, rest = affected & (classes == precariaat), affected & (classes != precariaat)
+    summary["precariaat_gap"] = (
+        _or_none(durations[poor].mean() / durations[rest].mean()) if poor.any() and rest.any() else None
+    )
+    summary["events"] = len(model.event_days)
+    summary["damage_first_event"] = model.event_damage[0] if model.event_damage else None
+    summary["damage_last_event"] = model.event_damage[-1] if model.event_damage else None
+    summary["prepared_share_end"] = float((h.preparedness >= d.prepared_from).mean())
+    summary["initiatives_formed"] = model.initiatives_formed
+    restored_total = sum(float(getattr(h, f"gain_{c}").sum()) for c in RECOVERY_CHANNELS)
+    for channel in RECOVERY_CHANNELS:
+        summary[f"restored_share__{channel}"] = (
+            float(getattr(h, f"gain_{channel}").sum()) / restored_total if restored_total > 0 else None
+        )
+    summary.update(model.scenario.summary(model))
+    return summary

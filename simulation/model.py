@@ -1,0 +1,339 @@
+"""The crisis model: households, government and initiatives in one Mesa model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from agents import CitizenInitiative, Government, Household
+from scenarios import make_scenario
+from simulation import dynamics as dyn
+from simulation.compose import as_config
+from simulation.config import Config
+from simulation.metrics import Recorder, summarize
+from simulation.networks import build_networks, social_capital
+from simulation.population import build_population
+from simulation.results import Results
+from simulation.state import RECOVERY_CHANNELS
+
+
+@dataclass
+class StepState:
+    """What the households are at the start of a step (after the hazard), read by every phase."""
+
+    need: np.ndarray  # 1 - functioning
+    needy: np.ndarray  # functioning below the recovery threshold
+    spare: np.ndarray  # capacity to help others
+    offer: np.ndarray  # spare capacity times the household's resources
+
+
+class CrisisModel(mesa.Model):
+    """A community hit by a crisis, recovering through its own means, its ties, initiatives and aid.
+
+    One step, in order (synchronous: every phase reads the state as it was after the hazard):
+
+    1. hazard: the scenario delivers shocks;
+    2. perception: fear of unavailable essentials, from one's own deficit and ties' reports;
+    3. self-recovery: economic and personal capital and the buffer, slowed by stress;
+    4. support: spare capacity flows to needy ties; bonding support also relieves stress;
+    5. collective action: initiatives form, pool capacity and reach the neighbourhood's needy;
+    6. government aid: after the delay; uptake through trust, cultural capital and ways in;
+    7. update: recovery, fear, stress, trust and buffer; adaptation; transformation;
+    8. measurement.
+
+    Args:
+        cfg: a ``Config`` (from ``load_config``) or a Hydra/OmegaConf config of the same shape;
+            ``None`` means the defaults.
+
+    Attributes:
+        cfg: the validated config.
+        day: days since the start of the run (the end of the last step taken).
+        dt: days per step.
+        households: the household state arrays (``simulation.state.HouseholdState``).
+        networks: bonding and bridging ties as sparse matrices.
+        government: the ``Government`` agent.
+        initiatives: active ``CitizenInitiative`` agents by neighbourhood.
+        scenario: the scenario that delivers shocks.
+    """
+
+    def __init__(self, cfg: Config | None = None) -> None:
+        cfg = as_config(cfg)
+        super().__init__(rng=cfg.seed)
+        self.cfg = cfg
+        self.dt = cfg.scenario.step_days
+        self.day = 0.0
+        self.n_steps = cfg.scenario.n_steps
+        # Independent streams, so that variants with the same seed share draws (common random numbers).
+        population_rng, network_rng, self.hazard_rng = self.rng.spawn(3)
+
+        self.households, propensity = build_population(cfg.population, population_rng)
+        h = self.households
+        self.networks = build_networks(cfg.network, h.household_class, h.neighbourhood, propensity, network_rng)
+        self._precompute()
+
+        self.scenario = make_scenario(cfg.scenario)
+        self.government = Government(self, cfg.government)
+        self.initiatives: dict[int, CitizenInitiative] = {}
+        self.initiatives_formed = 0
+        self.event_days: list[float] = []
+        self.event_damage: list[float] = []
+        for index in range(h.n):
+            Household(self, index)
+
+        self.recorder = Recorder(self)
+        self.recorder.record(self)
+
+    def _precompute(self) -> None:
+        """Quantities fixed for the whole run: tie strengths, social capital, resources, neighbourhoods."""
+        h, net = self.households, self.networks
+        self.n_neighbourhoods = self.cfg.population.neighbourhoods
+        self.n_classes = len(h.class_names)
+        self.ties = (net.bonding + net.bridging).tocsr()
+        self.tie_strength = net.bonding_strength + net.bridging_strength
+        h.social[:] = social_capital(net, self.cfg.network.social_capital_scale)
+        # Cohesion of a neighbourhood: mean social capital from bonding ties alone.
+        bonding_capital = dyn.saturating(net.bonding_strength / self.cfg.network.social_capital_scale)
+        self.neighbourhood_size = np.bincount(h.neighbourhood, minlength=self.n_neighbourhoods)
+        self.cohesion = self.per_neighbourhood_mean(bonding_capital)
+        # What a helper brings: its resources and know-how (economic, cultural, personal capital).
+        self.resources = (h.economic + h.cultural + h.personal) / 3.0
+        # Know-how about rules that bridging ties carry (cultural capital across weak ties).
+        self.bridging_knowhow = dyn.saturating(net.bridging @ h.cultural)
+        self.neighbourhood_members = np.split(
+            np.argsort(h.neighbourhood, kind="stable"), np.cumsum(self.neighbourhood_size)[:-1]
+        )
+
+    def per_neighbourhood_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of a per-household array within each neighbourhood."""
+        totals = np.bincount(self.households.neighbourhood, weights=values, minlength=self.n_neighbourhoods)
+        return totals / np.maximum(self.neighbourhood_size, 1)
+
+    # ---- running --------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance the model by one step of ``dt`` days, phase by phase."""
+        self.deliver_hazard()
+        now = self.read_state()
+        fear = self.perceive(now)
+        rates = {"self": self.recover_by_own_means(now)}
+        rates["bonding"], rates["bridging"], stress_relief = self.support(now)
+        rates["initiative"], initiative_access = self.act_collectively(now)
+        rates["aid"], aid_received = self.give_aid(now, initiative_access)
+        gains = self.recover(now, rates)
+        self.update_wellbeing(now, fear, stress_relief, aid_received)
+        self.adapt()
+        self.scenario.transform(self)
+        self.day += self.dt
+        self.mark_recovered()
+        self.recorder.record(self, gains)
+        self.running = self.steps < self.n_steps
+
+    def run(self) -> Results:
+        """Run every step up to the scenario's horizon and return the results."""
+        while self.steps < self.n_steps:
+            self.step()
+        return self.results
+
+    @property
+    def results(self) -> Results:
+        """Time series, household table and summary of the steps taken so far."""
+        timeseries = self.recorder.frame()
+        return Results(
+            timeseries=timeseries,
+            households=self.households.to_frame(),
+            summary=summarize(self, timeseries),
+            config=self.cfg,
+        )
+
+    # ---- 1. hazard ------------------------------------------------------------------------
+
+    def deliver_hazard(self) -> None:
+        """Phase 1: the scenario decides who is hit."""
+        self.scenario.hazard(self)
+
+    def shock(self, hit: np.ndarray, severity: np.ndarray) -> None:
+        """Hit the households in mask ``hit`` with the given severity (array over all households).
+
+        Damage is the severity less what preparedness avoids, as a share of current functioning.
+        Part of it is paid from the buffer; it is remembered. A household that had recovered (or
+        was never hit) starts a new shock; one still recovering continues its current one.
+        """
+        if not hit.any():
+            return
+        h = self.households
+        lost = h.functioning[hit] * dyn.shock_damage(
+            severity[hit], h.preparedness[hit], self.cfg.dynamics.preparedness_efficacy
+        )
+        h.functioning[hit] -= lost
+        h.damage[hit] = lost
+        h.buffer[hit] = np.maximum(h.buffer[hit] - self.cfg.dynamics.damage_cost * lost, 0.0)
+        h.risk_memory[hit] = np.maximum(h.risk_memory[hit], lost)
+        new_spell = hit & (np.isnan(h.shock_day) | ~np.isnan(h.recovered_day))
+        h.shock_day[new_spell] = self.day
+        h.recovered_day[hit] = np.nan
+        self.government.start_event(self.day)
+        self.event_days.append(self.day)
+        self.event_damage.append(float(lost.mean()))
+
+    def read_state(self) -> StepState:
+        """The state every later phase of this step reads."""
+        h, d = self.households, self.cfg.dynamics
+        need = 1.0 - h.functioning
+        spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from)
+        return StepState(
+            need=need, needy=h.functioning < d.recovery_threshold, spare=spare, offer=spare * self.resources
+        )
+
+    # ---- 2. perception --------------------------------------------------------------------
+
+    def perceive(self, now: StepState) -> np.ndarray:
+        """Phase 2: fear of unavailable essentials at the end of the step."""
+        h, d = self.households, self.cfg.dynamics
+        reported = dyn.tie_average(self.ties, self.tie_strength, now.need)
+        target = dyn.fear_target(now.need, reported, h.trust, d.rumour_weight, d.trust_reassurance)
+        return dyn.relax(h.fear, target, d.fear_rate, self.dt)
+
+    # ---- 3. self-recovery -----------------------------------------------------------------
+
+    def recover_by_own_means(self, now: StepState) -> np.ndarray:
+        """Phase 3: each household's own recovery rate."""
+        h, d = self.households, self.cfg.dynamics
+        return dyn.self_recovery_rate(
+            d.self_recovery_rate, h.economic, h.personal, h.buffer, h.stress, d.stress_slowdown
+        )
+
+    # ---- 4. support -----------------------------------------------------------------------
+
+    def support(self, now: StepState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Phase 4: recovery rates from bonding and bridging support, and the stress relief rate."""
+        d, net = self.cfg.dynamics, self.networks
+        bonding = dyn.support_received(net.bonding, now.need, now.offer)
+        bridging = dyn.support_received(net.bridging, now.need, now.offer)
+        relief = d.stress_relief_rate * dyn.saturating(net.bonding @ now.spare)
+        return d.support_rate * dyn.saturating(bonding), d.support_rate * dyn.saturating(bridging), relief
+
+    # ---- 5. collective action ---------------------------------------------------------------
+
+    def act_collectively(self, now: StepState) -> tuple[np.ndarray, np.ndarray]:
+        """Phase 5: initiatives dissolve and form, then reach the needy of their neighbourhood.
+
+        Returns:
+            The recovery rate each household gets from an initiative, and the way in to
+            government aid that a collaborating initiative gives it (in [0, 1)).
+        """
+        h, d = self.households, self.cfg.dynamics
+        needy_share = self.per_neighbourhood_mean(now.needy.astype(np.float64))
+        self.dissolve_initiatives(needy_share)
+        self.form_initiatives(now, needy_share)
+
+        effectiveness = np.zeros(self.n_neighbourhoods)
+        collaborates = np.zeros(self.n_neighbourhoods, dtype=bool)
+        for n, initiative in self.initiatives.items():
+            effectiveness[n] = initiative.effectiveness
+            collaborates[n] = initiative.collaborates
+        member = h.initiative >= 0
+        pool = np.bincount(h.initiative[member], weights=now.offer[member], minlength=self.n_neighbourhoods)
+        need = np.where(now.needy, now.need, 0.0)
+        need_total = np.bincount(h.neighbourhood, weights=need, minlength=self.n_neighbourhoods)
+        per_need = np.divide(
+            pool * effectiveness, need_total, out=np.zeros(self.n_neighbourhoods), where=need_total > 0
+        )
+        reached = dyn.saturating(need * per_need[h.neighbourhood])
+        return d.initiative_rate * reached, np.where(collaborates[h.neighbourhood], reached, 0.0)
+
+    def dissolve_initiatives(self, needy_share: np.ndarray) -> None:
+        """Initiatives whose neighbourhood has (nearly) no needy households left dissolve."""
+        for n in [n for n in self.initiatives if needy_share[n] < self.cfg.dynamics.dissolve_below]:
+            initiative = self.initiatives.pop(n)
+            self.households.initiative[initiative.members] = -1
+            initiative.remove()
+
+    def form_initiatives(self, now: StepState, needy_share: np.ndarray) -> None:
+        """Neighbourhoods without an initiative start one with a hazard set by cohesion, spare capacity and need.
+
+        Households join with probability equal to their social capital; the initiative's
+        creativity grows with the class diversity of its members.
+        """
+        h, d = self.households, self.cfg.dynamics
+        hazard = dyn.formation_hazard(
+            d.formation_rate, self.cohesion, self.per_neighbourhood_mean(now.spare), needy_share
+        )
+        draws = self.rng.random(self.n_neighbourhoods)
+        for n in np.flatnonzero(draws < dyn.closed_fraction(hazard, self.dt)):
+            if n in self.initiatives:
+                continue
+            residents = self.neighbourhood_members[n]
+            members = residents[self.rng.random(residents.size) < h.social[residents]]
+            class_counts = np.bincount(h.household_class[members], minlength=self.n_classes)[None, :]
+            self.initiatives[int(n)] = CitizenInitiative(
+                self,
+                neighbourhood=int(n),
+                members=members,
+                founded_day=self.day,
+                effectiveness=1.0 + d.creativity * float(dyn.class_diversity(class_counts)[0]),
+                collaborates=bool(self.rng.random() < self.government.collaboration),
+            )
+            h.initiative[members] = n
+            self.initiatives_formed += 1
+
+    # ---- 6. government aid -----------------------------------------------------------------
+
+    def give_aid(self, now: StepState, initiative_access: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Phase 6: recovery rate from government aid, and the share of aid each household obtained."""
+        h, d, gov = self.households, self.cfg.dynamics, self.government
+        if not gov.aid_flowing(self.day):
+            zero = np.zeros(h.n)
+            return zero, zero
+        uptake = np.where(
+            now.needy,
+            dyn.aid_uptake(h.trust, h.cultural, self.bridging_knowhow, initiative_access, gov.receptivity),
+            0.0,
+        )
+        obtained = uptake * dyn.rationing(gov.aid_capacity * h.n, float(uptake.sum()))
+        return d.aid_rate * obtained, obtained
+
+    # ---- 7. update --------------------------------------------------------------------------
+
+    def recover(self, now: StepState, rates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Apply all recovery channels together; return the functioning each channel restored."""
+        h = self.households
+        total = sum(rates.values())
+        restored = now.need * dyn.closed_fraction(total, self.dt)
+        h.functioning += restored
+        share = np.divide(restored, total, out=np.zeros_like(total), where=total > 0)
+        gains = {channel: share * rates[channel] for channel in RECOVERY_CHANNELS}
+        for channel, gain in gains.items():
+            getattr(h, f"gain_{channel}")[:] += gain
+        return gains
+
+    def update_wellbeing(
+        self, now: StepState, fear: np.ndarray, stress_relief: np.ndarray, aid_received: np.ndarray
+    ) -> None:
+        """Fear, stress, trust and buffer at the end of the step."""
+        h, d = self.households, self.cfg.dynamics
+        stress_target = np.maximum(now.need, h.fear) * (1.0 - d.personal_buffering * h.personal)
+        h.stress[:] = dyn.stress_step(h.stress, stress_target, d.stress_rate, stress_relief, self.dt)
+        h.fear[:] = fear
+        # Needy households' trust follows the share of aid they obtain (none during the delay).
+        h.trust[:] = np.where(now.needy, dyn.relax(h.trust, aid_received, d.trust_rate, self.dt), h.trust)
+        h.buffer[:] = dyn.relax(h.buffer, h.economic, d.saving_rate, self.dt)
+
+    def adapt(self) -> None:
+        """Preparedness grows with perceived risk (own memory, ties' measures) where it is affordable."""
+        h, d = self.households, self.cfg.dynamics
+        h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
+        ties_prepared = dyn.tie_average(self.ties, self.tie_strength, h.preparedness)
+        risk = dyn.perceived_risk(h.risk_memory, ties_prepared, d.social_learning)
+        ceiling = self.scenario.preparedness_ceiling
+        h.preparedness[:] = np.maximum(
+            h.preparedness, dyn.relax(h.preparedness, ceiling, d.preparedness_rate * risk * h.economic, self.dt)
+        )
+
+    def mark_recovered(self) -> None:
+        """Households back above the recovery threshold get their recovery day."""
+        h = self.households
+        newly = np.isnan(h.recovered_day) & ~np.isnan(h.shock_day)
+        newly &= h.functioning >= self.cfg.dynamics.recovery_threshold
+        h.recovered_day[newly] = self.day

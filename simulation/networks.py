@@ -1,0 +1,183 @@
+"""Bonding and bridging networks, built as edge arrays with numpy and used as sparse matrices.
+
+Ties are drawn in the manner of a Chung-Lu graph: both ends of a tie are picked with
+probability proportional to the household's tie propensity, so expected degree follows
+propensity (and so, through the class profiles, social capital). With probability
+``homophily`` the partner is drawn from the household's own class only.
+
+- **Bonding** ties stay within the neighbourhood ("one's own group and street"); weight 1.
+- **Bridging** ties cross groups: the partner is drawn from the whole population, and a tie
+  whose ends share both neighbourhood and class is redrawn; weight ``bridging_weight``.
+
+A pair of households holds at most one tie. Ties are drawn in rounds until the requested
+number is placed; if the population cannot hold them, that is a ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from simulation.config import ConfigError, NetworkConfig
+
+MAX_ROUNDS = 50
+
+
+@dataclass
+class Networks:
+    """The two tie networks as symmetric weighted CSR matrices (household x household)."""
+
+    bonding: sp.csr_array
+    bridging: sp.csr_array
+
+    @property
+    def bonding_strength(self) -> np.ndarray:
+        """Summed weight of each household's bonding ties."""
+        return np.asarray(self.bonding.sum(axis=1)).ravel()
+
+    @property
+    def bridging_strength(self) -> np.ndarray:
+        """Summed weight of each household's bridging ties."""
+        return np.asarray(self.bridging.sum(axis=1)).ravel()
+
+    def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
+        """A networkx graph of both networks (edge attribute ``kind``), optionally of a subset of nodes."""
+        graph = nx.Graph()
+        keep = np.arange(self.bonding.shape[0]) if nodes is None else np.asarray(nodes)
+        graph.add_nodes_from(keep.tolist())
+        for kind, matrix in (("bonding", self.bonding), ("bridging", self.bridging)):
+            sub = sp.triu(matrix[keep][:, keep], k=1).tocoo()
+            graph.add_edges_from(
+                (int(keep[i]), int(keep[j]), {"kind": kind, "weight": float(w)})
+                for i, j, w in zip(sub.row, sub.col, sub.data, strict=True)
+            )
+        return graph
+
+
+class _BlockSampler:
+    """Draws households with probability proportional to a weight, within blocks of a key."""
+
+    def __init__(self, key: np.ndarray, weight: np.ndarray) -> None:
+        self.order = np.argsort(key, kind="stable")
+        sorted_key = key[self.order]
+        self.cumulative = np.cumsum(weight[self.order])
+        n_blocks = int(key.max()) + 1
+        self.start = np.searchsorted(sorted_key, np.arange(n_blocks), side="left")
+        self.end = np.searchsorted(sorted_key, np.arange(n_blocks), side="right")
+        before = np.concatenate(([0.0], self.cumulative))
+        self.low = before[self.start]
+        self.high = before[self.end]
+
+    def draw(self, blocks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One household from each of the given blocks (blocks must be non-empty)."""
+        target = self.low[blocks] + rng.random(blocks.size) * (self.high[blocks] - self.low[blocks])
+        position = np.searchsorted(self.cumulative, target, side="right")
+        position = np.clip(position, self.start[blocks], self.end[blocks] - 1)
+        return self.order[position]
+
+
+def _pair_keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    return np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+
+
+def _draw_ties(
+    n_ties: int,
+    propensity: np.ndarray,
+    own_block: np.ndarray,
+    wide_block: np.ndarray,
+    homophily: float,
+    allowed,
+    taken: np.ndarray,
+    rng: np.random.Generator,
+    name: str,
+    degree: float,
+) -> np.ndarray:
+    """Draw ``n_ties`` distinct ties as sorted pair keys ``min * n + max``.
+
+    Each tie: a source by propensity; with probability ``homophily`` a partner from the source's
+    ``own_block``, else from its ``wide_block``. ``allowed(i, j)`` filters candidate pairs;
+    pairs in ``taken`` are not drawn again.
+    """
+    n = propensity.size
+    weight = propensity + 1e-9  # every household can be drawn, however low its propensity
+    everyone = _BlockSampler(np.zeros(n, dtype=np.int64), weight)
+    own = _BlockSampler(own_block, weight)
+    wide = _BlockSampler(wide_block, weight)
+    keys = np.empty(0, dtype=np.int64)
+    for _ in range(MAX_ROUNDS):
+        missing = n_ties - keys.size
+        if missing <= 0:
+            break
+        m = int(missing * 1.2) + 16
+        source = everyone.draw(np.zeros(m, dtype=np.int64), rng)
+        homophilous = rng.random(m) < homophily
+        partner = np.where(homophilous, own.draw(own_block[source], rng), wide.draw(wide_block[source], rng))
+        ok = (source != partner) & allowed(source, partner)
+        candidates = _pair_keys(source[ok], partner[ok], n)
+        candidates = candidates[~np.isin(candidates, taken)]
+        merged = np.concatenate((keys, candidates))
+        _, first = np.unique(merged, return_index=True)
+        keys = merged[np.sort(first)][:n_ties]
+    if keys.size < n_ties:
+        raise ConfigError(
+            f"network.{name}={degree!r} is not allowed: the population holds only about "
+            f"{2 * keys.size / n:.2f} such ties per household with these settings "
+            "(lower the degree or the homophily, or add households)"
+        )
+    return np.sort(keys)
+
+
+def _to_matrix(keys: np.ndarray, n: int, weight: float) -> sp.csr_array:
+    i, j = np.divmod(keys, n)
+    rows = np.concatenate((i, j))
+    cols = np.concatenate((j, i))
+    data = np.full(rows.size, weight)
+    return sp.csr_array((data, (rows, cols)), shape=(n, n))
+
+
+def build_networks(
+    cfg: NetworkConfig,
+    household_class: np.ndarray,
+    neighbourhood: np.ndarray,
+    propensity: np.ndarray,
+    rng: np.random.Generator,
+) -> Networks:
+    """Draw the bonding and bridging networks (see the module docstring)."""
+    n = household_class.size
+    n_classes = int(household_class.max()) + 1
+    class_in_neighbourhood = neighbourhood.astype(np.int64) * n_classes + household_class
+    no_ties = np.empty(0, dtype=np.int64)
+
+    bonding = _draw_ties(
+        round(n * cfg.bonding_degree / 2),
+        propensity,
+        own_block=class_in_neighbourhood,
+        wide_block=neighbourhood.astype(np.int64),
+        homophily=cfg.homophily,
+        allowed=lambda a, b: np.ones(a.size, dtype=bool),
+        taken=no_ties,
+        rng=rng,
+        name="bonding_degree",
+        degree=cfg.bonding_degree,
+    )
+    bridging = _draw_ties(
+        round(n * cfg.bridging_degree / 2),
+        propensity,
+        own_block=household_class.astype(np.int64),
+        wide_block=np.zeros(n, dtype=np.int64),
+        homophily=cfg.homophily,
+        allowed=lambda a, b: class_in_neighbourhood[a] != class_in_neighbourhood[b],
+        taken=bonding,
+        rng=rng,
+        name="bridging_degree",
+        degree=cfg.bridging_degree,
+    )
+    return Networks(_to_matrix(bonding, n, 1.0), _to_matrix(bridging, n, cfg.bridging_weight))
+
+
+def social_capital(networks: Networks, scale: float) -> np.ndarray:
+    """Social capital from ties: ``1 - exp(-strength / scale)``, strength = summed tie weights."""
+    return 1.0 - np.exp(-(networks.bonding_strength + networks.bridging_strength) / scale)

@@ -1,0 +1,78 @@
+"""The households: their classes, capitals, neighbourhoods and exposure."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.config import PopulationConfig
+from simulation.state import HouseholdState
+
+
+def draw_classes(cfg: PopulationConfig, rng: np.random.Generator) -> np.ndarray:
+    """Class index of each household, with counts matching the shares as closely as whole numbers allow."""
+    shares = np.array([c.share for c in cfg.classes.values()])
+    counts = np.floor(shares * cfg.households).astype(np.int64)
+    remainder = shares * cfg.households - counts
+    counts[np.argsort(-remainder, kind="stable")[: cfg.households - counts.sum()]] += 1
+    classes = np.repeat(np.arange(len(shares), dtype=np.int16), counts)
+    return rng.permutation(classes)
+
+
+def place_in_neighbourhoods(
+    cfg: PopulationConfig, household_class: np.ndarray, standing: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Neighbourhood of each household; with segregation, classes of low standing cluster in the last ones.
+
+    Each household gets a sorting key ``segregation * rank + (1 - segregation) * noise`` where
+    rank in [0, 1] orders the classes from the highest standing (mean capital) to the lowest;
+    households are then cut into equal neighbourhoods in key order. Assumption: lower classes
+    live in the more exposed neighbourhoods (cheaper, lower-lying ground), since neighbourhood
+    exposure rises with its index.
+    """
+    n = household_class.size
+    class_order = np.argsort(-standing, kind="stable")
+    rank_of_class = np.empty_like(class_order)
+    rank_of_class[class_order] = np.arange(class_order.size)
+    rank = rank_of_class[household_class] / max(class_order.size - 1, 1)
+    key = cfg.segregation * rank + (1.0 - cfg.segregation) * rng.random(n)
+    order = np.argsort(key, kind="stable")
+    neighbourhood = np.empty(n, dtype=np.int32)
+    neighbourhood[order] = (np.arange(n) * cfg.neighbourhoods) // n
+    return neighbourhood
+
+
+def build_population(cfg: PopulationConfig, rng: np.random.Generator) -> tuple[HouseholdState, np.ndarray]:
+    """Draw the households.
+
+    Capitals are the class mean plus normal noise with sd ``capital_spread``, clipped to [0, 1].
+    The social capital drawn here is only a propensity to form ties: the realised social capital
+    follows from the ties (``networks.social_capital``).
+
+    Returns:
+        The household state, and each household's tie propensity.
+    """
+    profiles = list(cfg.classes.values())
+    state = HouseholdState(cfg.households, tuple(cfg.classes))
+    state.household_class[:] = draw_classes(cfg, rng)
+
+    def draw(attribute: str) -> np.ndarray:
+        means = np.array([getattr(p, attribute) for p in profiles])[state.household_class]
+        return np.clip(means + cfg.capital_spread * rng.standard_normal(cfg.households), 0.0, 1.0)
+
+    state.economic[:] = draw("economic")
+    propensity = draw("social")
+    state.cultural[:] = draw("cultural")
+    state.personal[:] = draw("personal")
+    state.trust[:] = draw("trust")
+
+    standing = np.array([(p.economic + p.social + p.cultural + p.personal) / 4 for p in profiles])
+    state.neighbourhood[:] = place_in_neighbourhoods(cfg, state.household_class, standing, rng)
+    neighbourhood_exposure = np.linspace(cfg.exposure_low, cfg.exposure_high, cfg.neighbourhoods)
+    state.exposure[:] = np.clip(
+        neighbourhood_exposure[state.neighbourhood] + cfg.exposure_spread * rng.standard_normal(cfg.households),
+        0.0,
+        1.0,
+    )
+    state.buffer[:] = state.economic
+    state.preparedness[:] = cfg.initial_preparedness * state.economic
+    return state, propensity
