@@ -13,7 +13,7 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException, ValidationError
 
-from simulation.config import Config, ConfigError, register_configs
+from simulation.config import Config, ConfigError, PopulationConfig, register_configs
 
 CONFIG_MODULE = "simulation.conf"
 
@@ -86,6 +86,8 @@ def config_from_dict(data: dict[str, Any]) -> Config:
     scenario_class = SCENARIOS[data["scenario"]["name"]].config_class
     schema = OmegaConf.structured(Config)
     schema.scenario = OmegaConf.structured(scenario_class)
+    schema.population = OmegaConf.structured(PopulationConfig)
+    schema.population.classes = {}  # the saved class table replaces the default one
     return to_config(OmegaConf.merge(schema, data))
 
 

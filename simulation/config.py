@@ -288,7 +288,7 @@ class Config:
     """One run: a scenario, a population, its networks, a government, the dynamics and a seed."""
 
     scenario: Any = MISSING
-    population: PopulationConfig = MISSING
+    population: Any = MISSING  # Any: a preset replaces the class table rather than merging into the default one
     network: NetworkConfig = MISSING
     government: GovernmentConfig = MISSING
     dynamics: DynamicsConfig = MISSING
@@ -309,11 +309,12 @@ def check_degrees(network: NetworkConfig, population: PopulationConfig) -> None:
             f"network.bonding_degree={network.bonding_degree!r} is not allowed: bonding ties stay within "
             f"a neighbourhood of {bonding_max + 1} households, so expected at most {bonding_max}"
         )
-    bridging_max = population.households - 1 - bonding_max
-    if network.bridging_degree > bridging_max:
+    total_max = population.households - 1
+    if network.bonding_degree + network.bridging_degree > total_max:
         raise ConfigError(
-            f"network.bridging_degree={network.bridging_degree!r} is not allowed: expected at most "
-            f"{bridging_max} for {population.households} households"
+            f"network.bridging_degree={network.bridging_degree!r} is not allowed: with "
+            f"network.bonding_degree={network.bonding_degree!r}, expected at most "
+            f"{total_max - network.bonding_degree:g} for {population.households} households"
         )
 
 

@@ -1,0 +1,104 @@
+"""The model as Mesa sees it, determinism, results round trip."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agents import CitizenInitiative, Government, Household
+from simulation import CrisisModel, Results, run
+
+from .conftest import small_config
+
+
+def test_household_agents_are_views_on_the_arrays():
+    model = CrisisModel(small_config("population.households=300"))
+    households = list(model.agents_by_type[Household])
+    assert len(households) == 300, "one Household agent per household"
+    first = households[0]
+    assert first.functioning == model.households.functioning[first.index]
+    first.functioning = 0.25
+    assert model.households.functioning[first.index] == 0.25, "writing the agent writes the array"
+    stress = model.agents_by_type[Household].get("stress")
+    np.testing.assert_array_equal(stress, model.households.stress, err_msg="AgentSet.get reads the arrays")
+    assert first.class_name in model.households.class_names
+    assert len(model.agents_by_type[Government]) == 1
+
+
+def test_initiatives_are_registered_agents_that_come_and_go():
+    model = CrisisModel(small_config("network.bonding_degree=10"))
+    seen = 0
+    while model.running:
+        model.step()
+        active = model.agents_by_type.get(CitizenInitiative)
+        count = len(active) if active is not None else 0
+        assert count == len(model.initiatives), "every active initiative is a Mesa agent"
+        seen = max(seen, count)
+    assert seen > 0, "a cohesive community hit by the leak should form at least one initiative"
+    assert len(model.initiatives) == 0, "initiatives dissolve once their neighbourhood has recovered"
+    assert (model.households.initiative == -1).all(), "dissolved initiatives release their members"
+
+
+def test_same_seed_same_results_and_different_seeds_differ():
+    first = run(small_config("seed=5"))
+    again = run(small_config("seed=5"))
+    other = run(small_config("seed=6"))
+    assert first.summary == again.summary, "the same seed should give the same summary"
+    pd.testing.assert_frame_equal(first.timeseries, again.timeseries, check_exact=True)
+    pd.testing.assert_frame_equal(first.households, again.households, check_exact=True)
+    assert first.summary != other.summary, "different seeds should give different runs"
+
+
+def test_summary_has_the_design_keys_and_null_for_what_did_not_happen():
+    results = run(small_config())
+    summary = results.summary
+    classes = list(results.config.population.classes)
+    keys = ["t50_days", "t90_days", "resilience_loss_days", "unrecovered_share", "peak_disruption_share",
+            "disruption_days", "precariaat_gap", "affected_share", "events", "damage_first_event",
+            "damage_last_event", "prepared_share_end", "transformed_neighbourhoods", "first_transformation_day",
+            "left_behind_share", *[f"mean_recovery_days__{c}" for c in classes],
+            *[f"left_behind_share__{c}" for c in classes]]
+    missing = [k for k in keys if k not in summary]
+    assert not missing, f"summary should have every DESIGN.md key; missing {missing}"
+    assert summary["events"] == 1, "the leak is one event"
+    assert summary["first_transformation_day"] is None, "nothing transforms in a leak: null, not a number"
+    assert 0 < summary["affected_share"] < 1
+    assert summary["t50_days"] <= summary["t90_days"]
+    for value in summary.values():
+        assert value is None or math.isfinite(value), "summary values are finite numbers or null"
+
+
+def test_resilience_loss_is_the_integral_of_lost_functioning():
+    results = run(small_config())
+    ts = results.timeseries
+    assert ts["day"].iloc[0] == 0 and ts["day"].iloc[-1] == results.config.scenario.horizon_days
+    expected = np.trapezoid(1 - ts["functioning"], ts["day"])
+    assert results.summary["resilience_loss_days"] == pytest.approx(expected)
+
+
+def test_per_class_series_exist_for_every_class():
+    results = run(small_config())
+    for name in results.config.population.classes:
+        for indicator in ("functioning", "recovered_share", "stress", "trust", "fear_share", "restored_aid"):
+            assert f"{indicator}__{name}" in results.timeseries, f"missing {indicator}__{name}"
+
+
+def test_results_save_and_load_round_trip_exactly(tmp_path):
+    results = run(small_config("seed=2"))
+    results.save(tmp_path / "run")
+    loaded = Results.load(tmp_path / "run")
+    assert loaded.summary == results.summary
+    assert loaded.config == results.config
+    pd.testing.assert_frame_equal(loaded.timeseries, results.timeseries, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.households, results.households, check_exact=True)
+
+
+def test_step_length_changes_little_when_rates_are_per_day():
+    daily = run(small_config("seed=1"))
+    half_daily = run(small_config("seed=1", "scenario.step_days=0.5"))
+    assert half_daily.summary["resilience_loss_days"] == pytest.approx(
+        daily.summary["resilience_loss_days"], rel=0.15
+    ), "halving the step should not change resilience loss much: rates are per day"
