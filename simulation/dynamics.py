@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 def closed_fraction(rate: np.ndarray | float, dt: float) -> np.ndarray:
     """Share of a gap closed in ``dt`` days by a constant per-day rate: ``1 - exp(-rate * dt)``."""
-    return -np.expm1(-np.asarray(rate, dtype=np.float64) * dt)
+    return 1.0 - np.exp(-np.asarray(rate, dtype=np.float64) * dt)
 
 
 def relax(value: np.ndarray, target: np.ndarray, rate: np.ndarray | float, dt: float) -> np.ndarray:
@@ -25,12 +25,11 @@ def relax(value: np.ndarray, target: np.ndarray, rate: np.ndarray | float, dt: f
 
 def saturating(amount: np.ndarray) -> np.ndarray:
     """Map an amount >= 0 onto [0, 1): ``1 - exp(-amount)`` (diminishing returns)."""
-    return -np.expm1(-amount)
+    return 1.0 - np.exp(-amount)
 
 
-def tie_average(network: sp.csr_array, strength: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Weighted mean of ``values`` over each household's ties (0 for a household without ties)."""
-    total = network @ values
+def per_tie(total: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """A sum over a household's ties divided by its tie strength: a weighted mean (0 without ties)."""
     return np.divide(total, strength, out=np.zeros_like(total), where=strength > 0)
 
 
@@ -76,15 +75,22 @@ def spare_capacity(functioning: np.ndarray, stress: np.ndarray, spare_from: floa
     return np.clip((functioning - spare_from) / (1.0 - spare_from), 0.0, 1.0) * (1.0 - stress)
 
 
-def support_received(network: sp.csr_array, need: np.ndarray, offer: np.ndarray) -> np.ndarray:
-    """Support reaching each household along ``network``.
+def support_received(
+    rows_of_needy: sp.csr_array, need_of_needy: np.ndarray, needy_need_around: np.ndarray, offer: np.ndarray
+) -> np.ndarray:
+    """Support reaching each needy household along one network.
 
-    Helper i spreads its ``offer`` over its ties in proportion to tie weight times need, so
-    household j receives ``need_j * sum_i w_ij offer_i / sum_k w_ik need_k``.
+    Helper i spreads its ``offer`` over its needy ties in proportion to tie weight times need,
+    so needy household j receives ``need_j * sum_i w_ji offer_i / sum_k w_ik need_k`` (k needy).
+
+    Args:
+        rows_of_needy: the needy households' rows of the network matrix.
+        need_of_needy: their need.
+        needy_need_around: for every household, the weighted need of its needy ties.
+        offer: every household's offer of help.
     """
-    need_around = network @ need
-    per_need = np.divide(offer, need_around, out=np.zeros_like(offer), where=need_around > 0)
-    return need * (network @ per_need)
+    per_need = np.divide(offer, needy_need_around, out=np.zeros_like(offer), where=needy_need_around > 0)
+    return need_of_needy * (rows_of_needy @ per_need)
 
 
 # ---- 5. collective action -----------------------------------------------------------------

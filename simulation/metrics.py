@@ -30,19 +30,16 @@ OVERALL = {
     "active_initiatives": "number of active citizen initiatives",
     "prepared_share": "share of households with preparedness measures",
     "events": "hazard events so far",
-    **{f"restored_{c}": f"functioning restored through channel '{c}' in the step, summed" for c in RECOVERY_CHANNELS},
+    **{
+        f"restored_{c}": f"functioning restored through channel '{c}' in the step, summed"
+        for c in RECOVERY_CHANNELS
+        if c != "aid"  # restored_aid is recorded per class too
+    },
 }
 
 
-def _class_means(values: np.ndarray, mask: np.ndarray, classes: np.ndarray, n_classes: int, empty: float) -> np.ndarray:
-    """Mean of ``values`` over ``mask`` within each class (``empty`` for a class with none)."""
-    counts = np.bincount(classes[mask], minlength=n_classes)
-    sums = np.bincount(classes[mask], weights=values[mask], minlength=n_classes)
-    return np.divide(sums, counts, out=np.full(n_classes, empty), where=counts > 0)
-
-
-def _class_sums(values: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:
-    return np.bincount(classes, weights=values, minlength=n_classes)
+def _ratio(sums: np.ndarray, counts: np.ndarray, empty: float) -> np.ndarray:
+    return np.divide(sums, counts, out=np.full(sums.shape, empty), where=counts > 0)
 
 
 class Recorder:
@@ -51,6 +48,7 @@ class Recorder:
     def __init__(self, model: CrisisModel) -> None:
         rows = model.n_steps + 1
         self.class_names = model.households.class_names
+        self.class_size = np.bincount(model.households.household_class, minlength=model.n_classes).astype(float)
         self.row = 0
         self.columns: dict[str, np.ndarray] = {"day": np.full(rows, np.nan)}
         for name in PER_CLASS:
@@ -60,37 +58,46 @@ class Recorder:
         for name in (*OVERALL, *model.scenario.indicators(model)):
             self.columns[name] = np.full(rows, np.nan)
 
-    def record(self, model: CrisisModel, gains: dict[str, np.ndarray] | None = None) -> None:
-        """Record the model's state at the end of a step (``gains``: what each channel restored)."""
+    def record(self, model: CrisisModel, needy: np.ndarray | None = None, gains: dict | None = None) -> None:
+        """Record the model's state at the end of a step.
+
+        Args:
+            model: the model.
+            needy: indices of the households that were needy in the step.
+            gains: functioning restored per channel (``"self"`` over all households, the
+                other channels over ``needy``), as ``CrisisModel.recover`` returns it.
+        """
         h, d = model.households, model.cfg.dynamics
-        if gains is None:
-            gains = {c: np.zeros(h.n) for c in RECOVERY_CHANNELS}
-        everyone = np.ones(h.n, dtype=bool)
-        affected = ~np.isnan(h.shock_day)
-        recovered = (~np.isnan(h.recovered_day)).astype(np.float64)
-        in_fear = (h.fear >= d.fear_threshold).astype(np.float64)
         classes, k = h.household_class, model.n_classes
-        per_class = {
-            "functioning": (h.functioning, affected, 1.0),
-            "recovered_share": (recovered, affected, np.nan),
-            "stress": (h.stress, everyone, np.nan),
-            "trust": (h.trust, everyone, np.nan),
-            "fear_share": (in_fear, everyone, np.nan),
+
+        def by_class(values: np.ndarray, of: np.ndarray | None = None) -> np.ndarray:
+            return np.bincount(classes if of is None else classes[of], weights=values, minlength=k)
+
+        affected = ~np.isnan(h.shock_day)
+        affected_count = by_class(affected)
+        aid = by_class(gains["aid"], needy) if gains else np.zeros(k)
+        sums_and_counts = {
+            "functioning": (by_class(np.where(affected, h.functioning, 0.0)), affected_count, 1.0),
+            "recovered_share": (by_class(~np.isnan(h.recovered_day)), affected_count, np.nan),
+            "stress": (by_class(h.stress), self.class_size, np.nan),
+            "trust": (by_class(h.trust), self.class_size, np.nan),
+            "fear_share": (by_class(h.fear >= d.fear_threshold), self.class_size, np.nan),
         }
         values: dict[str, float] = {"day": model.day}
-        for name, (array, mask, empty) in per_class.items():
-            values[name] = float(array[mask].mean()) if mask.any() else empty
-            for class_name, value in zip(self.class_names, _class_means(array, mask, classes, k, empty), strict=True):
+        for name, (sums, counts, empty) in sums_and_counts.items():
+            values[name] = float(_ratio(sums.sum(), counts.sum(), empty))
+            for class_name, value in zip(self.class_names, _ratio(sums, counts, empty), strict=True):
                 values[f"{name}__{class_name}"] = value
-        values["restored_aid"] = float(gains["aid"].sum())
-        for class_name, value in zip(self.class_names, _class_sums(gains["aid"], classes, k), strict=True):
+        values["restored_aid"] = aid.sum()
+        for class_name, value in zip(self.class_names, aid, strict=True):
             values[f"restored_aid__{class_name}"] = value
-        values["affected_share"] = float(affected.mean())
+        values["affected_share"] = affected_count.sum() / h.n
         values["active_initiatives"] = len(model.initiatives)
-        values["prepared_share"] = float((h.preparedness >= d.prepared_from).mean())
+        values["prepared_share"] = np.count_nonzero(h.preparedness >= d.prepared_from) / h.n
         values["events"] = len(model.event_days)
-        for channel in RECOVERY_CHANNELS:
-            values[f"restored_{channel}"] = float(gains[channel].sum())
+        for name in OVERALL:
+            if name.startswith("restored_"):
+                values[name] = float(gains[name.removeprefix("restored_")].sum()) if gains else 0.0
         values.update(model.scenario.indicators(model))
         for name, value in values.items():
             self.columns[name][self.row] = value
@@ -156,6 +163,9 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     summary["damage_last_event"] = model.event_damage[-1] if model.event_damage else None
     summary["prepared_share_end"] = float((h.preparedness >= d.prepared_from).mean())
     summary["initiatives_formed"] = model.initiatives_formed
+    summary["first_initiative_day"] = (
+        model.first_initiative_day - first_shock if model.first_initiative_day is not None else None
+    )
     restored_total = sum(float(getattr(h, f"gain_{c}").sum()) for c in RECOVERY_CHANNELS)
     for channel in RECOVERY_CHANNELS:
         summary[f"restored_share__{channel}"] = (

@@ -6,27 +6,37 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+import scipy.sparse as sp
 
 from agents import CitizenInitiative, Government, Household
 from scenarios import make_scenario
 from simulation import dynamics as dyn
 from simulation.compose import as_config
 from simulation.config import Config
+from simulation.memory import keep_freed_memory
 from simulation.metrics import Recorder, summarize
 from simulation.networks import build_networks, social_capital
 from simulation.population import build_population
 from simulation.results import Results
-from simulation.state import RECOVERY_CHANNELS
 
 
 @dataclass
 class StepState:
-    """What the households are at the start of a step (after the hazard), read by every phase."""
+    """The households at the start of a step (after the hazard), as every later phase reads them.
 
-    need: np.ndarray  # 1 - functioning
-    needy: np.ndarray  # functioning below the recovery threshold
-    spare: np.ndarray  # capacity to help others
+    Help (support, initiatives, aid) goes to needy households only, so those phases work on
+    the rows of the needy: arrays named ``*_of_needy`` are aligned with ``needy``.
+    """
+
+    need: np.ndarray  # 1 - functioning, every household
+    needy: np.ndarray  # indices of households below the recovery threshold
+    need_of_needy: np.ndarray  # need[needy]
+    spare: np.ndarray  # capacity to help others, every household
     offer: np.ndarray  # spare capacity times the household's resources
+    bonding_of_needy: sp.csr_array  # the needy households' rows of the bonding matrix
+    bridging_of_needy: sp.csr_array  # ... and of the bridging matrix
+    needy_bonding_need: np.ndarray  # summed need of each household's needy bonding ties (weighted)
+    needy_bridging_need: np.ndarray  # ... of its needy bridging ties
 
 
 class CrisisModel(mesa.Model):
@@ -61,6 +71,7 @@ class CrisisModel(mesa.Model):
     def __init__(self, cfg: Config | None = None) -> None:
         cfg = as_config(cfg)
         super().__init__(rng=cfg.seed)
+        keep_freed_memory(cfg.population.households)
         self.cfg = cfg
         self.dt = cfg.scenario.step_days
         self.day = 0.0
@@ -77,6 +88,7 @@ class CrisisModel(mesa.Model):
         self.government = Government(self, cfg.government)
         self.initiatives: dict[int, CitizenInitiative] = {}
         self.initiatives_formed = 0
+        self.first_initiative_day: float | None = None
         self.event_days: list[float] = []
         self.event_damage: list[float] = []
         for index in range(h.n):
@@ -117,17 +129,18 @@ class CrisisModel(mesa.Model):
         self.deliver_hazard()
         now = self.read_state()
         fear = self.perceive(now)
-        rates = {"self": self.recover_by_own_means(now)}
-        rates["bonding"], rates["bridging"], stress_relief = self.support(now)
-        rates["initiative"], initiative_access = self.act_collectively(now)
-        rates["aid"], aid_received = self.give_aid(now, initiative_access)
-        gains = self.recover(now, rates)
-        self.update_wellbeing(now, fear, stress_relief, aid_received)
+        own_rate = self.recover_by_own_means(now)
+        help_rates = {}
+        help_rates["bonding"], help_rates["bridging"], stress_relief = self.support(now)
+        help_rates["initiative"], initiative_access = self.act_collectively(now)
+        help_rates["aid"], aid_obtained = self.give_aid(now, initiative_access)
+        gains = self.recover(now, own_rate, help_rates)
+        self.update_wellbeing(now, fear, stress_relief, aid_obtained)
         self.adapt()
         self.scenario.transform(self)
         self.day += self.dt
         self.mark_recovered()
-        self.recorder.record(self, gains)
+        self.recorder.record(self, now.needy, gains)
         self.running = self.steps < self.n_steps
 
     def run(self) -> Results:
@@ -179,19 +192,34 @@ class CrisisModel(mesa.Model):
 
     def read_state(self) -> StepState:
         """The state every later phase of this step reads."""
-        h, d = self.households, self.cfg.dynamics
+        h, d, net = self.households, self.cfg.dynamics, self.networks
         need = 1.0 - h.functioning
+        needy = np.flatnonzero(h.functioning < d.recovery_threshold)
+        need_of_needy = need[needy]
         spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from)
+        bonding_of_needy, bridging_of_needy = net.bonding[needy], net.bridging[needy]
         return StepState(
-            need=need, needy=h.functioning < d.recovery_threshold, spare=spare, offer=spare * self.resources
+            need=need,
+            needy=needy,
+            need_of_needy=need_of_needy,
+            spare=spare,
+            offer=spare * self.resources,
+            bonding_of_needy=bonding_of_needy,
+            bridging_of_needy=bridging_of_needy,
+            # The matrices are symmetric, so the needy rows transposed give every household's needy ties.
+            needy_bonding_need=bonding_of_needy.T @ need_of_needy,
+            needy_bridging_need=bridging_of_needy.T @ need_of_needy,
         )
 
     # ---- 2. perception --------------------------------------------------------------------
 
     def perceive(self, now: StepState) -> np.ndarray:
-        """Phase 2: fear of unavailable essentials at the end of the step."""
+        """Phase 2: fear of unavailable essentials at the end of the step.
+
+        What ties report is the weighted mean need of one's ties, counting the needy ones.
+        """
         h, d = self.households, self.cfg.dynamics
-        reported = dyn.tie_average(self.ties, self.tie_strength, now.need)
+        reported = dyn.per_tie(now.needy_bonding_need + now.needy_bridging_need, self.tie_strength)
         target = dyn.fear_target(now.need, reported, h.trust, d.rumour_weight, d.trust_reassurance)
         return dyn.relax(h.fear, target, d.fear_rate, self.dt)
 
@@ -207,11 +235,11 @@ class CrisisModel(mesa.Model):
     # ---- 4. support -----------------------------------------------------------------------
 
     def support(self, now: StepState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Phase 4: recovery rates from bonding and bridging support, and the stress relief rate."""
-        d, net = self.cfg.dynamics, self.networks
-        bonding = dyn.support_received(net.bonding, now.need, now.offer)
-        bridging = dyn.support_received(net.bridging, now.need, now.offer)
-        relief = d.stress_relief_rate * dyn.saturating(net.bonding @ now.spare)
+        """Phase 4: recovery rates of the needy from bonding and bridging support, and their stress relief rate."""
+        d = self.cfg.dynamics
+        bonding = dyn.support_received(now.bonding_of_needy, now.need_of_needy, now.needy_bonding_need, now.offer)
+        bridging = dyn.support_received(now.bridging_of_needy, now.need_of_needy, now.needy_bridging_need, now.offer)
+        relief = d.stress_relief_rate * dyn.saturating(now.bonding_of_needy @ now.spare)
         return d.support_rate * dyn.saturating(bonding), d.support_rate * dyn.saturating(bridging), relief
 
     # ---- 5. collective action ---------------------------------------------------------------
@@ -220,11 +248,11 @@ class CrisisModel(mesa.Model):
         """Phase 5: initiatives dissolve and form, then reach the needy of their neighbourhood.
 
         Returns:
-            The recovery rate each household gets from an initiative, and the way in to
-            government aid that a collaborating initiative gives it (in [0, 1)).
+            For each needy household: the recovery rate it gets from an initiative, and the way
+            in to government aid that a collaborating initiative gives it (in [0, 1)).
         """
         h, d = self.households, self.cfg.dynamics
-        needy_share = self.per_neighbourhood_mean(now.needy.astype(np.float64))
+        needy_share = np.bincount(h.neighbourhood[now.needy], minlength=self.n_neighbourhoods) / self.neighbourhood_size
         self.dissolve_initiatives(needy_share)
         self.form_initiatives(now, needy_share)
 
@@ -235,13 +263,13 @@ class CrisisModel(mesa.Model):
             collaborates[n] = initiative.collaborates
         member = h.initiative >= 0
         pool = np.bincount(h.initiative[member], weights=now.offer[member], minlength=self.n_neighbourhoods)
-        need = np.where(now.needy, now.need, 0.0)
-        need_total = np.bincount(h.neighbourhood, weights=need, minlength=self.n_neighbourhoods)
+        home = h.neighbourhood[now.needy]
+        need_total = np.bincount(home, weights=now.need_of_needy, minlength=self.n_neighbourhoods)
         per_need = np.divide(
             pool * effectiveness, need_total, out=np.zeros(self.n_neighbourhoods), where=need_total > 0
         )
-        reached = dyn.saturating(need * per_need[h.neighbourhood])
-        return d.initiative_rate * reached, np.where(collaborates[h.neighbourhood], reached, 0.0)
+        reached = dyn.saturating(now.need_of_needy * per_need[home])
+        return d.initiative_rate * reached, np.where(collaborates[home], reached, 0.0)
 
     def dissolve_initiatives(self, needy_share: np.ndarray) -> None:
         """Initiatives whose neighbourhood has (nearly) no needy households left dissolve."""
@@ -277,54 +305,64 @@ class CrisisModel(mesa.Model):
             )
             h.initiative[members] = n
             self.initiatives_formed += 1
+            if self.first_initiative_day is None:
+                self.first_initiative_day = self.day
 
     # ---- 6. government aid -----------------------------------------------------------------
 
     def give_aid(self, now: StepState, initiative_access: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Phase 6: recovery rate from government aid, and the share of aid each household obtained."""
+        """Phase 6: for each needy household, the recovery rate from aid and the share of aid obtained."""
         h, d, gov = self.households, self.cfg.dynamics, self.government
         if not gov.aid_flowing(self.day):
-            zero = np.zeros(h.n)
+            zero = np.zeros(now.needy.size)
             return zero, zero
-        uptake = np.where(
-            now.needy,
-            dyn.aid_uptake(h.trust, h.cultural, self.bridging_knowhow, initiative_access, gov.receptivity),
-            0.0,
+        needy = now.needy
+        uptake = dyn.aid_uptake(
+            h.trust[needy], h.cultural[needy], self.bridging_knowhow[needy], initiative_access, gov.receptivity
         )
         obtained = uptake * dyn.rationing(gov.aid_capacity * h.n, float(uptake.sum()))
         return d.aid_rate * obtained, obtained
 
     # ---- 7. update --------------------------------------------------------------------------
 
-    def recover(self, now: StepState, rates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Apply all recovery channels together; return the functioning each channel restored."""
-        h = self.households
-        total = sum(rates.values())
+    def recover(self, now: StepState, own_rate: np.ndarray, help_rates: dict[str, np.ndarray]) -> dict:
+        """Apply all recovery channels together; return the functioning each channel restored.
+
+        Returns:
+            ``{"self": array over all households, channel: array over the needy, ...}``.
+        """
+        h, needy = self.households, now.needy
+        total = own_rate.copy()
+        total[needy] += sum(help_rates.values())
         restored = now.need * dyn.closed_fraction(total, self.dt)
         h.functioning += restored
-        share = np.divide(restored, total, out=np.zeros_like(total), where=total > 0)
-        gains = {channel: share * rates[channel] for channel in RECOVERY_CHANNELS}
-        for channel, gain in gains.items():
-            getattr(h, f"gain_{channel}")[:] += gain
+        per_rate = np.divide(restored, total, out=np.zeros_like(total), where=total > 0)
+        gains = {"self": per_rate * own_rate}
+        h.gain_self += gains["self"]
+        for channel, rate in help_rates.items():
+            gains[channel] = per_rate[needy] * rate
+            getattr(h, f"gain_{channel}")[needy] += gains[channel]
         return gains
 
     def update_wellbeing(
-        self, now: StepState, fear: np.ndarray, stress_relief: np.ndarray, aid_received: np.ndarray
+        self, now: StepState, fear: np.ndarray, stress_relief: np.ndarray, aid_obtained: np.ndarray
     ) -> None:
         """Fear, stress, trust and buffer at the end of the step."""
-        h, d = self.households, self.cfg.dynamics
+        h, d, needy = self.households, self.cfg.dynamics, now.needy
+        relief = np.zeros(h.n)
+        relief[needy] = stress_relief
         stress_target = np.maximum(now.need, h.fear) * (1.0 - d.personal_buffering * h.personal)
-        h.stress[:] = dyn.stress_step(h.stress, stress_target, d.stress_rate, stress_relief, self.dt)
+        h.stress[:] = dyn.stress_step(h.stress, stress_target, d.stress_rate, relief, self.dt)
         h.fear[:] = fear
         # Needy households' trust follows the share of aid they obtain (none during the delay).
-        h.trust[:] = np.where(now.needy, dyn.relax(h.trust, aid_received, d.trust_rate, self.dt), h.trust)
+        h.trust[needy] = dyn.relax(h.trust[needy], aid_obtained, d.trust_rate, self.dt)
         h.buffer[:] = dyn.relax(h.buffer, h.economic, d.saving_rate, self.dt)
 
     def adapt(self) -> None:
         """Preparedness grows with perceived risk (own memory, ties' measures) where it is affordable."""
         h, d = self.households, self.cfg.dynamics
         h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
-        ties_prepared = dyn.tie_average(self.ties, self.tie_strength, h.preparedness)
+        ties_prepared = dyn.per_tie(self.ties @ h.preparedness, self.tie_strength)
         risk = dyn.perceived_risk(h.risk_memory, ties_prepared, d.social_learning)
         ceiling = self.scenario.preparedness_ceiling
         h.preparedness[:] = np.maximum(

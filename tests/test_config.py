@@ -13,9 +13,18 @@ def test_defaults_load_with_design_keys():
     assert isinstance(cfg, Config)
     assert cfg.scenario.name == "leak", "the default scenario should be the leak"
     assert cfg.population.name == "netherlands", "the default population should be the SCP 2023 classes"
-    for value in (cfg.scenario.horizon_days, cfg.scenario.step_days, cfg.population.households,
-                  cfg.network.bonding_degree, cfg.network.bridging_degree, cfg.network.homophily,
-                  cfg.government.delay_days, cfg.government.receptivity, cfg.government.learning, cfg.seed):
+    for value in (
+        cfg.scenario.horizon_days,
+        cfg.scenario.step_days,
+        cfg.population.households,
+        cfg.network.bonding_degree,
+        cfg.network.bridging_degree,
+        cfg.network.homophily,
+        cfg.government.delay_days,
+        cfg.government.receptivity,
+        cfg.government.learning,
+        cfg.seed,
+    ):
         assert value is not None
 
 
@@ -66,7 +75,13 @@ def test_a_degree_the_population_cannot_hold_is_an_error_not_a_clip():
 
     # One neighbourhood and full homophily: a bridging tie would have to join two households of the
     # same class and neighbourhood, which is a bonding pair, so no bridging tie can be placed.
-    cfg = load_config(overrides=["population.households=200", "population.neighbourhoods=1",
-                                 "network.bridging_degree=2", "network.homophily=1"])
+    cfg = load_config(
+        overrides=[
+            "population.households=200",
+            "population.neighbourhoods=1",
+            "network.bridging_degree=2",
+            "network.homophily=1",
+        ]
+    )
     with pytest.raises(ConfigError, match=r"network.bridging_degree=2\.0 is not allowed"):
         CrisisModel(cfg)

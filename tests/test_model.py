@@ -56,11 +56,25 @@ def test_summary_has_the_design_keys_and_null_for_what_did_not_happen():
     results = run(small_config())
     summary = results.summary
     classes = list(results.config.population.classes)
-    keys = ["t50_days", "t90_days", "resilience_loss_days", "unrecovered_share", "peak_disruption_share",
-            "disruption_days", "precariaat_gap", "affected_share", "events", "damage_first_event",
-            "damage_last_event", "prepared_share_end", "transformed_neighbourhoods", "first_transformation_day",
-            "left_behind_share", *[f"mean_recovery_days__{c}" for c in classes],
-            *[f"left_behind_share__{c}" for c in classes]]
+    keys = [
+        "t50_days",
+        "t90_days",
+        "resilience_loss_days",
+        "unrecovered_share",
+        "peak_disruption_share",
+        "disruption_days",
+        "precariaat_gap",
+        "affected_share",
+        "events",
+        "damage_first_event",
+        "damage_last_event",
+        "prepared_share_end",
+        "transformed_neighbourhoods",
+        "first_transformation_day",
+        "left_behind_share",
+        *[f"mean_recovery_days__{c}" for c in classes],
+        *[f"left_behind_share__{c}" for c in classes],
+    ]
     missing = [k for k in keys if k not in summary]
     assert not missing, f"summary should have every DESIGN.md key; missing {missing}"
     assert summary["events"] == 1, "the leak is one event"

@@ -1,0 +1,55 @@
+"""The `veerkracht` command: run folders, multirun, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SMALL = ["population.households=300", "scenario.horizon_days=20"]
+RUN_FILES = {"config.yaml", "summary.json", "timeseries.parquet", "households.parquet", "recovery_by_class.png"}
+
+
+def veerkracht(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", "from simulation.cli import main; main()", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_one_run_writes_every_file(tmp_path):
+    result = veerkracht(*SMALL, "seed=3", "network.bridging_degree=4", f"hydra.run.dir={tmp_path}/run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    files = {p.name for p in (tmp_path / "run").iterdir()}
+    assert files >= RUN_FILES, f"missing {RUN_FILES - files}"
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["events"] == 1
+    assert "seed: 3" in (tmp_path / "run" / "config.yaml").read_text()
+
+
+def test_two_job_multirun(tmp_path):
+    result = veerkracht("-m", *SMALL, "seed=1,2", f"hydra.sweep.dir={tmp_path}/sweep", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summaries = [json.loads((tmp_path / "sweep" / job / "summary.json").read_text()) for job in ("0", "1")]
+    assert summaries[0] != summaries[1], "the two seeds should give different runs"
+
+
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [
+        (["scenario=earthquake"], "scenario"),
+        (["network.colour=1"], "network.colour"),
+        (["population.households=0"], "population.households"),
+        (["network.bonding_degree=-1"], "network.bonding_degree"),
+        (["seed=abc"], "seed"),
+        (["-m", "seed=1,2", "network.homophily=0.5,7"], "network.homophily"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args, key):
+    result = veerkracht(*args, f"hydra.run.dir={tmp_path}/run", f"hydra.sweep.dir={tmp_path}/sweep", cwd=tmp_path)
+    assert result.returncode == 2, f"expected exit code 2, got {result.returncode}: {result.stderr}"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {lines}"
+    assert key in lines[0] and "Traceback" not in result.stderr
+    assert not list(tmp_path.rglob("summary.json")), "bad input should write no summary.json"
