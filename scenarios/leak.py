@@ -22,8 +22,8 @@ class LeakConfig(ScenarioConfig):
 
     name: str = "leak"
     horizon_days: float = 120.0  # assumption: long enough to see nearly everyone recover
-    step_days: float = 1.0
-    onset_day: float = 1.0  # day the main bursts
+    step_days: float = 1.0  # assumption: a day, the scale on which coping happens
+    onset_day: float = 1.0  # assumption: the main bursts on day 1, after one quiet day as a baseline
     area_share: float = 0.3  # assumption: share of neighbourhoods on the failed main
     severity: float = 0.6  # assumption: mean loss of functioning of an unprepared household that is hit
     severity_spread: float = 0.15  # assumption: sd of that loss between households

@@ -190,7 +190,7 @@ class GovernmentConfig:
         0.3  # assumption: share of the remaining delay (and of the receptivity gap) removed after each event
     )
     collaboration: float = 0.5  # assumption: probability that a new initiative works with the government as an equal
-    aid_capacity: float = 0.15  # assumption: households served at full intensity at once, as a share of all households
+    aid_capacity: float = 0.15  # assumption: households served at full intensity at the same time, as a share of all households (each at aid_rate per day)
 
     def __post_init__(self) -> None:
         check_range("government.delay_days", self.delay_days, 0.0)
@@ -212,7 +212,10 @@ class DynamicsConfig:
     )
     stress_slowdown: float = 0.5  # assumption: share of self-recovery lost at full stress
     spare_from: float = 0.6  # assumption: functioning above which a household has capacity to spare
-    support_rate: float = 0.12  # assumption: per day, the most that support along ties adds to recovery
+    support_rate: float = (
+        0.12  # assumption: per day, the most that support along ties (both networks together) adds to recovery
+    )
+    initiative_commitment: float = 1.0  # assumption: weight of its initiative among a member's claims on its capacity (1 = like one bonding tie in the neighbourhood's mean need)
     initiative_rate: float = 0.12  # assumption: per day, the most that an initiative adds to recovery
     formation_rate: float = (
         1.0  # assumption: per day, initiative formation hazard at full cohesion, spare capacity and need
@@ -230,7 +233,7 @@ class DynamicsConfig:
         0.1  # assumption: share in fear above which there is societal disruption (NIPV's "relatively large group")
     )
     stress_rate: float = 0.2  # assumption: per day, how fast stress follows need and fear
-    stress_relief_rate: float = 0.3  # assumption: per day, extra stress decay at full bonding support
+    stress_relief_rate: float = 0.3  # assumption: per day, the most that bonding support received adds to stress decay
     personal_buffering: float = 0.5  # assumption: share of stress that full personal capital takes away
     trust_rate: float = 0.02  # assumption: per day, how fast a needy household's trust follows the help it gets
     damage_cost: float = 0.5  # assumption: share of damage paid from the economic buffer
@@ -244,10 +247,12 @@ class DynamicsConfig:
     prepared_from: float = 0.5  # assumption: preparedness at which a household counts as prepared
 
     def __post_init__(self) -> None:
-        rates = tuple(n for n in vars(self) if n.endswith("_rate"))
-        for name in rates:
+        unbounded = (*(n for n in vars(self) if n.endswith("_rate")), "initiative_commitment")
+        for name in unbounded:
             check_range(f"dynamics.{name}", getattr(self, name), 0.0)
-        check_unit_fields("dynamics", self, tuple(n for n in vars(self) if n not in rates))
+        check_unit_fields("dynamics", self, tuple(n for n in vars(self) if n not in unbounded))
+        # spare capacity is measured from spare_from up to full functioning, so the gap must exist
+        check_range("dynamics.spare_from", self.spare_from, 0.0, 0.99)
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,8 +265,8 @@ class ScenarioConfig:
     """Fields every scenario has. Scenario modules subclass this."""
 
     name: str = MISSING
-    horizon_days: float = 120.0
-    step_days: float = 1.0
+    horizon_days: float = 120.0  # each scenario sets its own (assumption)
+    step_days: float = 1.0  # each scenario sets its own (assumption)
 
     def __post_init__(self) -> None:
         check_positive("scenario.step_days", self.step_days)

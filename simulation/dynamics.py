@@ -30,7 +30,7 @@ def saturating(amount: np.ndarray) -> np.ndarray:
 
 def per_tie(total: np.ndarray, strength: np.ndarray) -> np.ndarray:
     """A sum over a household's ties divided by its tie strength: a weighted mean (0 without ties)."""
-    return np.divide(total, strength, out=np.zeros_like(total), where=strength > 0)
+    return np.divide(total, strength, out=np.zeros(np.shape(total)), where=strength > 0)
 
 
 # ---- 1. hazard ----------------------------------------------------------------------------
@@ -75,22 +75,18 @@ def spare_capacity(functioning: np.ndarray, stress: np.ndarray, spare_from: floa
     return np.clip((functioning - spare_from) / (1.0 - spare_from), 0.0, 1.0) * (1.0 - stress)
 
 
-def support_received(
-    rows_of_needy: sp.csr_array, need_of_needy: np.ndarray, needy_need_around: np.ndarray, offer: np.ndarray
-) -> np.ndarray:
+def support_received(rows_of_needy: sp.csr_array, need_of_needy: np.ndarray, offer_per_need: np.ndarray) -> np.ndarray:
     """Support reaching each needy household along one network.
 
-    Helper i spreads its ``offer`` over its needy ties in proportion to tie weight times need,
-    so needy household j receives ``need_j * sum_i w_ji offer_i / sum_k w_ik need_k`` (k needy).
+    Helper i divides its offer over all the need that claims it (``offer_per_need_i`` = offer
+    over claimed need), so needy household j receives ``need_j * sum_i w_ji offer_per_need_i``.
 
     Args:
         rows_of_needy: the needy households' rows of the network matrix.
         need_of_needy: their need.
-        needy_need_around: for every household, the weighted need of its needy ties.
-        offer: every household's offer of help.
+        offer_per_need: every household's offer per unit of weighted need claiming it.
     """
-    per_need = np.divide(offer, needy_need_around, out=np.zeros_like(offer), where=needy_need_around > 0)
-    return need_of_needy * (rows_of_needy @ per_need)
+    return need_of_needy * (rows_of_needy @ offer_per_need)
 
 
 # ---- 5. collective action -----------------------------------------------------------------

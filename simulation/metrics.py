@@ -26,6 +26,7 @@ PER_CLASS = {
     "restored_aid": "functioning restored by government aid in the step, summed",
 }
 OVERALL = {
+    "functioning_start": "mean functioning of affected households at the start of the step, after the hazard",
     "affected_share": "share of households hit so far",
     "active_initiatives": "number of active citizen initiatives",
     "prepared_share": "share of households with preparedness measures",
@@ -57,6 +58,12 @@ class Recorder:
                 self.columns[f"{name}__{class_name}"] = np.full(rows, np.nan)
         for name in (*OVERALL, *model.scenario.indicators(model)):
             self.columns[name] = np.full(rows, np.nan)
+
+    def record_start(self, model: CrisisModel) -> None:
+        """Record the mean functioning of affected households right after the hazard of this step."""
+        h = model.households
+        affected = ~np.isnan(h.shock_day)
+        self.columns["functioning_start"][self.row] = h.functioning[affected].mean() if affected.any() else 1.0
 
     def record(self, model: CrisisModel, needy: np.ndarray | None = None, gains: dict | None = None) -> None:
         """Record the model's state at the end of a step.
@@ -129,6 +136,19 @@ def recovery_days(model: CrisisModel) -> np.ndarray:
     return end - h.shock_day
 
 
+def resilience_loss(timeseries: pd.DataFrame) -> float:
+    """Integral of 1 - Q over the run in days (Bruneau et al. 2003).
+
+    Within each step Q goes from its value right after the hazard (``functioning_start``) to
+    its value at the end (``functioning``); the integral takes the trapezoid between the two,
+    so a shock at the start of a step counts in full.
+    """
+    days = timeseries["day"].to_numpy()
+    start = timeseries["functioning_start"].to_numpy()[1:]
+    end = timeseries["functioning"].to_numpy()[1:]
+    return float(np.sum(np.diff(days) * ((1.0 - start) + (1.0 - end)) / 2.0))
+
+
 def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float | int | None]:
     """The per-run summary: the keys of DESIGN.md's table (None where a quantity did not happen)."""
     h, d = model.households, model.cfg.dynamics
@@ -136,13 +156,12 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     days = timeseries["day"].to_numpy()
     first_shock = model.event_days[0] if model.event_days else math.nan
     recovered_share = timeseries["recovered_share"].to_numpy()
-    loss = 1.0 - timeseries["functioning"].to_numpy()
     fear_share = timeseries["fear_share"].to_numpy()
 
     summary: dict[str, float | int | None] = {
         "t50_days": time_to_share(days, recovered_share, first_shock, 0.5),
         "t90_days": time_to_share(days, recovered_share, first_shock, 0.9),
-        "resilience_loss_days": float(np.trapezoid(loss, days)),
+        "resilience_loss_days": resilience_loss(timeseries),
         "unrecovered_share": _or_none(1.0 - recovered_share[-1]) if affected.any() else None,
         "peak_disruption_share": float(np.nanmax(fear_share)),
         "disruption_days": float(model.dt * np.count_nonzero(fear_share[1:] > d.disruption_threshold)),

@@ -37,6 +37,9 @@ class StepState:
     bridging_of_needy: sp.csr_array  # ... and of the bridging matrix
     needy_bonding_need: np.ndarray  # summed need of each household's needy bonding ties (weighted)
     needy_bridging_need: np.ndarray  # ... of its needy bridging ties
+    neighbourhood_need: np.ndarray  # per neighbourhood: summed need of its needy households
+    initiative_claim: np.ndarray  # per household: what its initiative asks of it (0 for non-members)
+    offer_per_need: np.ndarray  # per household: its offer divided by all the need that claims it
 
 
 class CrisisModel(mesa.Model):
@@ -127,6 +130,7 @@ class CrisisModel(mesa.Model):
     def step(self) -> None:
         """Advance the model by one step of ``dt`` days, phase by phase."""
         self.deliver_hazard()
+        self.recorder.record_start(self)
         now = self.read_state()
         fear = self.perceive(now)
         own_rate = self.recover_by_own_means(now)
@@ -197,19 +201,42 @@ class CrisisModel(mesa.Model):
         needy = np.flatnonzero(h.functioning < d.recovery_threshold)
         need_of_needy = need[needy]
         spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from)
+        offer = spare * self.resources
         bonding_of_needy, bridging_of_needy = net.bonding[needy], net.bridging[needy]
+        # The matrices are symmetric, so the needy rows transposed give every household's needy ties.
+        needy_bonding_need = bonding_of_needy.T @ need_of_needy
+        needy_bridging_need = bridging_of_needy.T @ need_of_needy
+        neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
+        initiative_claim = self.initiative_claims(needy, neighbourhood_need)
+        claimed = needy_bonding_need + needy_bridging_need + initiative_claim
         return StepState(
             need=need,
             needy=needy,
             need_of_needy=need_of_needy,
             spare=spare,
-            offer=spare * self.resources,
+            offer=offer,
             bonding_of_needy=bonding_of_needy,
             bridging_of_needy=bridging_of_needy,
-            # The matrices are symmetric, so the needy rows transposed give every household's needy ties.
-            needy_bonding_need=bonding_of_needy.T @ need_of_needy,
-            needy_bridging_need=bridging_of_needy.T @ need_of_needy,
+            needy_bonding_need=needy_bonding_need,
+            needy_bridging_need=needy_bridging_need,
+            neighbourhood_need=neighbourhood_need,
+            initiative_claim=initiative_claim,
+            offer_per_need=dyn.per_tie(offer, claimed),
         )
+
+    def initiative_claims(self, needy: np.ndarray, neighbourhood_need: np.ndarray) -> np.ndarray:
+        """What each member's initiative asks of it (0 for non-members).
+
+        Like one tie of weight ``initiative_commitment`` to a household in the mean need of
+        the neighbourhood's needy.
+        """
+        h = self.households
+        needy_count = np.bincount(h.neighbourhood[needy], minlength=self.n_neighbourhoods).astype(np.float64)
+        mean_need = dyn.per_tie(neighbourhood_need, needy_count)
+        claim = np.zeros(h.n)
+        member = np.flatnonzero(h.initiative >= 0)
+        claim[member] = self.cfg.dynamics.initiative_commitment * mean_need[h.initiative[member]]
+        return claim
 
     # ---- 2. perception --------------------------------------------------------------------
 
@@ -235,40 +262,50 @@ class CrisisModel(mesa.Model):
     # ---- 4. support -----------------------------------------------------------------------
 
     def support(self, now: StepState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Phase 4: recovery rates of the needy from bonding and bridging support, and their stress relief rate."""
+        """Phase 4: recovery rates of the needy from bonding and from bridging support, and their stress relief rate.
+
+        Every helper divides its offer over all the need that claims it: its needy ties (by tie
+        weight times need) and, for a member, its initiative. Support received along both
+        networks saturates together; bonding support also relieves stress.
+        """
         d = self.cfg.dynamics
-        bonding = dyn.support_received(now.bonding_of_needy, now.need_of_needy, now.needy_bonding_need, now.offer)
-        bridging = dyn.support_received(now.bridging_of_needy, now.need_of_needy, now.needy_bridging_need, now.offer)
-        relief = d.stress_relief_rate * dyn.saturating(now.bonding_of_needy @ now.spare)
-        return d.support_rate * dyn.saturating(bonding), d.support_rate * dyn.saturating(bridging), relief
+        bonding = dyn.support_received(now.bonding_of_needy, now.need_of_needy, now.offer_per_need)
+        bridging = dyn.support_received(now.bridging_of_needy, now.need_of_needy, now.offer_per_need)
+        received = bonding + bridging
+        rate_per_support = dyn.per_tie(d.support_rate * dyn.saturating(received), received)
+        relief = d.stress_relief_rate * dyn.saturating(bonding)
+        return rate_per_support * bonding, rate_per_support * bridging, relief
 
     # ---- 5. collective action ---------------------------------------------------------------
 
     def act_collectively(self, now: StepState) -> tuple[np.ndarray, np.ndarray]:
-        """Phase 5: initiatives dissolve and form, then reach the needy of their neighbourhood.
+        """Phase 5: initiatives reach the needy of their neighbourhood; then they dissolve and form.
+
+        An initiative pools what its members give it and spreads the pool, made more effective
+        by creativity, over every needy household of the neighbourhood in proportion to need,
+        whether or not the household has ties of its own. Initiatives that dissolve or form in
+        this step do so from the state at its start; new ones act from the next step.
 
         Returns:
             For each needy household: the recovery rate it gets from an initiative, and the way
             in to government aid that a collaborating initiative gives it (in [0, 1)).
         """
         h, d = self.households, self.cfg.dynamics
-        needy_share = np.bincount(h.neighbourhood[now.needy], minlength=self.n_neighbourhoods) / self.neighbourhood_size
-        self.dissolve_initiatives(needy_share)
-        self.form_initiatives(now, needy_share)
-
         effectiveness = np.zeros(self.n_neighbourhoods)
         collaborates = np.zeros(self.n_neighbourhoods, dtype=bool)
         for n, initiative in self.initiatives.items():
             effectiveness[n] = initiative.effectiveness
             collaborates[n] = initiative.collaborates
-        member = h.initiative >= 0
-        pool = np.bincount(h.initiative[member], weights=now.offer[member], minlength=self.n_neighbourhoods)
+        member = np.flatnonzero(h.initiative >= 0)
+        given = now.offer_per_need[member] * now.initiative_claim[member]
+        pool = np.bincount(h.initiative[member], weights=given, minlength=self.n_neighbourhoods)
         home = h.neighbourhood[now.needy]
-        need_total = np.bincount(home, weights=now.need_of_needy, minlength=self.n_neighbourhoods)
-        per_need = np.divide(
-            pool * effectiveness, need_total, out=np.zeros(self.n_neighbourhoods), where=need_total > 0
-        )
+        per_need = dyn.per_tie(pool * effectiveness, now.neighbourhood_need)
         reached = dyn.saturating(now.need_of_needy * per_need[home])
+
+        needy_share = np.bincount(home, minlength=self.n_neighbourhoods) / self.neighbourhood_size
+        self.dissolve_initiatives(needy_share)
+        self.form_initiatives(now, needy_share)
         return d.initiative_rate * reached, np.where(collaborates[home], reached, 0.0)
 
     def dissolve_initiatives(self, needy_share: np.ndarray) -> None:

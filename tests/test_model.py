@@ -89,8 +89,12 @@ def test_resilience_loss_is_the_integral_of_lost_functioning():
     results = run(small_config())
     ts = results.timeseries
     assert ts["day"].iloc[0] == 0 and ts["day"].iloc[-1] == results.config.scenario.horizon_days
-    expected = np.trapezoid(1 - ts["functioning"], ts["day"])
-    assert results.summary["resilience_loss_days"] == pytest.approx(expected)
+    end_of_step_only = np.trapezoid(1 - ts["functioning"], ts["day"])
+    loss = results.summary["resilience_loss_days"]
+    assert loss > end_of_step_only, "the drop at the start of the shock's step should count in full"
+    shock_row = int(np.argmax(ts["functioning_start"].to_numpy()[1:] < 1)) + 1
+    drop = 1 - ts["functioning_start"].iloc[shock_row]
+    assert loss == pytest.approx(end_of_step_only + drop / 2), "the missing triangle is half the drop over one day"
 
 
 def test_per_class_series_exist_for_every_class():
