@@ -15,6 +15,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ValueType
 from hydra.errors import HydraException
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from simulation.compose import compose_config, register, to_config
@@ -71,10 +72,22 @@ def check_arguments(argv: list[str]) -> None:
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="config")
 def run_job(cfg: DictConfig) -> None:
-    """Run one configured model and write its folder."""
-    folder = Path(HydraConfig.get().runtime.output_dir)
-    results = CrisisModel(to_config(cfg)).run()
-    save_run(results, folder)
+    """Run one configured model and write its folder.
+
+    A config that only shows itself impossible while the model is built (say, ties the
+    population cannot hold) ends a single run with exit code 2 and one line; in a sweep it
+    fails that job only, and Hydra goes on with the others.
+    """
+    hydra_config = HydraConfig.get()
+    folder = Path(hydra_config.runtime.output_dir)
+    try:
+        model = CrisisModel(to_config(cfg))
+    except ConfigError as error:
+        if hydra_config.mode == RunMode.MULTIRUN:
+            raise
+        print(f"veerkracht: error: {error}", file=sys.stderr)
+        sys.exit(2)
+    save_run(model.run(), folder)
     print(f"veerkracht: results in {folder}")
 
 

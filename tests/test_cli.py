@@ -44,6 +44,7 @@ def test_two_job_multirun(tmp_path):
         (["network.bonding_degree=-1"], "network.bonding_degree"),
         (["seed=abc"], "seed"),
         (["-m", "seed=1,2", "network.homophily=0.5,7"], "network.homophily"),
+        (["population.households=200", "population.neighbourhoods=1", "network.homophily=1"], "bridging_degree"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args, key):
@@ -53,3 +54,18 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args, key)
     assert len(lines) == 1, f"expected one line on stderr, got {lines}"
     assert key in lines[0] and "Traceback" not in result.stderr
     assert not list(tmp_path.rglob("summary.json")), "bad input should write no summary.json"
+
+
+def test_a_failing_job_leaves_the_other_runs_of_a_sweep_intact(tmp_path):
+    # With one neighbourhood and full homophily no bridging tie can be placed: that job fails.
+    result = veerkracht(
+        "-m",
+        *SMALL,
+        "population.neighbourhoods=1",
+        "network.homophily=0.5,1",
+        f"hydra.sweep.dir={tmp_path}/sweep",
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0, "a sweep with a failed job should exit non-zero"
+    assert (tmp_path / "sweep" / "0" / "summary.json").exists(), "the good job should have written its results"
+    assert not (tmp_path / "sweep" / "1" / "summary.json").exists(), "the failed job should write no summary"
