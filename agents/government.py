@@ -17,7 +17,7 @@ class Government(mesa.Agent):
         receptivity: current reach towards households (0 = waits for applications).
         learning: share of the remaining delay and receptivity gap it closes after each event.
         collaboration: probability that it works with a new initiative as an equal.
-        aid_capacity: households it can serve at full intensity at once, as a share of all.
+        aid_capacity: households it can serve at full intensity at the same time, as a share of all.
         event_start_day: day the current event began (NaN before the first).
         events: number of events so far.
     """

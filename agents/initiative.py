@@ -9,8 +9,9 @@ import numpy as np
 class CitizenInitiative(mesa.Agent):
     """A citizen initiative in one neighbourhood.
 
-    Its members pool their spare capacity; the model spreads the pool over the neighbourhood's
-    needy households, whether or not they have ties of their own.
+    Its members give it the share of their spare capacity that it claims (beside their needy
+    ties); the model spreads that pool over the neighbourhood's needy households, whether or
+    not they have ties of their own.
 
     Attributes:
         neighbourhood: where it works.

@@ -235,7 +235,9 @@ class DynamicsConfig:
     stress_rate: float = 0.2  # assumption: per day, how fast stress follows need and fear
     stress_relief_rate: float = 0.3  # assumption: per day, the most that bonding support received adds to stress decay
     personal_buffering: float = 0.5  # assumption: share of stress that full personal capital takes away
-    trust_rate: float = 0.02  # assumption: per day, how fast a needy household's trust follows the help it gets
+    trust_rate: float = (
+        0.02  # assumption: per day, how fast a needy household's trust follows the share of government aid it obtains
+    )
     damage_cost: float = 0.5  # assumption: share of damage paid from the economic buffer
     saving_rate: float = 0.01  # assumption: per day, how fast the buffer refills towards economic capital
     memory_fade_rate: float = 0.002  # assumption: per day, fading of the memory of damage (half-life about a year)

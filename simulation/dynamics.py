@@ -28,9 +28,9 @@ def saturating(amount: np.ndarray) -> np.ndarray:
     return 1.0 - np.exp(-amount)
 
 
-def per_tie(total: np.ndarray, strength: np.ndarray) -> np.ndarray:
-    """A sum over a household's ties divided by its tie strength: a weighted mean (0 without ties)."""
-    return np.divide(total, strength, out=np.zeros(np.shape(total)), where=strength > 0)
+def divide_or_zero(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator``, and 0 where the denominator is 0 (say, a household without ties)."""
+    return np.divide(numerator, denominator, out=np.zeros(np.shape(numerator)), where=denominator > 0)
 
 
 # ---- 1. hazard ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ OVERALL = {
     "functioning_start": "mean functioning of affected households at the start of the step, after the hazard",
     "affected_share": "share of households hit so far",
     "active_initiatives": "number of active citizen initiatives",
-    "prepared_share": "share of households with preparedness measures",
+    "prepared_share": "share of households prepared (preparedness at least dynamics.prepared_from)",
     "events": "hazard events so far",
     **{
         f"restored_{c}": f"functioning restored through channel '{c}' in the step, summed"
@@ -150,7 +150,7 @@ def resilience_loss(timeseries: pd.DataFrame) -> float:
 
 
 def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float | int | None]:
-    """The per-run summary: the keys of DESIGN.md's table (None where a quantity did not happen)."""
+    """The per-run summary (README, "Outputs"); None where a quantity did not happen."""
     h, d = model.households, model.cfg.dynamics
     affected = ~np.isnan(h.shock_day)
     days = timeseries["day"].to_numpy()

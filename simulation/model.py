@@ -50,8 +50,10 @@ class CrisisModel(mesa.Model):
     1. hazard: the scenario delivers shocks;
     2. perception: fear of unavailable essentials, from one's own deficit and ties' reports;
     3. self-recovery: economic and personal capital and the buffer, slowed by stress;
-    4. support: spare capacity flows to needy ties; bonding support also relieves stress;
-    5. collective action: initiatives form, pool capacity and reach the neighbourhood's needy;
+    4. support: helpers divide their spare capacity over their needy ties and their initiative;
+       bonding support also relieves stress;
+    5. collective action: initiatives reach the neighbourhood's needy with what members gave
+       them, then dissolve where the need is gone and form where cohesion and capacity meet need;
     6. government aid: after the delay; uptake through trust, cultural capital and ways in;
     7. update: recovery, fear, stress, trust and buffer; adaptation; transformation;
     8. measurement.
@@ -221,7 +223,7 @@ class CrisisModel(mesa.Model):
             needy_bridging_need=needy_bridging_need,
             neighbourhood_need=neighbourhood_need,
             initiative_claim=initiative_claim,
-            offer_per_need=dyn.per_tie(offer, claimed),
+            offer_per_need=dyn.divide_or_zero(offer, claimed),
         )
 
     def initiative_claims(self, needy: np.ndarray, neighbourhood_need: np.ndarray) -> np.ndarray:
@@ -232,7 +234,7 @@ class CrisisModel(mesa.Model):
         """
         h = self.households
         needy_count = np.bincount(h.neighbourhood[needy], minlength=self.n_neighbourhoods).astype(np.float64)
-        mean_need = dyn.per_tie(neighbourhood_need, needy_count)
+        mean_need = dyn.divide_or_zero(neighbourhood_need, needy_count)
         claim = np.zeros(h.n)
         member = np.flatnonzero(h.initiative >= 0)
         claim[member] = self.cfg.dynamics.initiative_commitment * mean_need[h.initiative[member]]
@@ -246,7 +248,7 @@ class CrisisModel(mesa.Model):
         What ties report is the weighted mean need of one's ties, counting the needy ones.
         """
         h, d = self.households, self.cfg.dynamics
-        reported = dyn.per_tie(now.needy_bonding_need + now.needy_bridging_need, self.tie_strength)
+        reported = dyn.divide_or_zero(now.needy_bonding_need + now.needy_bridging_need, self.tie_strength)
         target = dyn.fear_target(now.need, reported, h.trust, d.rumour_weight, d.trust_reassurance)
         return dyn.relax(h.fear, target, d.fear_rate, self.dt)
 
@@ -272,7 +274,7 @@ class CrisisModel(mesa.Model):
         bonding = dyn.support_received(now.bonding_of_needy, now.need_of_needy, now.offer_per_need)
         bridging = dyn.support_received(now.bridging_of_needy, now.need_of_needy, now.offer_per_need)
         received = bonding + bridging
-        rate_per_support = dyn.per_tie(d.support_rate * dyn.saturating(received), received)
+        rate_per_support = dyn.divide_or_zero(d.support_rate * dyn.saturating(received), received)
         relief = d.stress_relief_rate * dyn.saturating(bonding)
         return rate_per_support * bonding, rate_per_support * bridging, relief
 
@@ -300,7 +302,7 @@ class CrisisModel(mesa.Model):
         given = now.offer_per_need[member] * now.initiative_claim[member]
         pool = np.bincount(h.initiative[member], weights=given, minlength=self.n_neighbourhoods)
         home = h.neighbourhood[now.needy]
-        per_need = dyn.per_tie(pool * effectiveness, now.neighbourhood_need)
+        per_need = dyn.divide_or_zero(pool * effectiveness, now.neighbourhood_need)
         reached = dyn.saturating(now.need_of_needy * per_need[home])
 
         needy_share = np.bincount(home, minlength=self.n_neighbourhoods) / self.neighbourhood_size
@@ -399,7 +401,7 @@ class CrisisModel(mesa.Model):
         """Preparedness grows with perceived risk (own memory, ties' measures) where it is affordable."""
         h, d = self.households, self.cfg.dynamics
         h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
-        ties_prepared = dyn.per_tie(self.ties @ h.preparedness, self.tie_strength)
+        ties_prepared = dyn.divide_or_zero(self.ties @ h.preparedness, self.tie_strength)
         risk = dyn.perceived_risk(h.risk_memory, ties_prepared, d.social_learning)
         ceiling = self.scenario.preparedness_ceiling
         h.preparedness[:] = np.maximum(

@@ -76,7 +76,7 @@ def test_summary_has_the_design_keys_and_null_for_what_did_not_happen():
         *[f"left_behind_share__{c}" for c in classes],
     ]
     missing = [k for k in keys if k not in summary]
-    assert not missing, f"summary should have every DESIGN.md key; missing {missing}"
+    assert not missing, f"summary should have every documented key; missing {missing}"
     assert summary["events"] == 1, "the leak is one event"
     assert summary["first_transformation_day"] is None, "nothing transforms in a leak: null, not a number"
     assert 0 < summary["affected_share"] < 1
