@@ -1,6 +1,6 @@
 """The crisis scenarios, one module each, and their registry."""
 
-from scenarios import leak
+from scenarios import flooding, leak, sea_level_rise
 from scenarios.base import SCENARIOS, Scenario, make_scenario, register
 
-__all__ = ["SCENARIOS", "Scenario", "leak", "make_scenario", "register"]
+__all__ = ["SCENARIOS", "Scenario", "flooding", "leak", "make_scenario", "register", "sea_level_rise"]

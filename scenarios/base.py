@@ -25,6 +25,9 @@ class Scenario:
     def __init__(self, cfg: ScenarioConfig) -> None:
         self.cfg = cfg
 
+    def start(self, model: CrisisModel) -> None:
+        """Set up state that depends on the model (nothing by default)."""
+
     def hazard(self, model: CrisisModel) -> None:
         """Deliver this step's shocks through ``model.shock(hit, severity)``."""
         raise NotImplementedError

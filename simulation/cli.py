@@ -21,16 +21,15 @@ from omegaconf import DictConfig
 from simulation.compose import compose_config, register, to_config
 from simulation.config import ConfigError
 from simulation.model import CrisisModel
-from simulation.plots import recovery_by_class
+from simulation.plots import run_figures
 from simulation.results import Results
-
-FIGURE_FILE = "recovery_by_class.png"
 
 
 def save_run(results: Results, folder: Path) -> None:
-    """Write the figure, then the results (whose summary.json comes last)."""
+    """Write the figures, then the results (whose summary.json comes last)."""
     folder.mkdir(parents=True, exist_ok=True)
-    recovery_by_class(results).savefig(folder / FIGURE_FILE, dpi=100)
+    for name, figure in run_figures(results).items():
+        figure.savefig(folder / name, dpi=100)
     results.save(folder)
 
 

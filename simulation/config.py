@@ -247,6 +247,9 @@ class DynamicsConfig:
     )
     preparedness_efficacy: float = 0.5  # assumption: damage avoided at full preparedness (Haer et al. 2017 find ignoring behaviour overestimates risk about twofold)
     prepared_from: float = 0.5  # assumption: preparedness at which a household counts as prepared
+    collective_measures_rate: float = (
+        0.002  # assumption: per day, growth of a neighbourhood's collective protection while an initiative is active
+    )
 
     def __post_init__(self) -> None:
         unbounded = (*(n for n in vars(self) if n.endswith("_rate")), "initiative_commitment")

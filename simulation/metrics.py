@@ -31,6 +31,7 @@ OVERALL = {
     "active_initiatives": "number of active citizen initiatives",
     "prepared_share": "share of households prepared (preparedness at least dynamics.prepared_from)",
     "events": "hazard events so far",
+    "event_damage": "mean functioning lost by the households an event hit in this step (NaN without one)",
     **{
         f"restored_{c}": f"functioning restored through channel '{c}' in the step, summed"
         for c in RECOVERY_CHANNELS
@@ -101,7 +102,8 @@ class Recorder:
         values["affected_share"] = affected_count.sum() / h.n
         values["active_initiatives"] = len(model.initiatives)
         values["prepared_share"] = np.count_nonzero(h.preparedness >= d.prepared_from) / h.n
-        values["events"] = len(model.event_days)
+        values["events"] = len(model.event_log)
+        values["event_damage"] = model.event_log.damage_in_step(model.day - model.dt) if gains else np.nan
         for name in OVERALL:
             if name.startswith("restored_"):
                 values[name] = float(gains[name.removeprefix("restored_")].sum()) if gains else 0.0
@@ -123,10 +125,9 @@ def _or_none(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def time_to_share(days: np.ndarray, shares: np.ndarray, start: float, share: float) -> float | None:
-    """Days from ``start`` until ``shares`` first reaches ``share`` (None if it never does)."""
-    reached = np.flatnonzero((days >= start) & (shares >= share))
-    return float(days[reached[0]] - start) if reached.size else None
+def _elapsed(day: float | None, start: float) -> float | None:
+    """Days from ``start`` to ``day`` (None if ``day`` never came)."""
+    return None if day is None else float(day - start)
 
 
 def recovery_days(model: CrisisModel) -> np.ndarray:
@@ -153,14 +154,16 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     """The per-run summary (README, "Outputs"); None where a quantity did not happen."""
     h, d = model.households, model.cfg.dynamics
     affected = ~np.isnan(h.shock_day)
-    days = timeseries["day"].to_numpy()
-    first_shock = model.event_days[0] if model.event_days else math.nan
+    events = model.event_log.events
+    first, last = (events[0], events[-1]) if events else (None, None)
     recovered_share = timeseries["recovered_share"].to_numpy()
     fear_share = timeseries["fear_share"].to_numpy()
 
     summary: dict[str, float | int | None] = {
-        "t50_days": time_to_share(days, recovered_share, first_shock, 0.5),
-        "t90_days": time_to_share(days, recovered_share, first_shock, 0.9),
+        # t50 and t90 belong to the first event: days until 50% / 90% of the households it hit recovered.
+        "t50_days": _elapsed(first.t50_day, first.day) if first else None,
+        "t90_days": _elapsed(first.t90_day, first.day) if first else None,
+        "t90_days_last_event": _elapsed(last.t90_day, last.day) if last else None,
         "resilience_loss_days": resilience_loss(timeseries),
         "unrecovered_share": _or_none(1.0 - recovered_share[-1]) if affected.any() else None,
         "peak_disruption_share": float(np.nanmax(fear_share)),
@@ -177,14 +180,12 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     summary["precariaat_gap"] = (
         _or_none(durations[poor].mean() / durations[rest].mean()) if poor.any() and rest.any() else None
     )
-    summary["events"] = len(model.event_days)
-    summary["damage_first_event"] = model.event_damage[0] if model.event_damage else None
-    summary["damage_last_event"] = model.event_damage[-1] if model.event_damage else None
+    summary["events"] = len(events)
+    summary["damage_first_event"] = float(first.damage.mean()) if first else None
+    summary["damage_last_event"] = float(last.damage.mean()) if last else None
     summary["prepared_share_end"] = float((h.preparedness >= d.prepared_from).mean())
     summary["initiatives_formed"] = model.initiatives_formed
-    summary["first_initiative_day"] = (
-        model.first_initiative_day - first_shock if model.first_initiative_day is not None else None
-    )
+    summary["first_initiative_day"] = _elapsed(model.first_initiative_day, first.day) if first else None
     restored_total = sum(float(getattr(h, f"gain_{c}").sum()) for c in RECOVERY_CHANNELS)
     for channel in RECOVERY_CHANNELS:
         summary[f"restored_share__{channel}"] = (

@@ -13,6 +13,7 @@ from scenarios import make_scenario
 from simulation import dynamics as dyn
 from simulation.compose import as_config
 from simulation.config import Config
+from simulation.events import EventLog
 from simulation.memory import keep_freed_memory
 from simulation.metrics import Recorder, summarize
 from simulation.networks import build_networks, social_capital
@@ -94,10 +95,12 @@ class CrisisModel(mesa.Model):
         self.initiatives: dict[int, CitizenInitiative] = {}
         self.initiatives_formed = 0
         self.first_initiative_day: float | None = None
-        self.event_days: list[float] = []
-        self.event_damage: list[float] = []
+        self.event_log = EventLog()
+        # Collective measures that initiatives organised, per neighbourhood (damage avoided, 0..1).
+        self.collective_protection = np.zeros(self.n_neighbourhoods)
         for index in range(h.n):
             Household(self, index)
+        self.scenario.start(self)
 
         self.recorder = Recorder(self)
         self.recorder.record(self)
@@ -162,6 +165,7 @@ class CrisisModel(mesa.Model):
         return Results(
             timeseries=timeseries,
             households=self.households.to_frame(),
+            events=self.event_log.frame(self.households.household_class, self.households.class_names, self.day),
             summary=summarize(self, timeseries),
             config=self.cfg,
         )
@@ -175,16 +179,20 @@ class CrisisModel(mesa.Model):
     def shock(self, hit: np.ndarray, severity: np.ndarray) -> None:
         """Hit the households in mask ``hit`` with the given severity (array over all households).
 
-        Damage is the severity less what preparedness avoids, as a share of current functioning.
-        Part of it is paid from the buffer; it is remembered. A household that had recovered (or
-        was never hit) starts a new shock; one still recovering continues its current one.
+        Damage is the severity less what preparedness avoids (the household's own measures and
+        its neighbourhood's collective ones, together at most the scenario's ceiling), as a share
+        of current functioning. Part of it is paid from the buffer; it is remembered. A household
+        that had recovered (or was never hit) starts a new shock; one still recovering continues
+        its current one.
         """
         if not hit.any():
             return
         h = self.households
-        lost = h.functioning[hit] * dyn.shock_damage(
-            severity[hit], h.preparedness[hit], self.cfg.dynamics.preparedness_efficacy
+        protection = self.collective_protection[h.neighbourhood[hit]]
+        prepared = np.minimum(
+            1.0 - (1.0 - h.preparedness[hit]) * (1.0 - protection), self.scenario.preparedness_ceiling
         )
+        lost = h.functioning[hit] * dyn.shock_damage(severity[hit], prepared, self.cfg.dynamics.preparedness_efficacy)
         h.functioning[hit] -= lost
         h.damage[hit] = lost
         h.buffer[hit] = np.maximum(h.buffer[hit] - self.cfg.dynamics.damage_cost * lost, 0.0)
@@ -193,8 +201,7 @@ class CrisisModel(mesa.Model):
         h.shock_day[new_spell] = self.day
         h.recovered_day[hit] = np.nan
         self.government.start_event(self.day)
-        self.event_days.append(self.day)
-        self.event_damage.append(float(lost.mean()))
+        self.event_log.add(self.day, np.flatnonzero(hit), lost)
 
     def read_state(self) -> StepState:
         """The state every later phase of this step reads."""
@@ -398,15 +405,24 @@ class CrisisModel(mesa.Model):
         h.buffer[:] = dyn.relax(h.buffer, h.economic, d.saving_rate, self.dt)
 
     def adapt(self) -> None:
-        """Preparedness grows with perceived risk (own memory, ties' measures) where it is affordable."""
+        """Adaptation: households take measures, initiatives organise collective ones.
+
+        A household's preparedness grows with the risk it perceives (its fading memory of damage,
+        and the measures it sees its ties take: the more prepared ties, the more it sees) where
+        it can afford measures (economic capital), up to the scenario's ceiling. Where an
+        initiative is active, its neighbourhood's collective protection grows.
+        """
         h, d = self.households, self.cfg.dynamics
         h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
-        ties_prepared = dyn.divide_or_zero(self.ties @ h.preparedness, self.tie_strength)
-        risk = dyn.perceived_risk(h.risk_memory, ties_prepared, d.social_learning)
+        seen_measures = dyn.saturating((self.ties @ h.preparedness) / self.cfg.network.social_capital_scale)
+        risk = dyn.perceived_risk(h.risk_memory, seen_measures, d.social_learning)
         ceiling = self.scenario.preparedness_ceiling
         h.preparedness[:] = np.maximum(
             h.preparedness, dyn.relax(h.preparedness, ceiling, d.preparedness_rate * risk * h.economic, self.dt)
         )
+        for n, initiative in self.initiatives.items():
+            rate = d.collective_measures_rate * initiative.effectiveness
+            self.collective_protection[n] = dyn.relax(self.collective_protection[n], ceiling, rate, self.dt)
 
     def mark_recovered(self) -> None:
         """Households back above the recovery threshold get their recovery day."""
@@ -414,3 +430,4 @@ class CrisisModel(mesa.Model):
         newly = np.isnan(h.recovered_day) & ~np.isnan(h.shock_day)
         newly &= h.functioning >= self.cfg.dynamics.recovery_threshold
         h.recovered_day[newly] = self.day
+        self.event_log.update(h.functioning, self.cfg.dynamics.recovery_threshold, self.day)

@@ -43,6 +43,9 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("shock_day", np.float64, None, "day the current shock began (NaN if never hit)"),
     StateField("recovered_day", np.float64, None, "day the household recovered from it (NaN if not yet)"),
     StateField("initiative", np.int32, None, "neighbourhood of the initiative it is a member of, -1 if none"),
+    StateField(
+        "transformation", np.int8, (0, 2), "0 = its neighbourhood did not transform, 1 = followed, 2 = left behind"
+    ),
     StateField("gain_self", np.float64, None, "functioning regained by own means, summed over the run"),
     StateField("gain_bonding", np.float64, None, "functioning regained through support from bonding ties"),
     StateField("gain_bridging", np.float64, None, "functioning regained through support from bridging ties"),

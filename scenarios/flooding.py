@@ -1,0 +1,83 @@
+"""Adaptation: floods recur over decades; households and the government can learn between them.
+
+Each flood is a region-wide event: every household is hit with probability equal to its
+exposure (low-lying neighbourhoods more often) and loses a share of functioning drawn around
+the flood's severity, less what its preparedness and its neighbourhood's collective measures
+avoid. Floods come at random (a Poisson process with ``floods_per_year``, severities drawn
+from a normal distribution) or on a fixed ``schedule``. Weekly steps over 30 years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from scenarios.base import Scenario, register
+from simulation.config import ConfigError, ScenarioConfig, check_range, check_unit_fields
+
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass
+class FloodingConfig(ScenarioConfig):
+    """Recurrent flooding: how often, how hard."""
+
+    name: str = "flooding"
+    horizon_days: float = 30 * DAYS_PER_YEAR  # assumption: three decades, long enough for several floods
+    step_days: float = 7.0  # assumption: a week resolves recovery from a flood well enough
+    floods_per_year: float = 0.3  # assumption: mean number of damaging floods per year
+    severity_mean: float = 0.5  # assumption: mean severity (loss of functioning of an unprepared household hit)
+    severity_sd: float = 0.15  # assumption: sd of severity between floods (normal, clipped to [0, 1])
+    household_spread: float = 0.1  # assumption: sd of severity between households in one flood
+    schedule_days: list[float] = field(default_factory=list)  # days of floods; when given, no random floods
+    schedule_severity: list[float] = field(default_factory=list)  # severity of each scheduled flood
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_range("scenario.floods_per_year", self.floods_per_year, 0.0, 365.25 / self.step_days)
+        check_unit_fields("scenario", self, ("severity_mean", "severity_sd", "household_spread"))
+        if len(self.schedule_days) != len(self.schedule_severity):
+            raise ConfigError(
+                f"scenario.schedule_severity has {len(self.schedule_severity)} values: expected one per "
+                f"day in scenario.schedule_days ({len(self.schedule_days)})"
+            )
+        for index, (day, severity) in enumerate(zip(self.schedule_days, self.schedule_severity, strict=True)):
+            check_range(f"scenario.schedule_days[{index}]", day, 0.0, self.horizon_days)
+            check_range(f"scenario.schedule_severity[{index}]", severity, 0.0, 1.0)
+
+
+def flood_severity(rng: np.random.Generator, mean: float, sd: float, spread: float, n: int) -> np.ndarray:
+    """Severity for every household in one flood: the flood's severity plus household noise."""
+    event = mean + sd * rng.standard_normal()
+    return event + spread * rng.standard_normal(n)
+
+
+@register
+class Flooding(Scenario):
+    """Floods at random (Poisson) or on a schedule; each hits households by their exposure."""
+
+    name = "flooding"
+    config_class = FloodingConfig
+
+    def hazard(self, model) -> None:
+        """Deliver the floods that fall in this step (at most one: floods in one step merge)."""
+        cfg, rng, households = self.cfg, model.hazard_rng, model.households
+        # Draws are made every step whether or not a flood comes (common random numbers).
+        draw = rng.random()
+        hit_draws = rng.random(households.n)
+        if cfg.schedule_days:
+            in_step = [
+                s
+                for d, s in zip(cfg.schedule_days, cfg.schedule_severity, strict=True)
+                if model.day <= d < model.day + model.dt
+            ]
+            if not in_step:
+                return
+            severity = flood_severity(rng, max(in_step), 0.0, cfg.household_spread, households.n)
+        else:
+            chance = 1.0 - np.exp(-cfg.floods_per_year * model.dt / DAYS_PER_YEAR)
+            severity = flood_severity(rng, cfg.severity_mean, cfg.severity_sd, cfg.household_spread, households.n)
+            if draw >= chance:
+                return
+        model.shock(hit_draws < households.exposure, severity)

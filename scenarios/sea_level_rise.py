@@ -1,0 +1,240 @@
+"""Transformation: the sea rises over a century; neighbourhoods may transform together.
+
+As the sea rises, floods come more often (ten times as often per ``decimation_height_m``),
+hit harder and reach further inland (higher hit probability for every exposure). Households'
+own measures have a ceiling: beyond it only collective change helps.
+
+Transformation is collective. A household supports it when it has experienced floods and
+either trusts the government or is carried by an initiative; support spreads along ties. Once
+enough of a neighbourhood supports it, a project can start, if the government works with
+residents (``government.collaboration``). After ``duration_years`` the neighbourhood is raised
+and redesigned in place (ground and homes raised, water-robust design). We chose in-place
+raising over relocation because it is the transformative option discussed for Dutch
+neighbourhoods that keeps the community together (assumption); it makes the neighbourhood's
+exposure low for those who follow. Following costs resources: a household follows when its own
+means (economic capital and buffer) together with what its ties can lend reach ``cost``;
+the others are left behind, in unraised homes, as exposed as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from scenarios.base import Scenario, register
+from simulation import dynamics as dyn
+from simulation.config import ConfigError, ScenarioConfig, check_positive, check_range, check_unit_fields
+
+DAYS_PER_YEAR = 365.25
+# Sea level along the Dutch coast above the level at the start of a run (metres), by years from
+# the start (taken as 2025). KNMI'23 climate scenarios: by 2100, 26-73 cm above 1995-2014 with
+# low emissions, up to 124 cm with high emissions. Presets: the middle of the low range (0.50 m)
+# and the top of the high range (1.24 m), less about 0.06 m already risen by 2025 (about 2 mm a
+# year along the coast, KNMI climate dashboard: about 25 cm from 1900 to 2020). The path between
+# now and 2100, and beyond it, is a quadratic with today's rate of 2 mm a year (assumption).
+CURRENT_RATE_M_PER_YEAR = 0.002
+SEA_LEVEL_2100_M = {"knmi23_low": 0.50 - 0.06, "knmi23_high": 1.24 - 0.06}
+
+
+def preset_path(name: str, years: float) -> tuple[list[float], list[float]]:
+    """Points (years, metres) of a preset path: quadratic through its 2100 level."""
+    acceleration = (SEA_LEVEL_2100_M[name] - CURRENT_RATE_M_PER_YEAR * 75) / 75**2
+    grid = np.linspace(0.0, years, 101)
+    return grid.tolist(), (CURRENT_RATE_M_PER_YEAR * grid + acceleration * grid**2).tolist()
+
+
+@dataclass
+class SeaLevelRiseConfig(ScenarioConfig):
+    """Sea-level rise, floods that grow with it, and collective transformation."""
+
+    name: str = "sea_level_rise"
+    horizon_days: float = 100 * DAYS_PER_YEAR  # assumption: a century
+    step_days: float = DAYS_PER_YEAR / 12  # assumption: monthly steps
+    sea_level_path: str = "knmi23_high"  # knmi23_low, knmi23_high, or custom (path_years, path_metres)
+    path_years: list[float] = field(default_factory=list)  # custom path: years from the start, increasing
+    path_metres: list[float] = field(default_factory=list)  # custom path: sea level above the start, never falling
+    floods_per_year_now: float = 0.1  # assumption: damaging floods per year at today's sea level
+    decimation_height_m: float = 0.7  # assumption: rise that makes floods ten times as frequent
+    severity_now: float = 0.3  # assumption: mean severity of a flood at today's sea level
+    severity_per_metre: float = 0.3  # assumption: extra severity per metre of rise
+    severity_sd: float = 0.1  # assumption: sd of severity between floods
+    household_spread: float = 0.1  # assumption: sd of severity between households in one flood
+    reach_per_metre: float = (
+        0.5  # assumption: each metre of rise raises every hit probability by this share of exposure
+    )
+    preparedness_ceiling: float = 0.6  # assumption: the most a household's own measures can reach
+    experience_scale: float = 0.2  # assumption: remembered damage at which experience is 1 - 1/e of full
+    support_threshold: float = 0.5  # assumption: share of support at which a neighbourhood can start
+    start_rate_per_year: float = (
+        0.5  # assumption: project starts per year, with support and a fully collaborating government
+    )
+    duration_years: float = 5.0  # assumption: years from start to a raised neighbourhood
+    cost: float = 0.35  # assumption: means (0..1) a household needs to follow
+    tie_help: float = 0.5  # assumption: how much of what its ties could lend counts towards a household's means
+    transformed_exposure: float = 0.1  # assumption: exposure that remains, as a share, for those who follow
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        paths = (*SEA_LEVEL_2100_M, "custom")
+        if self.sea_level_path not in paths:
+            raise ConfigError(
+                f"scenario.sea_level_path={self.sea_level_path!r} is not allowed: expected one of {', '.join(paths)}"
+            )
+        if self.sea_level_path == "custom":
+            check_custom_path(self.path_years, self.path_metres)
+        for name in ("floods_per_year_now", "severity_per_metre", "reach_per_metre", "start_rate_per_year"):
+            check_range(f"scenario.{name}", getattr(self, name), 0.0)
+        for name in ("decimation_height_m", "experience_scale", "duration_years"):
+            check_positive(f"scenario.{name}", getattr(self, name))
+        check_unit_fields(
+            "scenario",
+            self,
+            (
+                "severity_now",
+                "severity_sd",
+                "household_spread",
+                "preparedness_ceiling",
+                "support_threshold",
+                "cost",
+                "tie_help",
+                "transformed_exposure",
+            ),
+        )
+
+    def path(self) -> tuple[list[float], list[float]]:
+        """The sea-level path as points (years from the start, metres above the start)."""
+        if self.sea_level_path == "custom":
+            return self.path_years, self.path_metres
+        return preset_path(self.sea_level_path, self.horizon_days / DAYS_PER_YEAR)
+
+
+def check_custom_path(years: list[float], metres: list[float]) -> None:
+    """A custom path needs at least two points, years increasing and a sea level that never falls."""
+    if len(years) < 2 or len(years) != len(metres):
+        raise ConfigError(
+            f"scenario.path_years={years!r}, scenario.path_metres={metres!r} are not allowed: expected two "
+            "lists of the same length, at least 2 points"
+        )
+    for index in range(1, len(years)):
+        if years[index] <= years[index - 1]:
+            raise ConfigError(
+                f"scenario.path_years[{index}]={years[index]!r} is not allowed: years must increase "
+                f"(previous {years[index - 1]!r})"
+            )
+        if metres[index] < metres[index - 1]:
+            raise ConfigError(
+                f"scenario.path_metres[{index}]={metres[index]!r} is not allowed: the sea level must not fall "
+                f"(previous {metres[index - 1]!r})"
+            )
+
+
+@register
+class SeaLevelRise(Scenario):
+    """Floods growing with the sea; neighbourhood projects that raise those who can follow."""
+
+    name = "sea_level_rise"
+    config_class = SeaLevelRiseConfig
+
+    def __init__(self, cfg: SeaLevelRiseConfig) -> None:
+        super().__init__(cfg)
+        self.path_years, self.path_metres = (np.asarray(p, dtype=float) for p in cfg.path())
+        self.project_start = np.empty(0)  # per neighbourhood, NaN until a project starts
+        self.transformed_day = np.empty(0)  # per neighbourhood, NaN until it transformed
+
+    def start(self, model) -> None:
+        """No projects yet in any neighbourhood."""
+        self.project_start = np.full(model.n_neighbourhoods, np.nan)
+        self.transformed_day = np.full(model.n_neighbourhoods, np.nan)
+
+    @property
+    def preparedness_ceiling(self) -> float:
+        """Household measures cannot pass this."""
+        return self.cfg.preparedness_ceiling
+
+    def sea_level(self, day: float) -> float:
+        """Sea level (metres above the start) on ``day``."""
+        return float(np.interp(day / DAYS_PER_YEAR, self.path_years, self.path_metres))
+
+    def hazard(self, model) -> None:
+        """A flood comes with a chance that grows with the sea level; it reaches further and hits harder."""
+        cfg, rng, households = self.cfg, model.hazard_rng, model.households
+        level = self.sea_level(model.day)
+        # Draws are made every step whether or not a flood comes (common random numbers).
+        draw = rng.random()
+        hit_draws = rng.random(households.n)
+        severity = cfg.severity_now + cfg.severity_per_metre * level + cfg.severity_sd * rng.standard_normal()
+        severity = severity + cfg.household_spread * rng.standard_normal(households.n)
+        frequency = cfg.floods_per_year_now * 10.0 ** (level / cfg.decimation_height_m)
+        if draw < 1.0 - np.exp(-frequency * model.dt / DAYS_PER_YEAR):
+            reach = np.clip(households.exposure * (1.0 + cfg.reach_per_metre * level), 0.0, 1.0)
+            model.shock(hit_draws < reach, severity)
+
+    def support(self, model) -> np.ndarray:
+        """Each household's support for transforming its neighbourhood (0..1).
+
+        Experience of floods, times confidence (trust in government, or an initiative that
+        carries one); then support spreads along ties, like preparedness does.
+        """
+        h, d = model.households, model.cfg.dynamics
+        experience = dyn.saturating(h.risk_memory / self.cfg.experience_scale)
+        confidence = 1.0 - (1.0 - h.trust) * (h.initiative < 0)
+        own = experience * confidence
+        seen = dyn.saturating((model.ties @ own) / model.cfg.network.social_capital_scale)
+        return 1.0 - (1.0 - own) * (1.0 - d.social_learning * seen)
+
+    def transform(self, model) -> None:
+        """Start projects where support is enough and the government joins; finish those that are due."""
+        cfg = self.cfg
+        draws = model.rng.random(model.n_neighbourhoods)
+        support = model.per_neighbourhood_mean(self.support(model))
+        rate = cfg.start_rate_per_year * model.government.collaboration
+        chance = 1.0 - np.exp(-rate * model.dt / DAYS_PER_YEAR)
+        start = np.isnan(self.project_start) & (support >= cfg.support_threshold) & (draws < chance)
+        self.project_start[start] = model.day
+        due = np.isnan(self.transformed_day) & (model.day >= self.project_start + cfg.duration_years * DAYS_PER_YEAR)
+        for n in np.flatnonzero(due):
+            self.complete(model, int(n))
+
+    def complete(self, model, neighbourhood: int) -> None:
+        """Raise the neighbourhood: who can afford it follows (low exposure), the others are left behind."""
+        cfg, h = self.cfg, model.households
+        residents = model.neighbourhood_members[neighbourhood]
+        own = (h.economic[residents] + h.buffer[residents]) / 2.0
+        lendable = dyn.saturating((model.ties @ h.economic)[residents] / model.cfg.network.social_capital_scale)
+        means = 1.0 - (1.0 - own) * (1.0 - cfg.tie_help * lendable)
+        follows = means >= cfg.cost
+        followers = residents[follows]
+        h.exposure[followers] *= cfg.transformed_exposure
+        h.buffer[followers] = np.maximum(h.buffer[followers] - cfg.cost, 0.0)
+        h.transformation[followers] = 1
+        h.transformation[residents[~follows]] = 2
+        self.transformed_day[neighbourhood] = model.day + model.dt
+
+    def indicators(self, model) -> dict[str, float]:
+        """Sea level, mean exposure, projects underway and neighbourhoods transformed."""
+        started = int(np.count_nonzero(~np.isnan(self.project_start)))
+        done = int(np.count_nonzero(~np.isnan(self.transformed_day)))
+        return {
+            "sea_level_m": self.sea_level(model.day),
+            "mean_exposure": float(model.households.exposure.mean()),
+            "projects_underway": started - done,
+            "transformed_neighbourhoods": done,
+        }
+
+    def summary(self, model) -> dict[str, float | int | None]:
+        """How many neighbourhoods transformed, when the first did, and who was left behind (by class)."""
+        keys = super().summary(model)
+        h = model.households
+        done = self.transformed_day[~np.isnan(self.transformed_day)]
+        if done.size == 0:
+            return keys
+        keys["transformed_neighbourhoods"] = int(done.size)
+        keys["first_transformation_day"] = float(np.min(done))
+        in_transformed = h.transformation > 0
+        left_behind = h.transformation == 2
+        keys["left_behind_share"] = float(left_behind.sum() / in_transformed.sum())
+        for index, name in enumerate(h.class_names):
+            in_class = in_transformed & (h.household_class == index)
+            keys[f"left_behind_share__{name}"] = float(left_behind[in_class].mean()) if in_class.any() else None
+        return keys
