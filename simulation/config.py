@@ -242,14 +242,10 @@ class DynamicsConfig:
     saving_rate: float = 0.01  # assumption: per day, how fast the buffer refills towards economic capital
     memory_fade_rate: float = 0.002  # assumption: per day, fading of the memory of damage (half-life about a year)
     social_learning: float = 0.5  # assumption: weight of ties' preparedness in perceived risk (Haer et al. 2016: measures diffuse through networks)
-    preparedness_rate: float = (
-        0.01  # assumption: per day, uptake of measures at full perceived risk and economic capital
-    )
+    preparedness_rate: float = 0.002  # assumption: per day, uptake at full perceived risk and economic capital
     preparedness_efficacy: float = 0.5  # assumption: damage avoided at full preparedness (Haer et al. 2017 find ignoring behaviour overestimates risk about twofold)
     prepared_from: float = 0.5  # assumption: preparedness at which a household counts as prepared
-    collective_measures_rate: float = (
-        0.002  # assumption: per day, growth of a neighbourhood's collective protection while an initiative is active
-    )
+    collective_measures_rate: float = 0.002  # assumption: per day, growth of collective protection under an initiative
 
     def __post_init__(self) -> None:
         unbounded = (*(n for n in vars(self) if n.endswith("_rate")), "initiative_commitment")

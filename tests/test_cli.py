@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 SMALL = ["population.households=300", "scenario.horizon_days=20"]
-RUN_FILES = {"config.yaml", "summary.json", "timeseries.parquet", "households.parquet", "recovery_by_class.png"}
+RUN_FILES = {
+    "config.yaml",
+    "summary.json",
+    "timeseries.parquet",
+    "households.parquet",
+    "events.parquet",
+    "recovery_by_class.png",
+}
 
 
 def veerkracht(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -26,6 +33,19 @@ def test_one_run_writes_every_file(tmp_path):
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["events"] == 1
     assert "seed: 3" in (tmp_path / "run" / "config.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("scenario", "figure"),
+    [("flooding", "floods_by_class.png"), ("sea_level_rise", "sea_level_and_transformation.png")],
+)
+def test_long_scenarios_run_from_the_command_line_with_their_figures(tmp_path, scenario, figure):
+    result = veerkracht(
+        f"scenario={scenario}", "population.households=300", f"hydra.run.dir={tmp_path}/run", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    files = {p.name for p in (tmp_path / "run").iterdir()}
+    assert files >= RUN_FILES | {"events.parquet", figure}, f"missing {RUN_FILES | {figure} - files}"
 
 
 def test_two_job_multirun(tmp_path):

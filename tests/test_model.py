@@ -42,13 +42,16 @@ def test_initiatives_are_registered_agents_that_come_and_go():
     assert (model.households.initiative == -1).all(), "dissolved initiatives release their members"
 
 
-def test_same_seed_same_results_and_different_seeds_differ():
-    first = run(small_config("seed=5"))
-    again = run(small_config("seed=5"))
-    other = run(small_config("seed=6"))
+@pytest.mark.parametrize("scenario", ["leak", "flooding", "sea_level_rise"])
+def test_same_seed_same_results_and_different_seeds_differ(scenario):
+    short = "scenario.horizon_days=3000" if scenario != "leak" else "scenario.horizon_days=120"
+    first = run(small_config("seed=5", short, "population.households=500", scenario=scenario))
+    again = run(small_config("seed=5", short, "population.households=500", scenario=scenario))
+    other = run(small_config("seed=6", short, "population.households=500", scenario=scenario))
     assert first.summary == again.summary, "the same seed should give the same summary"
     pd.testing.assert_frame_equal(first.timeseries, again.timeseries, check_exact=True)
     pd.testing.assert_frame_equal(first.households, again.households, check_exact=True)
+    pd.testing.assert_frame_equal(first.events, again.events, check_exact=True)
     assert first.summary != other.summary, "different seeds should give different runs"
 
 
@@ -104,14 +107,16 @@ def test_per_class_series_exist_for_every_class():
             assert f"{indicator}__{name}" in results.timeseries, f"missing {indicator}__{name}"
 
 
-def test_results_save_and_load_round_trip_exactly(tmp_path):
-    results = run(small_config("seed=2"))
+@pytest.mark.parametrize("scenario", ["leak", "flooding"])
+def test_results_save_and_load_round_trip_exactly(tmp_path, scenario):
+    results = run(small_config("seed=2", "population.households=500", scenario=scenario))
     results.save(tmp_path / "run")
     loaded = Results.load(tmp_path / "run")
     assert loaded.summary == results.summary
     assert loaded.config == results.config
     pd.testing.assert_frame_equal(loaded.timeseries, results.timeseries, check_exact=True)
     pd.testing.assert_frame_equal(loaded.households, results.households, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.events, results.events, check_exact=True)
 
 
 def test_step_length_changes_little_when_rates_are_per_day():

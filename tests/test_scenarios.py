@@ -1,0 +1,168 @@
+"""Flooding (adaptation) and sea-level rise (transformation): direction of effects over paired seeds.
+
+Variants run with the same seeds share their populations and their hazards (common random
+numbers), so each paired difference is the effect of the variant.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from simulation import ConfigError, load_config, run
+
+SEEDS = tuple(range(6))
+SIZE = "population.households=800"
+FEW_TIES = ("network.bonding_degree=1", "network.bridging_degree=0")
+SOME_TIES = ("network.bonding_degree=2", "network.bridging_degree=1")
+MANY_TIES = ("network.bonding_degree=8", "network.bridging_degree=4")
+# Six equal floods five years apart: damage can only fall through preparedness and collective measures.
+EQUAL_FLOODS = (
+    "scenario.schedule_days=[100,1926,3752,5579,7405,9231]",
+    "scenario.schedule_severity=[0.5,0.5,0.5,0.5,0.5,0.5]",
+)
+
+
+@cache
+def results(scenario: str, variant: tuple[str, ...]):
+    return [run(load_config(scenario=scenario, overrides=[SIZE, *variant, f"seed={s}"])) for s in SEEDS]
+
+
+def summary_values(scenario: str, variant: tuple[str, ...], key: str) -> np.ndarray:
+    return np.array([r.summary[key] if r.summary[key] is not None else np.nan for r in results(scenario, variant)])
+
+
+# ---- flooding ----------------------------------------------------------------------------------
+
+
+def test_more_ties_spread_preparedness_further():
+    few = summary_values("flooding", FEW_TIES + EQUAL_FLOODS, "prepared_share_end")
+    many = summary_values("flooding", MANY_TIES + EQUAL_FLOODS, "prepared_share_end")
+    assert (many > few).all(), f"more ties should leave more households prepared in every seed: {few} vs {many}"
+
+
+def test_more_ties_cut_damage_from_first_to_last_flood_by_more():
+    def ratio(variant):
+        first = summary_values("flooding", variant + EQUAL_FLOODS, "damage_first_event")
+        last = summary_values("flooding", variant + EQUAL_FLOODS, "damage_last_event")
+        return last / first
+
+    few, many = ratio(FEW_TIES), ratio(MANY_TIES)
+    assert (few < 1).all(), f"damage should fall from the first to the last of equal floods: {few}"
+    assert (many < few).all(), f"with more ties the last flood should do relatively less damage: {few} vs {many}"
+
+
+def test_a_learning_government_shortens_recovery_over_successive_floods():
+    def later_over_first(learning: str) -> np.ndarray:
+        variant = ("government.delay_days=28", f"government.learning={learning}")
+        return np.array(
+            [
+                r.events.recovery_days.iloc[1:].mean() / r.events.recovery_days.iloc[0]
+                for r in results("flooding", variant)
+            ]
+        )
+
+    static, learning = later_over_first("0"), later_over_first("0.5")
+    assert (learning < static).all(), (
+        f"later floods should take relatively less time to recover from with a learning government: "
+        f"{static} vs {learning}"
+    )
+
+
+def test_without_learning_the_government_stays_as_it_was():
+    from simulation import CrisisModel
+
+    model = CrisisModel(load_config(scenario="flooding", overrides=[SIZE, "government.learning=0"]))
+    delay, receptivity = model.government.delay_days, model.government.receptivity
+    model.run()
+    assert model.government.events > 1, "the default flooding run should have several floods"
+    assert (model.government.delay_days, model.government.receptivity) == (delay, receptivity)
+
+
+# ---- sea-level rise ----------------------------------------------------------------------------
+
+
+def test_higher_cohesion_transforms_earlier_and_leaves_fewer_behind():
+    some = summary_values("sea_level_rise", SOME_TIES, "first_transformation_day")
+    many = summary_values("sea_level_rise", MANY_TIES, "first_transformation_day")
+    assert not np.isnan(many).any(), "a cohesive community facing the high sea-level path should transform"
+    assert np.nanmean(many) < np.nanmean(some), f"higher cohesion should transform earlier: {some} vs {many}"
+    behind_some = summary_values("sea_level_rise", SOME_TIES, "left_behind_share")
+    behind_many = summary_values("sea_level_rise", MANY_TIES, "left_behind_share")
+    assert (behind_many < behind_some).all(), (
+        f"higher cohesion should leave fewer behind: {behind_some} vs {behind_many}"
+    )
+
+
+def test_precariaat_is_left_behind_most():
+    runs = results("sea_level_rise", ())
+    classes = [k for k in runs[0].summary if k.startswith("left_behind_share__")]
+    means = {k: np.nanmean([r.summary[k] if r.summary[k] is not None else np.nan for r in runs]) for k in classes}
+    assert max(means, key=means.get) == "left_behind_share__precariaat", (
+        f"precariaat should be left behind most: {means}"
+    )
+
+
+def test_high_sea_level_brings_more_events_and_damage_than_low():
+    low = results("sea_level_rise", ("scenario.sea_level_path=knmi23_low",))
+    high = results("sea_level_rise", ("scenario.sea_level_path=knmi23_high",))
+    for a, b in zip(low, high, strict=True):
+        assert b.summary["events"] > a.summary["events"], "the high path should bring more floods"
+        total = [(r.events.households_hit * r.events.damage).sum() for r in (a, b)]
+        assert total[1] > total[0], f"the high path should do more damage in all: {total}"
+
+
+def test_transformation_lowers_exposure_of_those_who_follow():
+    result = results("sea_level_rise", ())[0]
+    households = result.households
+    followed, behind = households[households.transformation == 1], households[households.transformation == 2]
+    assert len(followed) > 0 and len(behind) > 0
+    assert followed.exposure.mean() < behind.exposure.mean() / 2, "followers should be far less exposed"
+    assert result.summary["transformed_neighbourhoods"] >= 1
+
+
+# ---- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scenario", "overrides", "expected"),
+    [
+        ("flooding", ["scenario.severity_mean=-0.2"], "scenario.severity_mean=-0.2"),
+        ("flooding", ["scenario.schedule_days=[10,20]", "scenario.schedule_severity=[0.5,-1]"], "schedule_severity[1]"),
+        ("flooding", ["scenario.schedule_days=[10]", "scenario.schedule_severity=[]"], "one per day"),
+        ("flooding", ["scenario.step_days=20000"], "scenario.step_days=20000"),
+        ("sea_level_rise", ["scenario.step_days=40000"], "scenario.step_days=40000"),
+        (
+            "sea_level_rise",
+            ["scenario.sea_level_path=custom", "scenario.path_years=[0,50,100]", "scenario.path_metres=[0,0.5,0.3]"],
+            "path_metres[2]=0.3",
+        ),
+        (
+            "sea_level_rise",
+            ["scenario.sea_level_path=custom", "scenario.path_years=[0,50,40]", "scenario.path_metres=[0,0.5,0.6]"],
+            "path_years[2]=40",
+        ),
+        ("sea_level_rise", ["scenario.sea_level_path=knmi99"], "knmi23_low"),
+    ],
+)
+def test_bad_scenario_input_gives_one_clear_line(scenario, overrides, expected):
+    with pytest.raises(ConfigError) as raised:
+        load_config(scenario=scenario, overrides=overrides)
+    assert expected in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_custom_sea_level_path_is_followed():
+    cfg = load_config(
+        scenario="sea_level_rise",
+        overrides=[
+            SIZE,
+            "scenario.sea_level_path=custom",
+            "scenario.path_years=[0,100]",
+            "scenario.path_metres=[0,1]",
+            "scenario.horizon_days=3652.5",
+        ],
+    )
+    ts = run(cfg).timeseries
+    assert ts["sea_level_m"].iloc[-1] == pytest.approx(0.1, abs=0.01), "a straight path to 1 m in 100 years"
