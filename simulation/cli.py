@@ -18,19 +18,10 @@ from hydra.errors import HydraException
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from experiments.aggregate import RememberSweep, aggregate
+from experiments.runs import ERROR, replicate_configs, run_folder, run_into
 from simulation.compose import compose_config, register, to_config
 from simulation.config import ConfigError
-from simulation.model import CrisisModel
-from simulation.plots import run_figures
-from simulation.results import Results
-
-
-def save_run(results: Results, folder: Path) -> None:
-    """Write the figures, then the results (whose summary.json comes last)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, figure in run_figures(results).items():
-        figure.savefig(folder / name, dpi=100)
-    results.save(folder)
 
 
 def override_variants(arguments: list[str]) -> list[list[str]]:
@@ -71,23 +62,30 @@ def check_arguments(argv: list[str]) -> None:
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="config")
 def run_job(cfg: DictConfig) -> None:
-    """Run one configured model and write its folder.
+    """Run one job (one config, or ``replicates`` seeds of it) into its folder.
 
-    A config that only shows itself impossible while the model is built (say, ties the
-    population cannot hold) ends a single run with exit code 2 and one line; in a sweep it
-    fails that job only, and Hydra goes on with the others.
+    A single run that fails on its config (say, ties the population cannot hold) ends with
+    exit code 2 and one line. In a sweep a failed run leaves error.txt in its folder and fails
+    its job only; Hydra goes on with the other jobs.
     """
     hydra_config = HydraConfig.get()
-    folder = Path(hydra_config.runtime.output_dir)
-    try:
-        model = CrisisModel(to_config(cfg))
-    except ConfigError as error:
-        if hydra_config.mode == RunMode.MULTIRUN:
-            raise
+    job_folder = Path(hydra_config.runtime.output_dir)
+    config = to_config(cfg)
+    failures = []
+    for replicate in replicate_configs(config):
+        folder = run_folder(job_folder, replicate, config.replicates)
+        error = run_into(replicate, folder)
+        if error is None:
+            print(f"veerkracht: results in {folder}")
+        else:
+            failures.append((folder, error))
+    if not failures:
+        return
+    if hydra_config.mode != RunMode.MULTIRUN and len(failures) == 1:
+        folder, error = failures[0]
         print(f"veerkracht: error: {error}", file=sys.stderr)
-        sys.exit(2)
-    save_run(model.run(), folder)
-    print(f"veerkracht: results in {folder}")
+        sys.exit(2 if isinstance(error, ConfigError) else 1)
+    raise RuntimeError(f"{len(failures)} of {config.replicates} runs failed; see {ERROR} in {failures[0][0]}")
 
 
 def main() -> None:
@@ -98,7 +96,11 @@ def main() -> None:
     except ConfigError as error:
         print(f"veerkracht: error: {error}", file=sys.stderr)
         sys.exit(2)
-    run_job()
+    try:
+        run_job()
+    finally:
+        if RememberSweep.sweep_dir is not None and (RememberSweep.sweep_dir / "multirun.yaml").exists():
+            aggregate(RememberSweep.sweep_dir)
 
 
 if __name__ == "__main__":

@@ -285,6 +285,19 @@ class ScenarioConfig:
 
 
 # --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OutputConfig:
+    """What a run folder gets beside the summary, config, time series and events."""
+
+    figures: bool = True  # the run's figures (PNG); large sweeps turn them off and use the report instead
+    households: bool = True  # the household table (one row per household)
+
+
+# --------------------------------------------------------------------------------------------
 # The whole config
 # --------------------------------------------------------------------------------------------
 
@@ -298,11 +311,15 @@ class Config:
     network: NetworkConfig = MISSING
     government: GovernmentConfig = MISSING
     dynamics: DynamicsConfig = MISSING
+    output: OutputConfig = field(default_factory=OutputConfig)
     seed: int = 0
+    replicates: int = 1  # runs of one command-line job: seeds seed, seed+1, ..., in one process (for large sweeps)
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ConfigError(f"seed={self.seed!r} is not allowed: expected a whole number >= 0")
+        if isinstance(self.replicates, bool) or not isinstance(self.replicates, int) or self.replicates < 1:
+            raise ConfigError(f"replicates={self.replicates!r} is not allowed: expected a whole number >= 1")
         if isinstance(self.network, NetworkConfig) and isinstance(self.population, PopulationConfig):
             check_degrees(self.network, self.population)
 

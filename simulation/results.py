@@ -29,14 +29,15 @@ class Results:
 
     Attributes:
         timeseries: one row per step (row 0: before the first step), with a ``day`` column.
-        households: one row per household: class, neighbourhood, final state, recovery.
+        households: one row per household: class, neighbourhood, final state, recovery (None when
+            loaded from a run saved without it, ``output.households=false``).
         events: one row per hazard event: day, households hit, damage (overall, per class), t50, t90.
         summary: flat dict of scalars (None where a quantity did not happen).
         config: the validated config of the run.
     """
 
     timeseries: pd.DataFrame
-    households: pd.DataFrame
+    households: pd.DataFrame | None
     events: pd.DataFrame
     summary: dict[str, float | int | None]
     config: Config
@@ -50,7 +51,8 @@ class Results:
             lambda p: p.write_text(yaml.safe_dump(config_to_dict(self.config), sort_keys=False)),
         )
         write_atomically(folder / "timeseries.parquet", lambda p: self.timeseries.to_parquet(p, index=False))
-        write_atomically(folder / "households.parquet", lambda p: self.households.to_parquet(p, index=False))
+        if self.config.output.households:
+            write_atomically(folder / "households.parquet", lambda p: self.households.to_parquet(p, index=False))
         write_atomically(folder / "events.parquet", lambda p: self.events.to_parquet(p, index=False))
         write_atomically(folder / SUMMARY_FILE, lambda p: p.write_text(json.dumps(self.summary, indent=2)))
         return folder
@@ -61,7 +63,7 @@ class Results:
         folder = Path(path)
         return cls(
             timeseries=pd.read_parquet(folder / "timeseries.parquet"),
-            households=pd.read_parquet(folder / "households.parquet"),
+            households=pd.read_parquet(households) if (households := folder / "households.parquet").exists() else None,
             events=pd.read_parquet(folder / "events.parquet"),
             summary=json.loads((folder / SUMMARY_FILE).read_text()),
             config=config_from_dict(yaml.safe_load((folder / "config.yaml").read_text())),

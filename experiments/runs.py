@@ -1,0 +1,71 @@
+"""Running configs into run folders: atomically, with a completion marker, skipping what is done.
+
+A run folder is complete when it holds ``COMPLETE``, written after everything else. A run
+that fails leaves ``error.txt`` (the error and its traceback) and no ``COMPLETE``. Running a
+config into a folder that is already complete with the same config does nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from pathlib import Path
+
+import yaml
+
+from simulation.compose import config_to_dict
+from simulation.config import Config
+from simulation.model import CrisisModel
+from simulation.plots import run_figures
+from simulation.results import Results, write_atomically
+
+COMPLETE = "COMPLETE"
+ERROR = "error.txt"
+
+
+def save_run(results: Results, folder: Path) -> None:
+    """Write the figures (if the config asks for them), the results, then the completion marker."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if results.config.output.figures:
+        for name, figure in run_figures(results).items():
+            write_atomically(folder / name, lambda p, figure=figure: figure.savefig(p, dpi=100, format="png"))
+    results.save(folder)
+    write_atomically(folder / COMPLETE, lambda p: p.write_text("complete\n"))
+
+
+def is_complete(folder: Path, cfg: Config) -> bool:
+    """Whether ``folder`` holds a complete run of exactly this config."""
+    if not (folder / COMPLETE).exists():
+        return False
+    saved = yaml.safe_load((folder / "config.yaml").read_text())
+    return saved == config_to_dict(cfg)
+
+
+def replicate_configs(cfg: Config) -> list[Config]:
+    """One config per replicate: seeds ``seed`` .. ``seed + replicates - 1``, each with replicates 1."""
+    return [dataclasses.replace(cfg, seed=cfg.seed + k, replicates=1) for k in range(cfg.replicates)]
+
+
+def run_folder(job_folder: Path, cfg: Config, replicates: int) -> Path:
+    """Where a replicate of a job goes: the job folder itself, or ``seed=S`` inside it."""
+    return job_folder if replicates == 1 else job_folder / f"seed={cfg.seed}"
+
+
+def run_into(cfg: Config, folder: Path) -> Exception | None:
+    """Run ``cfg`` into ``folder`` unless it is complete already; return the error of a failed run.
+
+    A failed run leaves ``error.txt`` in its folder and never raises, so that the other runs
+    of a job or sweep go on.
+    """
+    if is_complete(folder, cfg):
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    for marker in (COMPLETE, ERROR):
+        (folder / marker).unlink(missing_ok=True)
+    try:
+        save_run(CrisisModel(cfg).run(), folder)
+    except Exception as error:
+        message = f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}"
+        write_atomically(folder / ERROR, lambda p: p.write_text(message))
+        return error
+    return None
