@@ -36,7 +36,8 @@ IDENTIFYING = ("job", "seed", "status", "error", "folder")
 def expected_jobs(sweep_dir: Path) -> list[list[str]]:
     """The override list of every job of the sweep, in job-number order."""
     multirun = OmegaConf.load(sweep_dir / "multirun.yaml")
-    params = OmegaConf.to_container(multirun.hydra.sweeper.get("params") or {})
+    params = multirun.hydra.sweeper.get("params")
+    params = OmegaConf.to_container(params) if params else {}
     arguments = [f"{key}={value}" for key, value in params.items()] + list(multirun.hydra.overrides.task)
     parser = OverridesParser.create()
     jobs = BasicSweeper.split_arguments(parser.parse_overrides(arguments), max_batch_size=None)[0]
@@ -67,10 +68,12 @@ def job_runs(sweep_dir: Path, number: int, overrides: list[str]) -> list[dict[st
     except ConfigError as error:
         return [{"job": number, "seed": None, "status": "failed", "error": str(error), "folder": str(job_folder)}]
     rows = []
-    for replicate in replicate_configs(config):
+    replicates = replicate_configs(config)
+    flat_config = flatten(config_to_dict(replicates[0]))  # the same for every replicate but the seed
+    for replicate in replicates:
         folder = run_folder(job_folder, replicate, config.replicates)
-        row: dict[str, Any] = {"job": number, "seed": replicate.seed, "folder": str(folder.relative_to(sweep_dir))}
-        row.update(flatten(config_to_dict(replicate)))
+        row: dict[str, Any] = {"job": number, "folder": str(folder.relative_to(sweep_dir))}
+        row.update(flat_config, seed=replicate.seed)
         if (folder / COMPLETE).exists():
             row.update(status="ok", error=None, **json.loads((folder / SUMMARY_FILE).read_text()))
         elif (folder / ERROR).exists():

@@ -1,0 +1,249 @@
+"""``veerkracht-report SWEEP_DIR``: figures and a short markdown report of a cohesion sweep.
+
+Reads the aggregated tables (and aggregates first if they are missing) and writes, in
+``SWEEP_DIR/report/``:
+
+- ``recovery_curves.png``: mean functioning of affected households over time for the lowest
+  and the highest cohesion of the sweep, mean and 95% band over seeds, one panel per scenario;
+- ``heatmap_resilience_loss.png``: mean resilience loss over bonding x bridging ties, per scenario;
+- ``precariaat_gap.png``: the precariaat gap against bridging ties (one line per homophily level);
+- ``effects.csv`` and ``report.md``: effect sizes of high versus low cohesion, paired by seed,
+  with 95% confidence intervals (t distribution over the seed pairs).
+
+Low cohesion is the sweep's fewest bonding and bridging ties, high cohesion the most (other
+swept parameters at their first value).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from experiments.aggregate import aggregate
+
+BONDING, BRIDGING, HOMOPHILY, SCENARIO = (
+    "network.bonding_degree",
+    "network.bridging_degree",
+    "network.homophily",
+    "scenario.name",
+)
+EFFECT_KEYS = ("resilience_loss_days", "t90_days", "unrecovered_share", "precariaat_gap", "peak_disruption_share")
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% confidence interval (t distribution); NaN bounds for fewer than two values."""
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, np.nan, np.nan
+    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
+    return mean, mean - half, mean + half
+
+
+def scenarios_of(runs: pd.DataFrame) -> list:
+    """The scenarios of a sweep (a single unnamed one when the scenario did not vary)."""
+    return sorted(runs[SCENARIO].unique()) if SCENARIO in runs else [None]
+
+
+def in_scenario(frame: pd.DataFrame, scenario) -> pd.DataFrame:
+    return frame if scenario is None else frame[frame[SCENARIO] == scenario]
+
+
+def cohesion_levels(runs: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Parameter values of low and high cohesion: the fewest and the most ties swept."""
+    swept = [c for c in (BONDING, BRIDGING) if c in runs]
+    if not swept:
+        raise SystemExit("veerkracht-report: the sweep varies neither bonding nor bridging ties")
+    others = [c for c in runs.columns if "." in c and c not in (*swept, SCENARIO) and not c.startswith("mean_")]
+    fixed = {c: runs[c].iloc[0] for c in others if runs[c].nunique() > 1}
+    low = {c: runs[c].min() for c in swept} | fixed
+    high = {c: runs[c].max() for c in swept} | fixed
+    return {"low": low, "high": high}
+
+
+def select(frame: pd.DataFrame, values: dict) -> pd.DataFrame:
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in values.items():
+        mask &= (frame[column] == value).to_numpy()
+    return frame[mask]
+
+
+def effects_table(runs: pd.DataFrame, levels: dict) -> pd.DataFrame:
+    """High minus low cohesion per scenario and summary key, paired by seed, with 95% CIs."""
+    ok = runs[runs.status == "ok"]
+    rows = []
+    for scenario in scenarios_of(ok):
+        here = in_scenario(ok, scenario)
+        low = select(here, levels["low"]).set_index("seed")
+        high = select(here, levels["high"]).set_index("seed")
+        seeds = low.index.intersection(high.index)
+        for key in EFFECT_KEYS:
+            if key not in here:
+                continue
+            a = pd.to_numeric(low.loc[seeds, key], errors="coerce").to_numpy(dtype=float)
+            b = pd.to_numeric(high.loc[seeds, key], errors="coerce").to_numpy(dtype=float)
+            both = ~np.isnan(a) & ~np.isnan(b)
+            mean, lower, upper = mean_ci(b[both] - a[both])
+            rows.append(
+                {
+                    "scenario": scenario or "",
+                    "summary_key": key,
+                    "low_cohesion_mean": np.nanmean(a) if a.size else np.nan,
+                    "high_cohesion_mean": np.nanmean(b) if b.size else np.nan,
+                    "difference": mean,
+                    "ci95_low": lower,
+                    "ci95_high": upper,
+                    "pairs": int(both.sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def recovery_curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict) -> Figure:
+    """Mean functioning of affected households, low vs high cohesion, with 95% bands over seeds."""
+    scenarios = scenarios_of(runs)
+    figure = Figure(figsize=(5 * len(scenarios), 4), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, len(scenarios)))
+    for ax, scenario in zip(axes, scenarios, strict=True):
+        here = in_scenario(timeseries, scenario)
+        for label, colour in (("low", "tab:red"), ("high", "tab:blue")):
+            curves = select(here, levels[label]).pivot_table(index="day", columns="seed", values="functioning")
+            if curves.empty:
+                continue
+            summary = np.array([mean_ci(row) for row in curves.to_numpy()])
+            days = curves.index.to_numpy()
+            unit, scale = ("years", 365.25) if days[-1] > 3 * 365 else ("days", 1.0)
+            ax.plot(days / scale, summary[:, 0], color=colour, label=f"{label} cohesion ({curves.shape[1]} seeds)")
+            ax.fill_between(days / scale, summary[:, 1], summary[:, 2], color=colour, alpha=0.25, linewidth=0)
+            ax.set(xlabel=unit, ylabel="mean functioning of affected households", title=scenario or "")
+        ax.legend(fontsize="small", loc="lower right")
+    return figure
+
+
+def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
+    """Mean of ``key`` over bonding x bridging ties, one panel per scenario."""
+    scenarios = scenarios_of(runs)
+    figure = Figure(figsize=(4.5 * len(scenarios), 4), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, len(scenarios)))
+    ok = runs[runs.status == "ok"]
+    for ax, scenario in zip(axes, scenarios, strict=True):
+        table = in_scenario(ok, scenario).pivot_table(
+            index=BONDING if BONDING in ok else BRIDGING,
+            columns=BRIDGING if BRIDGING in ok else BONDING,
+            values=key,
+            aggfunc="mean",
+        )
+        image = ax.imshow(table.to_numpy(), origin="lower", cmap="viridis_r", aspect="auto")
+        ax.set(
+            xticks=range(table.shape[1]),
+            xticklabels=table.columns,
+            yticks=range(table.shape[0]),
+            yticklabels=table.index,
+            xlabel=table.columns.name,
+            ylabel=table.index.name,
+            title=scenario or "",
+        )
+        for (i, j), value in np.ndenumerate(table.to_numpy()):
+            ax.text(j, i, f"{value:.3g}", ha="center", va="center", color="white", fontsize="small")
+        figure.colorbar(image, ax=ax, label=f"mean {key}")
+    return figure
+
+
+def precariaat_gap(runs: pd.DataFrame) -> Figure:
+    """Mean precariaat gap (95% CI) against bridging ties, a line per homophily level and scenario."""
+    ok = runs[runs.status == "ok"]
+    figure = Figure(figsize=(6, 4), layout="constrained")
+    ax = figure.subplots()
+    homophily = sorted(ok[HOMOPHILY].unique()) if HOMOPHILY in ok else [None]
+    for scenario in scenarios_of(ok):
+        for level in homophily:
+            here = in_scenario(ok, scenario)
+            here = here if level is None else here[here[HOMOPHILY] == level]
+            groups = here.groupby(BRIDGING)["precariaat_gap"]
+            points = np.array([mean_ci(pd.to_numeric(g, errors="coerce").to_numpy(dtype=float)) for _, g in groups])
+            label = " ".join(filter(None, [scenario, None if level is None else f"homophily {level:g}"]))
+            ax.errorbar(
+                list(groups.groups),
+                points[:, 0],
+                yerr=[points[:, 0] - points[:, 1], points[:, 2] - points[:, 0]],
+                marker="o",
+                capsize=3,
+                label=label or None,
+            )
+    ax.axhline(1.0, color="grey", linewidth=0.8)
+    ax.set(xlabel="bridging ties per household", ylabel="precariaat gap (recovery days, ratio to the rest)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="small")
+    return figure
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a markdown table, numbers to three significant digits."""
+
+    def cell(value) -> str:
+        return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + " --- |" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def report(sweep_dir: str | Path) -> Path:
+    """Write the report folder of a sweep; return its path."""
+    sweep_dir = Path(sweep_dir)
+    if not (sweep_dir / "runs.parquet").exists():
+        aggregate(sweep_dir)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    timeseries = pd.read_parquet(sweep_dir / "timeseries.parquet")
+    out = sweep_dir / "report"
+    out.mkdir(exist_ok=True)
+    levels = cohesion_levels(runs)
+    effects = effects_table(runs, levels)
+    effects.to_csv(out / "effects.csv", index=False)
+    figures = {"recovery_curves.png": recovery_curves(runs, timeseries, levels)}
+    if BRIDGING in runs:
+        figures["precariaat_gap.png"] = precariaat_gap(runs)
+    if BONDING in runs and BRIDGING in runs:
+        figures["heatmap_resilience_loss.png"] = heatmap(runs)
+    for name, figure in figures.items():
+        figure.savefig(out / name, dpi=110)
+
+    counts = runs.status.value_counts().to_dict()
+    lines = [
+        f"# Cohesion report: {sweep_dir.name}",
+        "",
+        f"Runs: {len(runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
+        f"Low cohesion: {levels['low']}. High cohesion: {levels['high']}.",
+        "",
+        "## Effect of high versus low cohesion (paired by seed, 95% confidence intervals)",
+        "",
+        markdown_table(effects) if not effects.empty else "(no complete pairs)",
+        "",
+        "## Figures",
+        "",
+        *[f"![{name}]({name})" for name in figures],
+        "",
+    ]
+    (out / "report.md").write_text("\n".join(lines))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``veerkracht-report``."""
+    parser = argparse.ArgumentParser(prog="veerkracht-report", description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", type=Path, help="a sweep folder (holding multirun.yaml)")
+    args = parser.parse_args(argv)
+    if not (args.sweep_dir / "multirun.yaml").exists():
+        parser.error(f"{args.sweep_dir} is not a sweep folder: it has no multirun.yaml")
+    print(f"veerkracht-report: {report(args.sweep_dir) / 'report.md'}")
+
+
+if __name__ == "__main__":
+    main()
