@@ -61,8 +61,10 @@ def cohesion_levels(runs: pd.DataFrame) -> dict[str, dict[str, float]]:
     swept = [c for c in (BONDING, BRIDGING) if c in runs]
     if not swept:
         raise SystemExit("veerkracht-report: the sweep varies neither bonding nor bridging ties")
-    others = [c for c in runs.columns if "." in c and c not in (*swept, SCENARIO) and not c.startswith("mean_")]
-    fixed = {c: runs[c].iloc[0] for c in others if runs[c].nunique() > 1}
+    others = [c for c in runs.columns if "." in c and c not in (*swept, SCENARIO)]
+    # Parameters of one scenario are empty for the others: only what varies within a scenario counts.
+    within = [c for c in others if any(in_scenario(runs, s)[c].nunique() > 1 for s in scenarios_of(runs))]
+    fixed = {c: runs[c].dropna().iloc[0] for c in within}
     low = {c: runs[c].min() for c in swept} | fixed
     high = {c: runs[c].max() for c in swept} | fixed
     return {"low": low, "high": high}
@@ -121,7 +123,8 @@ def recovery_curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict) 
             days = curves.index.to_numpy()
             unit, scale = ("years", 365.25) if days[-1] > 3 * 365 else ("days", 1.0)
             ax.plot(days / scale, summary[:, 0], color=colour, label=f"{label} cohesion ({curves.shape[1]} seeds)")
-            ax.fill_between(days / scale, summary[:, 1], summary[:, 2], color=colour, alpha=0.25, linewidth=0)
+            band = np.clip(summary[:, 1:], 0.0, 1.0)  # functioning is bounded; so is the band drawn
+            ax.fill_between(days / scale, band[:, 0], band[:, 1], color=colour, alpha=0.25, linewidth=0)
             ax.set(xlabel=unit, ylabel="mean functioning of affected households", title=scenario or "")
         ax.legend(fontsize="small", loc="lower right")
     return figure
@@ -151,7 +154,8 @@ def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
             title=scenario or "",
         )
         for (i, j), value in np.ndenumerate(table.to_numpy()):
-            ax.text(j, i, f"{value:.3g}", ha="center", va="center", color="white", fontsize="small")
+            bright = image.norm(value) < 0.5  # viridis_r: low values are light
+            ax.text(j, i, f"{value:.3g}", ha="center", va="center", color="black" if bright else "white")
         figure.colorbar(image, ax=ax, label=f"mean {key}")
     return figure
 
@@ -182,6 +186,13 @@ def precariaat_gap(runs: pd.DataFrame) -> Figure:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize="small")
     return figure
+
+
+def describe(values: dict) -> str:
+    """``key=value, ...`` of a parameter setting."""
+    return ", ".join(
+        f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}" for key, value in values.items()
+    )
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -220,7 +231,7 @@ def report(sweep_dir: str | Path) -> Path:
         f"# Cohesion report: {sweep_dir.name}",
         "",
         f"Runs: {len(runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
-        f"Low cohesion: {levels['low']}. High cohesion: {levels['high']}.",
+        f"Low cohesion: {describe(levels['low'])}. High cohesion: {describe(levels['high'])}.",
         "",
         "## Effect of high versus low cohesion (paired by seed, 95% confidence intervals)",
         "",
