@@ -1,0 +1,142 @@
+"""Sweeps: launchers, nothing lost, resuming, aggregation, report and sensitivity analysis (tiny sweeps)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+TINY = ["population.households=200", "scenario.horizon_days=30", "output.figures=false"]
+
+
+def command(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    code = f"from {module} import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def sweep(tmp_path: Path, name: str, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
+    folder = tmp_path / name
+    result = command("simulation.cli", "-m", *TINY, *args, f"hydra.sweep.dir={folder}", cwd=tmp_path)
+    return result, folder
+
+
+def summaries(folder: Path) -> dict[str, dict]:
+    return {str(p.parent.relative_to(folder)): json.loads(p.read_text()) for p in folder.rglob("summary.json")}
+
+
+def test_serial_and_local_parallel_give_identical_runs(tmp_path):
+    serial, a = sweep(tmp_path, "serial", "seed=1,2", "network.bridging_degree=0,3")
+    parallel, b = sweep(
+        tmp_path, "parallel", "seed=1,2", "network.bridging_degree=0,3", "hydra/launcher=local_parallel"
+    )
+    assert serial.returncode == 0 and parallel.returncode == 0, serial.stderr + parallel.stderr
+    assert len(summaries(a)) == 4
+    assert summaries(a) == summaries(b), "the launcher must not change any result"
+
+
+def test_aggregate_has_one_row_per_run_with_the_right_columns(tmp_path):
+    result, folder = sweep(tmp_path, "agg", "seed=4", "replicates=3", "network.homophily=0,0.9")
+    assert result.returncode == 0, result.stderr
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert len(runs) == 6, "2 jobs x 3 replicates"
+    assert set(runs.seed) == {4, 5, 6}
+    assert (runs.status == "ok").all()
+    for column in ("job", "seed", "status", "network.homophily", "t90_days", "resilience_loss_days"):
+        assert column in runs, f"missing column {column}"
+    assert "network.bonding_degree" not in runs, "only parameters that vary are columns"
+    assert pd.read_csv(folder / "runs.csv").shape == runs.shape
+    series = pd.read_parquet(folder / "timeseries.parquet")
+    assert len(series) == 6 * 31 and {"seed", "network.homophily", "day", "functioning"} <= set(series.columns)
+
+
+def test_a_failing_combination_is_marked_and_the_others_kept(tmp_path):
+    # One neighbourhood with full homophily leaves no room for bridging ties: that job fails.
+    result, folder = sweep(tmp_path, "fail", "population.neighbourhoods=1", "network.homophily=0.5,1", "seed=0,1")
+    assert result.returncode != 0, "a sweep with a failed job exits non-zero"
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert sorted(runs.status) == ["failed", "failed", "ok", "ok"]
+    failed = runs[runs.status == "failed"]
+    assert (failed["network.homophily"] == 1).all()
+    assert failed.error.str.contains("bridging_degree").all(), "the error message is kept"
+    for folder_name in failed.folder:
+        assert (folder / folder_name / "error.txt").exists() and not (folder / folder_name / "COMPLETE").exists()
+
+
+def test_rerunning_a_sweep_skips_completed_runs_and_fills_in_missing_ones(tmp_path):
+    first, folder = sweep(tmp_path, "resume", "seed=0,1,2")
+    assert first.returncode == 0, first.stderr
+    done = folder / "0" / "COMPLETE"
+    stamp = done.stat().st_mtime_ns
+    for path in (folder / "2").iterdir():  # as if the sweep had been interrupted before job 2 finished
+        if path.is_file():
+            path.unlink()
+    runs = command("experiments.aggregate", str(folder), "--quiet", cwd=tmp_path)
+    assert runs.returncode == 0, runs.stderr
+    assert list(pd.read_parquet(folder / "runs.parquet").status) == ["ok", "ok", "missing"]
+    again, _ = sweep(tmp_path, "resume", "seed=0,1,2")
+    assert again.returncode == 0, again.stderr
+    assert done.stat().st_mtime_ns == stamp, "a completed run is not run again"
+    assert list(pd.read_parquet(folder / "runs.parquet").status) == ["ok", "ok", "ok"]
+
+
+def test_submitit_local_completes_a_two_run_sweep(tmp_path):
+    result, folder = sweep(tmp_path, "submitit", "seed=0,1", "hydra/launcher=submitit_local")
+    assert result.returncode == 0, result.stderr
+    assert len(summaries(folder)) == 2
+
+
+def test_report_writes_its_figures_and_effect_table(tmp_path):
+    result, folder = sweep(
+        tmp_path, "cohesion", "replicates=3", "network.bonding_degree=1,6", "network.bridging_degree=0,3"
+    )
+    assert result.returncode == 0, result.stderr
+    report = command("experiments.report", str(folder), cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    out = folder / "report"
+    for name in ("recovery_curves.png", "heatmap_resilience_loss.png", "precariaat_gap.png", "report.md"):
+        assert (out / name).stat().st_size > 0, f"missing {name}"
+    effects = pd.read_csv(out / "effects.csv")
+    loss = effects[effects.summary_key == "resilience_loss_days"].iloc[0]
+    assert loss.pairs == 3, "three seeds paired"
+    assert loss.ci95_low <= loss.difference <= loss.ci95_high
+    assert loss.difference < 0, "more ties should lower resilience loss in the leak"
+
+
+def test_sobol_gives_indices_for_every_parameter(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "method: sobol\nscenario: leak\noverrides: [population.households=200, scenario.horizon_days=30]\n"
+        "samples: 4\nprocesses: 2\noutputs: [resilience_loss_days]\n"
+        "parameters:\n  network.bonding_degree: [0, 6]\n  government.delay_days: [0, 20]\n"
+    )
+    result = command("experiments.sensitivity", str(spec), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    indices = pd.read_csv(tmp_path / "out" / "indices.csv")
+    assert set(indices.parameter) == {"network.bonding_degree", "government.delay_days"}
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(indices.columns)
+    assert indices[["S1", "ST"]].notna().all().all()
+    assert (tmp_path / "out" / "indices.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (
+            "method: anova\nscenario: leak\nsamples: 4\noutputs: [t90_days]\nparameters: {seed: [0, 1]}\n",
+            "method='anova'",
+        ),
+        (
+            "method: sobol\nscenario: leak\nsamples: 4\noutputs: [t90_days]\nparameters: {seed: [3, 1]}\n",
+            "parameters.seed",
+        ),
+    ],
+)
+def test_a_bad_sensitivity_spec_exits_2_with_one_line(tmp_path, spec, expected):
+    path = tmp_path / "spec.yaml"
+    path.write_text(spec)
+    result = command("experiments.sensitivity", str(path), cwd=tmp_path)
+    assert result.returncode == 2 and expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
