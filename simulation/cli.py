@@ -10,25 +10,29 @@ import sys
 from pathlib import Path
 
 import hydra
+import yaml
 from hydra._internal.utils import get_args_parser
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import ValueType
 from hydra.errors import HydraException
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from experiments.aggregate import RememberSweep, aggregate
 from experiments.runs import ERROR, replicate_configs, run_folder, run_into
-from simulation.compose import compose_config, register, to_config
+from simulation.compose import compose_config, explain, register, to_config
 from simulation.config import ConfigError
 
 
-def override_variants(arguments: list[str]) -> list[list[str]]:
-    """Override lists that together use every value of every sweep at least once.
+def override_variants(arguments: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Configs that together use every value of every sweep at least once.
 
-    The first list takes the first value of each sweep; each further list changes one sweep
-    to one of its other values. Glob sweeps choose among existing options and are left out.
+    Each variant is a pair: overrides to compose with, and value overrides to apply to the
+    composed config afterwards (cheap, so a sweep over a thousand seeds is checked quickly).
+    The first variant takes the first value of each sweep; each further one changes one sweep
+    to another of its values. Glob sweeps choose among existing options and are left out.
     """
     parser = OverridesParser.create()
     try:
@@ -37,17 +41,21 @@ def override_variants(arguments: list[str]) -> list[list[str]]:
         raise ConfigError(str(error).strip().splitlines()[0]) from None
     fixed, sweeps = [], []
     for override in parsed:
-        key = override.get_key_element()
         if override.key_or_group.startswith("hydra"):
             continue
         if not override.is_sweep_override():
             fixed.append(override.input_line)
         elif override.value_type in (ValueType.SIMPLE_CHOICE_SWEEP, ValueType.CHOICE_SWEEP, ValueType.RANGE_SWEEP):
-            sweeps.append([f"{key}={value}" for value in override.sweep_string_iterator()])
-    first = [values[0] for values in sweeps]
-    variants = [fixed + first]
-    for position, values in enumerate(sweeps):
-        variants += [fixed + first[:position] + [value] + first[position + 1 :] for value in values[1:]]
+            key = override.get_key_element()
+            sweeps.append((key, [f"{key}={value}" for value in override.sweep_string_iterator()]))
+    first = [values[0] for _, values in sweeps]
+    variants = [(fixed + first, [])]
+    for position, (key, values) in enumerate(sweeps):
+        for value in values[1:]:
+            if "." in key:  # a value: apply it to the first variant's config
+                variants.append((fixed + first, [value]))
+            else:  # a config group: compose anew
+                variants.append((fixed + first[:position] + [value] + first[position + 1 :], []))
     return variants
 
 
@@ -56,8 +64,19 @@ def check_arguments(argv: list[str]) -> None:
     args, _ = get_args_parser().parse_known_args(argv)
     if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion:
         return
-    for overrides in override_variants(args.overrides):
-        to_config(compose_config(overrides))
+    composed: dict[tuple[str, ...], DictConfig] = {}
+    for overrides, values in override_variants(args.overrides):
+        key = tuple(overrides)
+        if key not in composed:
+            composed[key] = compose_config(overrides)
+        cfg = composed[key].copy()
+        for value in values:
+            name, _, text = value.partition("=")
+            try:
+                OmegaConf.update(cfg, name, yaml.safe_load(text) if text else None, merge=True)
+            except OmegaConfBaseException as error:
+                raise ConfigError(explain(error)) from None
+        to_config(cfg)
 
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="config")
