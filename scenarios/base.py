@@ -13,9 +13,11 @@ if TYPE_CHECKING:
 class Scenario:
     """A crisis: it decides who is hit when and how hard (phase 1 of a step).
 
-    Subclasses set ``name`` and ``config_class`` and implement ``hazard``; a scenario with
-    collective change overrides ``transform`` (phase 7). Register a subclass with
-    ``@register``, which also makes its config a Hydra option of the ``scenario`` group.
+    Subclasses set ``name`` and ``config_class`` and implement ``hazard``; they may set up state
+    in ``start``, cap preparedness with ``preparedness_ceiling``, record ``indicators`` and add
+    ``summary`` keys; a scenario with collective change overrides ``transform`` (phase 7).
+    Register a subclass with ``@register``, which also makes its config a Hydra option of the
+    ``scenario`` group.
     """
 
     name: ClassVar[str]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scenarios.base import Scenario, register
-from simulation.config import ConfigError, ScenarioConfig, check_range, check_unit_fields
+from simulation.config import ConfigError, ScenarioConfig, check_before_horizon, check_range, check_unit_fields
 
 DAYS_PER_YEAR = 365.25
 
@@ -28,7 +28,7 @@ class FloodingConfig(ScenarioConfig):
     step_days: float = 7.0  # assumption: a week resolves recovery from a flood well enough
     floods_per_year: float = 0.3  # assumption: mean number of damaging floods per year
     severity_mean: float = 0.5  # assumption: mean severity (loss of functioning of an unprepared household hit)
-    severity_sd: float = 0.15  # assumption: sd of severity between floods (normal, clipped to [0, 1])
+    severity_sd: float = 0.15  # assumption: sd of severity between floods (normal; household severities are clipped to [0, 1] in the shock)
     household_spread: float = 0.1  # assumption: sd of severity between households in one flood
     schedule_days: list[float] = field(default_factory=list)  # days of floods; when given, no random floods
     schedule_severity: list[float] = field(default_factory=list)  # severity of each scheduled flood
@@ -43,7 +43,7 @@ class FloodingConfig(ScenarioConfig):
                 f"day in scenario.schedule_days ({len(self.schedule_days)})"
             )
         for index, (day, severity) in enumerate(zip(self.schedule_days, self.schedule_severity, strict=True)):
-            check_range(f"scenario.schedule_days[{index}]", day, 0.0, self.horizon_days)
+            check_before_horizon(f"scenario.schedule_days[{index}]", day, self.horizon_days)
             check_range(f"scenario.schedule_severity[{index}]", severity, 0.0, 1.0)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scenarios.base import Scenario, register
-from simulation.config import ScenarioConfig, check_range, check_unit_fields
+from simulation.config import ScenarioConfig, check_before_horizon, check_unit_fields
 
 
 @dataclass
@@ -30,7 +30,7 @@ class LeakConfig(ScenarioConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_range("scenario.onset_day", self.onset_day, 0.0, self.horizon_days)
+        check_before_horizon("scenario.onset_day", self.onset_day, self.horizon_days)
         check_unit_fields("scenario", self, ("area_share", "severity", "severity_spread"))
 
 

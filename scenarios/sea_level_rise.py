@@ -30,11 +30,12 @@ DAYS_PER_YEAR = 365.25
 # Sea level along the Dutch coast above the level at the start of a run (metres), by years from
 # the start (taken as 2025). KNMI'23 climate scenarios: by 2100, 26-73 cm above 1995-2014 with
 # low emissions, up to 124 cm with high emissions. Presets: the middle of the low range (0.50 m)
-# and the top of the high range (1.24 m), less about 0.06 m already risen by 2025 (about 2 mm a
-# year along the coast, KNMI climate dashboard: about 25 cm from 1900 to 2020). The path between
-# now and 2100, and beyond it, is a quadratic with today's rate of 2 mm a year (assumption).
+# and the top of the high range (1.24 m), less about 0.04 m risen from the reference period's
+# middle (2005) to 2025 at about 2 mm a year (KNMI climate dashboard: about 25 cm from 1900 to
+# 2020). The path between now and 2100, and beyond it, is a quadratic with today's rate of 2 mm
+# a year (assumption).
 CURRENT_RATE_M_PER_YEAR = 0.002
-SEA_LEVEL_2100_M = {"knmi23_low": 0.50 - 0.06, "knmi23_high": 1.24 - 0.06}
+SEA_LEVEL_2100_M = {"knmi23_low": 0.50 - 0.04, "knmi23_high": 1.24 - 0.04}
 
 
 def preset_path(name: str, years: float) -> tuple[list[float], list[float]]:
@@ -63,9 +64,9 @@ class SeaLevelRiseConfig(ScenarioConfig):
     reach_per_metre: float = (
         0.5  # assumption: each metre of rise raises every hit probability by this share of exposure
     )
-    preparedness_ceiling: float = 0.6  # assumption: the most a household's own measures can reach
+    preparedness_ceiling: float = 0.6  # assumption: the most that own and collective measures together can reach; only transformation lowers exposure
     experience_scale: float = 0.2  # assumption: remembered damage at which experience is 1 - 1/e of full
-    support_threshold: float = 0.5  # assumption: share of support at which a neighbourhood can start
+    support_threshold: float = 0.5  # assumption: mean support in a neighbourhood at which a project can start
     start_rate_per_year: float = (
         0.5  # assumption: project starts per year, with support and a fully collaborating government
     )

@@ -25,6 +25,8 @@ from experiments.runs import ERROR, replicate_configs, run_folder, run_into
 from simulation.compose import compose_config, explain, register, to_config
 from simulation.config import ConfigError
 
+SCALAR_KEYS = ("seed", "replicates")  # top-level keys that hold values, not config groups
+
 
 def override_variants(arguments: list[str]) -> list[tuple[list[str], list[str]]]:
     """Configs that together use every value of every sweep at least once.
@@ -52,7 +54,7 @@ def override_variants(arguments: list[str]) -> list[tuple[list[str], list[str]]]
     variants = [(fixed + first, [])]
     for position, (key, values) in enumerate(sweeps):
         for value in values[1:]:
-            if "." in key:  # a value: apply it to the first variant's config
+            if "." in key or key in SCALAR_KEYS:  # a value: apply it to the first variant's config
                 variants.append((fixed + first, [value]))
             else:  # a config group: compose anew
                 variants.append((fixed + first[:position] + [value] + first[position + 1 :], []))

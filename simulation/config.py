@@ -35,6 +35,13 @@ def check_positive(key: str, value: float) -> None:
         raise ConfigError(f"{key}={value!r} is not allowed: expected a number > 0")
 
 
+def check_before_horizon(key: str, day: float, horizon_days: float) -> None:
+    """Raise ConfigError unless ``0 <= day < horizon_days`` (a day at the horizon would never come)."""
+    check_range(key, day, 0.0, horizon_days)
+    if day >= horizon_days:
+        raise ConfigError(f"{key}={day!r} is not allowed: expected a day before scenario.horizon_days={horizon_days!r}")
+
+
 def check_unit_fields(group: str, obj: Any, names: tuple[str, ...]) -> None:
     """Check that each named field of ``obj`` lies in [0, 1]."""
     for name in names:
@@ -241,7 +248,7 @@ class DynamicsConfig:
     damage_cost: float = 0.5  # assumption: share of damage paid from the economic buffer
     saving_rate: float = 0.01  # assumption: per day, how fast the buffer refills towards economic capital
     memory_fade_rate: float = 0.002  # assumption: per day, fading of the memory of damage (half-life about a year)
-    social_learning: float = 0.5  # assumption: weight of ties' preparedness in perceived risk (Haer et al. 2016: measures diffuse through networks)
+    social_learning: float = 0.5  # assumption: weight of what ties do in perceived risk, and in support for transformation (Haer et al. 2016: measures diffuse through networks)
     preparedness_rate: float = 0.002  # assumption: per day, uptake at full perceived risk and economic capital
     preparedness_efficacy: float = 0.5  # assumption: damage avoided at full preparedness (Haer et al. 2017 find ignoring behaviour overestimates risk about twofold)
     prepared_from: float = 0.5  # assumption: preparedness at which a household counts as prepared

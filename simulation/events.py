@@ -16,6 +16,7 @@ class Event:
     """One hazard event.
 
     Attributes:
+        step: the step it struck in.
         day: day it struck (start of the step).
         hit: indices of the households it hit.
         damage: functioning each of them lost.
@@ -23,6 +24,7 @@ class Event:
         t50_day, t90_day: when 50% and 90% of them had been back (None while not yet).
     """
 
+    step: int
     day: float
     hit: np.ndarray
     damage: np.ndarray
@@ -45,9 +47,9 @@ class EventLog:
     def __len__(self) -> int:
         return len(self.events)
 
-    def add(self, day: float, hit: np.ndarray, damage: np.ndarray) -> None:
-        """Log an event that hit households ``hit`` (indices), which lost ``damage``."""
-        self.events.append(Event(day=day, hit=hit, damage=damage))
+    def add(self, step: int, day: float, hit: np.ndarray, damage: np.ndarray) -> None:
+        """Log an event of ``step`` that hit households ``hit`` (indices), which lost ``damage``."""
+        self.events.append(Event(step=step, day=day, hit=hit, damage=damage))
 
     def update(self, functioning: np.ndarray, threshold: float, day: float) -> None:
         """At the end of a step: mark who is back at the threshold; note when 50% and 90% were."""
@@ -68,9 +70,18 @@ class EventLog:
         """Day of the first event (None without events)."""
         return self.events[0].day if self.events else None
 
-    def damage_in_step(self, day: float) -> float:
-        """Mean damage of the event that struck at ``day`` (NaN if none did)."""
-        return float(self.events[-1].damage.mean()) if self.events and self.events[-1].day == day else np.nan
+    def damage_in_step(self, step: int) -> float:
+        """Mean damage of the event that struck in ``step`` (NaN if none did)."""
+        return float(self.events[-1].damage.mean()) if self.events and self.events[-1].step == step else np.nan
+
+    def recovery_by_class(self, household_class: np.ndarray, n_classes: int, end_day: float) -> np.ndarray:
+        """Mean days to recover per class, over every (event, household hit) pair, censored at ``end_day``."""
+        sums, counts = np.zeros(n_classes), np.zeros(n_classes)
+        for event in self.events:
+            recovery = np.where(np.isnan(event.recovered_day), end_day, event.recovered_day) - event.day
+            sums += np.bincount(household_class[event.hit], weights=recovery, minlength=n_classes)
+            counts += np.bincount(household_class[event.hit], minlength=n_classes)
+        return np.divide(sums, counts, out=np.full(n_classes, np.nan), where=counts > 0)
 
     def frame(self, household_class: np.ndarray, class_names: tuple[str, ...], end_day: float) -> pd.DataFrame:
         """One row per event: day, households hit, damage and recovery days (overall, per class), t50, t90.

@@ -32,6 +32,7 @@ OVERALL = {
     "prepared_share": "share of households prepared (preparedness at least dynamics.prepared_from)",
     "events": "hazard events so far",
     "event_damage": "mean functioning lost by the households an event hit in this step (NaN without one)",
+    "collective_protection": "mean over neighbourhoods of the damage share that collective measures avoid",
     **{
         f"restored_{c}": f"functioning restored through channel '{c}' in the step, summed"
         for c in RECOVERY_CHANNELS
@@ -103,7 +104,8 @@ class Recorder:
         values["active_initiatives"] = len(model.initiatives)
         values["prepared_share"] = np.count_nonzero(h.preparedness >= d.prepared_from) / h.n
         values["events"] = len(model.event_log)
-        values["event_damage"] = model.event_log.damage_in_step(model.day - model.dt) if gains else np.nan
+        values["event_damage"] = model.event_log.damage_in_step(model.steps) if gains else np.nan
+        values["collective_protection"] = float(model.collective_protection.mean())
         for name in OVERALL:
             if name.startswith("restored_"):
                 values[name] = float(gains[name.removeprefix("restored_")].sum()) if gains else 0.0
@@ -130,11 +132,13 @@ def _elapsed(day: float | None, start: float) -> float | None:
     return None if day is None else float(day - start)
 
 
-def recovery_days(model: CrisisModel) -> np.ndarray:
-    """Days each household took to recover from its current shock, censored at the end of the run."""
-    h = model.households
-    end = np.where(np.isnan(h.recovered_day), model.day, h.recovered_day)
-    return end - h.shock_day
+def precariaat_gap(log, household_class: np.ndarray, class_names: tuple[str, ...], end_day: float) -> float | None:
+    """Mean recovery days of the precariaat over those of everyone else (None without both groups)."""
+    if "precariaat" not in class_names:
+        return None
+    is_precariaat = (household_class == class_names.index("precariaat")).astype(np.int64)
+    poor, rest = log.recovery_by_class(is_precariaat, 2, end_day)[::-1]
+    return _or_none(poor / rest) if rest > 0 else None
 
 
 def resilience_loss(timeseries: pd.DataFrame) -> float:
@@ -170,22 +174,17 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
         "disruption_days": float(model.dt * np.count_nonzero(fear_share[1:] > d.disruption_threshold)),
         "affected_share": float(affected.mean()),
     }
-    durations = recovery_days(model)
-    classes = h.household_class
-    for index, class_name in enumerate(h.class_names):
-        in_class = affected & (classes == index)
-        summary[f"mean_recovery_days__{class_name}"] = float(durations[in_class].mean()) if in_class.any() else None
-    precariaat = h.class_names.index("precariaat") if "precariaat" in h.class_names else -1
-    poor, rest = affected & (classes == precariaat), affected & (classes != precariaat)
-    summary["precariaat_gap"] = (
-        _or_none(durations[poor].mean() / durations[rest].mean()) if poor.any() and rest.any() else None
-    )
+    # Recovery per class over every event and household it hit (censored at the end of the run).
+    by_class = model.event_log.recovery_by_class(h.household_class, model.n_classes, model.day)
+    for class_name, days in zip(h.class_names, by_class, strict=True):
+        summary[f"mean_recovery_days__{class_name}"] = _or_none(days)
+    summary["precariaat_gap"] = precariaat_gap(model.event_log, h.household_class, h.class_names, model.day)
     summary["events"] = len(events)
     summary["damage_first_event"] = float(first.damage.mean()) if first else None
     summary["damage_last_event"] = float(last.damage.mean()) if last else None
     summary["prepared_share_end"] = float((h.preparedness >= d.prepared_from).mean())
     summary["initiatives_formed"] = model.initiatives_formed
-    summary["first_initiative_day"] = _elapsed(model.first_initiative_day, first.day) if first else None
+    summary["days_to_first_initiative"] = _elapsed(model.first_initiative_day, first.day) if first else None
     restored_total = sum(float(getattr(h, f"gain_{c}").sum()) for c in RECOVERY_CHANNELS)
     for channel in RECOVERY_CHANNELS:
         summary[f"restored_share__{channel}"] = (

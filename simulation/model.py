@@ -147,7 +147,7 @@ class CrisisModel(mesa.Model):
         self.update_wellbeing(now, fear, stress_relief, aid_obtained)
         self.adapt()
         self.scenario.transform(self)
-        self.day += self.dt
+        self.day = self.steps * self.dt  # counted, not summed, so day numbers carry no rounding drift
         self.mark_recovered()
         self.recorder.record(self, now.needy, gains)
         self.running = self.steps < self.n_steps
@@ -201,7 +201,7 @@ class CrisisModel(mesa.Model):
         h.shock_day[new_spell] = self.day
         h.recovered_day[hit] = np.nan
         self.government.start_event(self.day)
-        self.event_log.add(self.day, np.flatnonzero(hit), lost)
+        self.event_log.add(self.steps, self.day, np.flatnonzero(hit), lost)
 
     def read_state(self) -> StepState:
         """The state every later phase of this step reads."""

@@ -31,7 +31,8 @@ class Results:
         timeseries: one row per step (row 0: before the first step), with a ``day`` column.
         households: one row per household: class, neighbourhood, final state, recovery (None when
             loaded from a run saved without it, ``output.households=false``).
-        events: one row per hazard event: day, households hit, damage (overall, per class), t50, t90.
+        events: one row per hazard event: day, households hit, damage and recovery days (overall
+            and per class), t50, t90.
         summary: flat dict of scalars (None where a quantity did not happen).
         config: the validated config of the run.
     """

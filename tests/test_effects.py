@@ -60,8 +60,8 @@ def test_longer_government_delay_slows_recovery():
 
 
 def test_initiatives_form_sooner_and_more_often_where_cohesion_is_high():
-    low_days = [s["first_initiative_day"] for s in summaries(LOW_COHESION)]
-    high_days = [s["first_initiative_day"] for s in summaries(HIGH_COHESION)]
+    low_days = [s["days_to_first_initiative"] for s in summaries(LOW_COHESION)]
+    high_days = [s["days_to_first_initiative"] for s in summaries(HIGH_COHESION)]
     assert all(d is not None for d in high_days), "a cohesive community hit by a leak forms initiatives"
     low_mean = np.mean([d if d is not None else 120.0 for d in low_days])
     assert np.mean(high_days) < low_mean, f"initiatives should form sooner with high cohesion: {high_days} {low_days}"
