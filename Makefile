@@ -1,11 +1,15 @@
 # `make run`: set up a virtual environment in .venv, install Veerkracht, run the default scenario.
-# `make test`: the same set-up with the test dependencies, then the whole test suite.
+# `make test`: the same set-up with the test dependencies and Debian's chromium (for the
+# browser test of the class demo; installed with apt-get when it is missing), then the whole
+# test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_DIR := outputs/default
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench clean
+.PHONY: run test bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +23,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+$(CHROMIUM):
+	$(SUDO) apt-get install -y -qq chromium || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
+
 run: $(VENV)/.installed
 	$(BIN)/veerkracht hydra.run.dir=$(RUN_DIR)
 	@echo "The default run (leak scenario) is in $(RUN_DIR): summary.json, timeseries.parquet, households.parquet, recovery_by_class.png"
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+demo: $(VENV)/.installed
+	$(BIN)/veerkracht demo --open
 
 bench: $(VENV)/.installed
 	$(BIN)/veerkracht-bench

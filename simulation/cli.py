@@ -2,6 +2,7 @@
 
 ``veerkracht scenario=leak seed=3`` runs once; ``veerkracht -m ...`` sweeps. Bad input is
 reported in one line on stderr with exit code 2, before anything is written.
+``veerkracht demo`` serves the class demo instead (``simulation.demo.serve``).
 """
 
 from __future__ import annotations
@@ -111,6 +112,11 @@ def run_job(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Entry point of the ``veerkracht`` script."""
+    if sys.argv[1:2] == ["demo"]:
+        from simulation.demo.serve import main as serve_demo
+
+        serve_demo(sys.argv[2:])
+        return
     register()
     try:
         check_arguments(sys.argv[1:])

@@ -1,0 +1,182 @@
+"""The class demo's model: one community, or the same community with low and high cohesion.
+
+``ClassroomModel`` is a Mesa model that holds one or two ``CrisisModel`` communities built from
+the same seed, so in side-by-side mode both have the same households, the same hazard draws
+and the same government: the only difference is their ties. It steps them together, in page
+steps that suit the scenario (a day of a leak, four weeks of floods, a year of sea-level rise).
+The browser page (``simulation.app``) draws it; nothing here knows about the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import mesa
+import numpy as np
+import scipy.sparse as sp
+
+from simulation.compose import load_config
+from simulation.config import Config, GovernmentConfig, PopulationConfig
+from simulation.model import CrisisModel
+
+SCENARIOS = ("leak", "flooding", "sea_level_rise")
+
+# Days of model time one press of Step advances, per scenario (chosen so that a class sees a
+# whole run in a minute or two of play; the model itself keeps its own step length).
+PAGE_STEP_DAYS = {"leak": 1.0, "flooding": 28.0, "sea_level_rise": 365.25}
+
+# The one "cohesion" control, from 0 (low) to 1 (high), sets three network keys at once
+# (assumption, a teaching mapping): bonding ties 1..8 and bridging ties 0..4 (the low and high
+# settings of the direction tests), homophily 0.9..0.3. At 0.5 it is close to the model's
+# defaults (4.5 bonding, 2 bridging, homophily 0.6).
+COHESION_SCALE = {
+    "bonding_degree": (1.0, 8.0),
+    "bridging_degree": (0.0, 4.0),
+    "homophily": (0.9, 0.3),
+}
+LOW_COHESION, HIGH_COHESION = 0.0, 1.0
+
+# Households drawn in the network view; a larger population is shown by a random sample.
+VIEW_SIZE = 400
+
+
+def ties_for_cohesion(cohesion: float) -> dict[str, float]:
+    """The network keys that one cohesion level in [0, 1] stands for."""
+    if not 0.0 <= cohesion <= 1.0:
+        raise ValueError(f"cohesion={cohesion!r} is not allowed: expected a number in [0, 1]")
+    return {key: round(low + cohesion * (high - low), 2) for key, (low, high) in COHESION_SCALE.items()}
+
+
+@dataclass(frozen=True)
+class ClassroomSettings:
+    """What the page lets a class choose.
+
+    Attributes:
+        scenario: ``leak``, ``flooding`` or ``sea_level_rise``.
+        side_by_side: run the community twice, at the low and the high end of the cohesion
+            scale; otherwise run it once with the tie settings below.
+        cohesion: the position of the cohesion control (0..1) that set the three tie keys.
+        bonding_degree, bridging_degree, homophily: the network keys of a single community.
+        delay_days, receptivity, learning: the government.
+        households: number of households.
+        seed: the seed of both communities.
+    """
+
+    scenario: str = "leak"
+    side_by_side: bool = True
+    cohesion: float = 0.5
+    bonding_degree: float = ties_for_cohesion(0.5)["bonding_degree"]
+    bridging_degree: float = ties_for_cohesion(0.5)["bridging_degree"]
+    homophily: float = ties_for_cohesion(0.5)["homophily"]
+    delay_days: float = GovernmentConfig.delay_days
+    receptivity: float = GovernmentConfig.receptivity
+    learning: float = GovernmentConfig.learning
+    households: int = PopulationConfig.households
+    seed: int = 1
+
+    def with_cohesion(self, cohesion: float) -> ClassroomSettings:
+        """These settings with the cohesion control moved, and the tie keys it sets."""
+        return replace(self, cohesion=cohesion, **ties_for_cohesion(cohesion))
+
+    def ties(self) -> dict[str, dict[str, float]]:
+        """The tie keys of each community, by its name (``low`` and ``high``, or ``chosen``)."""
+        if self.side_by_side:
+            return {"low": ties_for_cohesion(LOW_COHESION), "high": ties_for_cohesion(HIGH_COHESION)}
+        keys = ("bonding_degree", "bridging_degree", "homophily")
+        return {"chosen": {key: getattr(self, key) for key in keys}}
+
+    def configs(self) -> dict[str, Config]:
+        """The validated config of each community; raises ``ConfigError`` naming a bad value."""
+        if self.scenario not in SCENARIOS:
+            raise ValueError(f"scenario={self.scenario!r} is not allowed: expected one of {', '.join(SCENARIOS)}")
+        shared = [
+            f"government.delay_days={self.delay_days}",
+            f"government.receptivity={self.receptivity}",
+            f"government.learning={self.learning}",
+            f"population.households={self.households}",
+            f"seed={self.seed}",
+        ]
+        return {
+            name: load_config(
+                scenario=self.scenario, overrides=[*shared, *(f"network.{key}={value}" for key, value in ties.items())]
+            )
+            for name, ties in self.ties().items()
+        }
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """A fixed sample of households and where to draw them (the same in every community).
+
+    Attributes:
+        households: indices of the households drawn.
+        xy: their positions, one cluster per neighbourhood.
+        of_total: the population size they were drawn from.
+    """
+
+    households: np.ndarray
+    xy: np.ndarray
+    of_total: int
+
+    @classmethod
+    def of(cls, model: CrisisModel, size: int, seed: int) -> NetworkView:
+        """Sample ``size`` households and place them around their neighbourhood's centre."""
+        rng = np.random.default_rng(seed)  # its own generator: the view never changes the run
+        n = model.households.n
+        sample = np.sort(rng.choice(n, size=min(size, n), replace=False))
+        k = model.n_neighbourhoods
+        angle = 2 * np.pi * np.arange(k) / k
+        centres = np.column_stack([np.cos(angle), np.sin(angle)])
+        radius = 0.9 * np.sin(np.pi / k) if k > 1 else 1.0
+        r = radius * np.sqrt(rng.uniform(size=sample.size))
+        theta = rng.uniform(0, 2 * np.pi, size=sample.size)
+        xy = centres[model.households.neighbourhood[sample]] + np.column_stack([r * np.cos(theta), r * np.sin(theta)])
+        return cls(households=sample, xy=xy, of_total=n)
+
+    def ties(self, matrix: sp.csr_array) -> np.ndarray:
+        """Pairs (i, j), i < j, of positions in the sample that a tie joins."""
+        within = sp.triu(matrix[self.households][:, self.households], k=1).tocoo()
+        return np.column_stack([within.row, within.col])
+
+
+class ClassroomModel(mesa.Model):
+    """One community, or the same community at low and high cohesion, stepping together.
+
+    Args:
+        settings: what the class chose; ``None`` means the defaults.
+
+    Attributes:
+        settings: the settings the communities were built from.
+        communities: the ``CrisisModel`` of each community by name (``low`` and ``high``, or
+            ``chosen``).
+        steps_per_page_step: model steps taken by one ``step()``.
+        view: the households drawn in the network view.
+    """
+
+    def __init__(self, settings: ClassroomSettings | None = None) -> None:
+        settings = settings or ClassroomSettings()
+        super().__init__(rng=settings.seed)
+        self.settings = settings
+        self.communities = {name: CrisisModel(cfg) for name, cfg in settings.configs().items()}
+        first = next(iter(self.communities.values()))
+        self.steps_per_page_step = max(1, round(PAGE_STEP_DAYS[settings.scenario] / first.dt))
+        self.view = NetworkView.of(first, VIEW_SIZE, settings.seed)
+
+    @property
+    def day(self) -> float:
+        """Days since the start (the same in every community)."""
+        return next(iter(self.communities.values())).day
+
+    @property
+    def horizon_days(self) -> float:
+        """The scenario's horizon in days."""
+        return next(iter(self.communities.values())).cfg.scenario.horizon_days
+
+    def step(self) -> None:
+        """Advance every community by one page step (or to its horizon)."""
+        for community in self.communities.values():
+            for _ in range(self.steps_per_page_step):
+                if not community.running:
+                    break
+                community.step()
+        self.running = any(community.running for community in self.communities.values())

@@ -1,0 +1,1 @@
+"""The class demo: a page in the browser that shows a community recovering, or two side by side."""

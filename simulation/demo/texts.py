@@ -1,0 +1,162 @@
+"""Every word on the class demo's page, in English and Dutch."""
+
+from __future__ import annotations
+
+TEXT = {
+    "en": {
+        "title": "Veerkracht: how communities recover from a crisis",
+        "language": "Language",
+        "scenario": "Crisis",
+        "scenarios": {
+            "leak": "Leak (coping)",
+            "flooding": "Recurrent flooding (adaptation)",
+            "sea_level_rise": "Sea-level rise (transformation)",
+        },
+        "explanations": {
+            "leak": "A water main bursts and part of the town has no tap water for a few days. Households get "
+            "by on their own means, with help from family and neighbours, from citizen initiatives and, after "
+            "a delay, from the government.",
+            "flooding": "For thirty years the town floods every few years. After damage, households take "
+            "measures if they can afford them, and copy what their neighbours do; initiatives organise "
+            "measures for the whole neighbourhood; the government can learn from each flood.",
+            "sea_level_rise": "Over a century the sea rises and floods come more often and hit harder. A "
+            "neighbourhood can be raised and redesigned together once enough residents support it and the "
+            "government works with them. Households that cannot pay their share are left behind.",
+        },
+        "page_step": {
+            "leak": "One step: one day.",
+            "flooding": "One step: four weeks.",
+            "sea_level_rise": "One step: one year.",
+        },
+        "side_by_side": "Side by side: low and high cohesion",
+        "side_by_side_note": "The same town twice (same households, same crisis, same government); only the ties "
+        "differ. Low cohesion: {low}. High cohesion: {high}.",
+        "cohesion": "Cohesion",
+        "cohesion_note": "Cohesion sets three things at once: {ties}.",
+        "ties": "{bonding_degree:g} bonding ties, {bridging_degree:g} bridging ties, homophily {homophily:g}",
+        "ties_explained": "bonding ties (family, close friends and neighbours), bridging ties (acquaintances in "
+        "other groups) and homophily (0: ties ignore class, 1: ties only within one's own class)",
+        "advanced": "Advanced",
+        "bonding_degree": "Bonding ties per household",
+        "bridging_degree": "Bridging ties per household",
+        "homophily": "Homophily",
+        "delay_days": "Government delay (days)",
+        "receptivity": "Government receptivity (reaches out)",
+        "learning": "Government learning after each event",
+        "households": "Households",
+        "seed": "Seed (the same seed gives the same town and crisis)",
+        "apply": "Settings take effect when you press Reset.",
+        "pending": "You changed the settings: press Reset to start again with them.",
+        "communities": {"low": "Low cohesion", "high": "High cohesion", "chosen": "This community"},
+        "clock": {
+            "leak": "Day {days:.0f} of {horizon_days:.0f}",
+            "flooding": "Year {years:.1f} of {horizon_years:.0f} (week {weeks:.0f})",
+            "sea_level_rise": "Year {years:.0f} of {horizon_years:.0f}",
+        },
+        "readout": "recovered {recovered} · in fear {fear} · initiatives {initiatives}",
+        "network_note": "Each dot is a household, coloured by how well it functions (red: hard hit, green: back to "
+        "normal); squares are the precariaat. Grey lines are bonding ties, blue lines bridging ties. "
+        "{shown}",
+        "sample": "Showing {k:,} of {n:,} households, chosen at random.",
+        "all": "Showing all {n:,} households.",
+        "functioning": "functioning",
+        "functioning_by_class": "Mean functioning of affected households, by class",
+        "day": "day",
+        "year": "year",
+        "indicators": {
+            "recovered_share": "share of affected households recovered",
+            "stress": "mean stress",
+            "fear_share": "share in fear of unavailable essentials",
+            "active_initiatives": "active citizen initiatives",
+            "prepared_share": "share of households prepared",
+            "transformed_neighbourhoods": "neighbourhoods transformed",
+        },
+        "classes": {
+            "werkende_bovenlaag": "working upper class",
+            "jongere_kansrijken": "young high-potentials",
+            "rentenierende_bovenlaag": "retired upper class",
+            "werkende_middengroep": "working middle group",
+            "laagopgeleide_gepensioneerden": "low-educated pensioners",
+            "onzekere_werkenden": "insecure workers",
+            "precariaat": "precariat",
+        },
+    },
+    "nl": {
+        "title": "Veerkracht: hoe gemeenschappen herstellen na een crisis",
+        "language": "Taal",
+        "scenario": "Crisis",
+        "scenarios": {
+            "leak": "Lek (opvangen)",
+            "flooding": "Terugkerende overstromingen (aanpassen)",
+            "sea_level_rise": "Zeespiegelstijging (transformeren)",
+        },
+        "explanations": {
+            "leak": "Een waterleiding springt en een deel van de stad zit een paar dagen zonder kraanwater. "
+            "Huishoudens redden zich met eigen middelen, met hulp van familie en buren, van burgerinitiatieven "
+            "en, na enige tijd, van de overheid.",
+            "flooding": "Dertig jaar lang overstroomt de stad om de paar jaar. Na schade nemen huishoudens "
+            "maatregelen als ze die kunnen betalen, en ze doen hun buren na; initiatieven regelen maatregelen "
+            "voor de hele buurt; de overheid kan van elke overstroming leren.",
+            "sea_level_rise": "In een eeuw stijgt de zee en komen overstromingen vaker en harder. Een buurt kan "
+            "samen worden opgehoogd en heringericht als genoeg bewoners dat steunen en de overheid met hen "
+            "samenwerkt. Huishoudens die hun deel niet kunnen betalen, blijven achter.",
+        },
+        "page_step": {
+            "leak": "Eén stap: één dag.",
+            "flooding": "Eén stap: vier weken.",
+            "sea_level_rise": "Eén stap: één jaar.",
+        },
+        "side_by_side": "Naast elkaar: weinig en veel samenhang",
+        "side_by_side_note": "Twee keer dezelfde stad (dezelfde huishoudens, dezelfde crisis, dezelfde overheid); "
+        "alleen de banden verschillen. Weinig samenhang: {low}. Veel samenhang: {high}.",
+        "cohesion": "Samenhang",
+        "cohesion_note": "Samenhang bepaalt drie dingen tegelijk: {ties}.",
+        "ties": "{bonding_degree:g} sterke banden, {bridging_degree:g} overbruggende banden, homofilie {homophily:g}",
+        "ties_explained": "sterke banden (familie, goede vrienden en buren), overbruggende banden (kennissen in "
+        "andere groepen) en homofilie (0: banden negeren klasse, 1: banden alleen binnen de eigen klasse)",
+        "advanced": "Geavanceerd",
+        "bonding_degree": "Sterke banden per huishouden",
+        "bridging_degree": "Overbruggende banden per huishouden",
+        "homophily": "Homofilie",
+        "delay_days": "Vertraging van de overheid (dagen)",
+        "receptivity": "Ontvankelijkheid van de overheid (zoekt mensen op)",
+        "learning": "Leervermogen van de overheid na elke gebeurtenis",
+        "households": "Huishoudens",
+        "seed": "Seed (dezelfde seed geeft dezelfde stad en crisis)",
+        "apply": "Instellingen gaan in als u op Reset drukt.",
+        "pending": "U hebt de instellingen veranderd: druk op Reset om ermee opnieuw te beginnen.",
+        "communities": {"low": "Weinig samenhang", "high": "Veel samenhang", "chosen": "Deze gemeenschap"},
+        "clock": {
+            "leak": "Dag {days:.0f} van {horizon_days:.0f}",
+            "flooding": "Jaar {years:.1f} van {horizon_years:.0f} (week {weeks:.0f})",
+            "sea_level_rise": "Jaar {years:.0f} van {horizon_years:.0f}",
+        },
+        "readout": "hersteld {recovered} · in angst {fear} · initiatieven {initiatives}",
+        "network_note": "Elke stip is een huishouden, gekleurd naar hoe goed het functioneert (rood: zwaar getroffen, "
+        "groen: weer normaal); vierkantjes zijn het precariaat. Grijze lijnen zijn sterke banden, blauwe lijnen "
+        "overbruggende banden. {shown}",
+        "sample": "We tonen {k:,} van de {n:,} huishoudens, willekeurig gekozen.",
+        "all": "We tonen alle {n:,} huishoudens.",
+        "functioning": "functioneren",
+        "functioning_by_class": "Gemiddeld functioneren van getroffen huishoudens, per klasse",
+        "day": "dag",
+        "year": "jaar",
+        "indicators": {
+            "recovered_share": "aandeel getroffen huishoudens hersteld",
+            "stress": "gemiddelde stress",
+            "fear_share": "aandeel in angst voor tekorten",
+            "active_initiatives": "actieve burgerinitiatieven",
+            "prepared_share": "aandeel huishoudens voorbereid",
+            "transformed_neighbourhoods": "buurten getransformeerd",
+        },
+        "classes": {
+            "werkende_bovenlaag": "werkende bovenlaag",
+            "jongere_kansrijken": "jongere kansrijken",
+            "rentenierende_bovenlaag": "rentenierende bovenlaag",
+            "werkende_middengroep": "werkende middengroep",
+            "laagopgeleide_gepensioneerden": "laagopgeleide gepensioneerden",
+            "onzekere_werkenden": "onzekere werkenden",
+            "precariaat": "precariaat",
+        },
+    },
+}

@@ -1,0 +1,93 @@
+"""The class demo's model and figures, without a browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation.classroom import ClassroomModel, ClassroomSettings, ties_for_cohesion
+from simulation.config import ConfigError
+from simulation.demo.figures import ceiling, dashboard_figures
+from simulation.demo.texts import TEXT
+
+SMALL = {"households": 800}
+
+
+def test_cohesion_control_spans_the_low_and_high_settings():
+    assert ties_for_cohesion(0.0) == {"bonding_degree": 1.0, "bridging_degree": 0.0, "homophily": 0.9}
+    assert ties_for_cohesion(1.0) == {"bonding_degree": 8.0, "bridging_degree": 4.0, "homophily": 0.3}
+    with pytest.raises(ValueError, match=r"cohesion=1\.5 is not allowed"):
+        ties_for_cohesion(1.5)
+
+
+def test_moving_the_cohesion_control_sets_the_three_tie_keys():
+    settings = ClassroomSettings().with_cohesion(1.0)
+    assert (settings.bonding_degree, settings.bridging_degree, settings.homophily) == (8.0, 4.0, 0.3)
+
+
+def test_side_by_side_is_the_same_town_with_other_ties():
+    model = ClassroomModel(ClassroomSettings(**SMALL))
+    low, high = model.communities["low"], model.communities["high"]
+    for _ in range(5):
+        model.step()
+    for field in ("household_class", "neighbourhood", "economic", "cultural", "shock_day"):
+        assert np.array_equal(
+            getattr(low.households, field), getattr(high.households, field), equal_nan=field == "shock_day"
+        ), f"both communities should share {field}: same seed, same households, same shock"
+    assert high.networks.bonding.nnz > low.networks.bonding.nnz, "high cohesion should have more bonding ties"
+    assert low.networks.bridging.nnz == 0, "low cohesion has no bridging ties"
+
+
+def test_high_cohesion_recovers_faster_side_by_side():
+    model = ClassroomModel(ClassroomSettings(**SMALL))
+    while model.running:
+        model.step()
+    low, high = (model.communities[name].results.summary for name in ("low", "high"))
+    assert high["resilience_loss_days"] < low["resilience_loss_days"], "high cohesion should lose less functioning"
+
+
+@pytest.mark.parametrize(("scenario", "days"), [("leak", 1.0), ("flooding", 28.0), ("sea_level_rise", 365.25)])
+def test_one_page_step_advances_the_scenarios_unit(scenario, days):
+    model = ClassroomModel(ClassroomSettings(scenario=scenario, side_by_side=False, **SMALL))
+    model.step()
+    assert model.day == pytest.approx(days), f"one page step of {scenario} should be {days} days"
+    assert list(model.communities) == ["chosen"], "without side by side there is one community"
+
+
+def test_the_run_stops_at_the_horizon():
+    model = ClassroomModel(ClassroomSettings(side_by_side=False, **SMALL))
+    steps = 0
+    while model.running:
+        model.step()
+        steps += 1
+    assert model.day == model.horizon_days, "the last page step ends at the horizon"
+    assert steps == 120, "the leak's 120 days take 120 page steps"
+
+
+def test_bad_settings_name_the_key():
+    with pytest.raises(ConfigError, match=r"population\.households=0"):
+        ClassroomSettings(households=0).configs()
+
+
+def test_figures_change_when_the_model_steps_and_axes_grow():
+    model = ClassroomModel(ClassroomSettings(**SMALL))
+    figures = dashboard_figures(model, TEXT["en"])
+    before = {name: figure.png() for name, figure in figures.items()}
+    for _ in range(5):
+        model.step()
+    for name, figure in figures.items():
+        assert figure.png() != before[name], f"the {name} figure should show the new state"
+    assert ceiling(0.03, 1.0) == 0.05 and ceiling(0.3, 1.0) == 0.5, "shares step through the ceilings"
+    assert ceiling(3.0, 10.0) == 10.0, "counts keep their fixed top"
+
+
+def test_every_text_exists_in_both_languages():
+    def keys(tree: dict, prefix: str = "") -> set[str]:
+        found = set()
+        for key, value in tree.items():
+            found.add(prefix + key)
+            if isinstance(value, dict):
+                found |= keys(value, f"{prefix}{key}.")
+        return found
+
+    assert keys(TEXT["en"]) == keys(TEXT["nl"]), "English and Dutch should label the same things"
