@@ -3,7 +3,8 @@
 Each measurement runs in a fresh process, so that peak memory is that of one model. Rows: the
 leak at each size for a fixed number of steps (time series recorded); the flooding and
 sea-level-rise scenarios at 100k households; a full 1M-household, 365-day leak run; and a
-default run (default population, whole horizon) of each scenario.
+default run (default population, whole horizon) of each scenario. ``--demo`` times the class
+demo in a headless browser instead.
 """
 
 from __future__ import annotations
@@ -53,7 +54,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--steps", type=int, default=60, help="steps per size (default 60)")
     parser.add_argument("--quick", action="store_true", help="only the per-size rows of the leak")
+    parser.add_argument(
+        "--demo", action="store_true", help="time the class demo in headless chromium instead (needs the test extras)"
+    )
     args = parser.parse_args(argv)
+    if args.demo:
+        print_demo_timing()
+        return
 
     size = lambda n: (f"population.households={n}",)  # noqa: E731
     rows = [("per size", in_fresh_process("leak", size(n), args.steps)) for n in args.sizes]
@@ -73,6 +80,18 @@ def main(argv: list[str] | None = None) -> None:
             f"{r['peak_gib']:>9.2f}"
         )
     print("targets: >= 5M household-steps/s at 100k households; the full 1M x 365-day leak within 120 s and 4 GiB")
+
+
+def print_demo_timing() -> None:
+    """Time the class demo at its default size: first render and seconds per step."""
+    from simulation.demo.browser import time_demo
+
+    t = time_demo()
+    print(
+        f"class demo, leak side by side, default households: first render {t['first_render_s']:.2f} s; "
+        f"per step median {t['step_median_s']:.3f} s, mean {t['step_mean_s']:.3f} s, max {t['step_max_s']:.3f} s "
+        f"over {t['steps']} steps (from pressing Step until the page shows the new day)"
+    )
 
 
 if __name__ == "__main__":

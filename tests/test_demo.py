@@ -7,69 +7,25 @@ downloads a browser. ``VEERKRACHT_CHROMIUM`` points elsewhere if needed.
 
 from __future__ import annotations
 
-import os
 import re
-import select
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-CHROMIUM = os.environ.get("VEERKRACHT_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from simulation.demo.browser import CHROMIUM, CHROMIUM_FLAGS, WAIT_MS, demo_server, step_and_wait
+from simulation.demo.serve import ANNOUNCEMENT
+
 SCREENSHOT = Path(__file__).resolve().parents[1] / "outputs" / "demo.png"
-WAIT_MS = 60_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_ready(url: str, server: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"the demo server stopped with exit code {server.returncode}"
-        try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"the demo server did not answer at {url} within {seconds} s")
 
 
 @pytest.fixture(scope="module")
 def demo_url():
     """``veerkracht demo`` on a free port; yields the address it printed."""
-    port = free_port()
-    command = [sys.executable, "-c", "from simulation.cli import main; main()", "demo", "--port", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_ready(url, server)
-        ready, _, _ = select.select([server.stdout], [], [], 10)
-        printed = server.stdout.readline() if ready else ""
-        assert url in printed, f"expected the command to print the address {url}, it printed {printed!r}"
+    with demo_server() as (url, printed):
+        expected = f"{ANNOUNCEMENT} {url}"
+        assert printed.startswith(expected), f"expected the command to print {expected!r}, it printed {printed!r}"
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +33,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no chromium at {CHROMIUM}: `make test` installs Debian's package, or set VEERKRACHT_CHROMIUM")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield launched
         launched.close()
 
@@ -104,14 +60,6 @@ def clock(page: Page) -> str:
     return page.locator(".veerkracht-clock").inner_text()
 
 
-def step(page: Page, times: int = 1) -> None:
-    """Press Step and wait until the clock has moved, ``times`` times."""
-    for _ in range(times):
-        before = clock(page)
-        page.get_by_role("button", name="Step").click()
-        expect(page.locator(".veerkracht-clock")).not_to_have_text(before, timeout=WAIT_MS)
-
-
 def recovered_percent(page: Page, community: str) -> int:
     text = page.locator(f".veerkracht-readout-{community}").inner_text()
     found = re.search(r"recovered (\d+)%", text)
@@ -124,18 +72,18 @@ def test_page_loads_and_stepping_moves_the_charts(open_page):
     assert clock(page) == "Day 0 of 120", "a fresh page starts on day 0 of the leak"
     figures = {name: page.locator(f".veerkracht-figure-{name}") for name in ("network", "classes", "indicators")}
     before = {name: figure.screenshot() for name, figure in figures.items()}
-    step(page, 3)
+    step_and_wait(page, 3)
     assert clock(page) == "Day 3 of 120", "three steps of the leak are three days"
     for name, figure in figures.items():
         assert figure.screenshot() != before[name], f"the {name} figure should change when the model steps"
     SCREENSHOT.parent.mkdir(exist_ok=True)
-    step(page, 7)
+    step_and_wait(page, 7)
     page.screenshot(path=SCREENSHOT, full_page=True)
 
 
 def test_side_by_side_communities_differ(open_page):
     page = open_page()
-    step(page, 12)
+    step_and_wait(page, 12)
     low, high = recovered_percent(page, "low"), recovered_percent(page, "high")
     assert high > low, f"after 12 days the high-cohesion town should have recovered more ({high}% vs {low}%)"
 
@@ -149,22 +97,22 @@ def test_switching_scenario_applies_on_reset(open_page):
     page.get_by_role("button", name="Reset").click()
     expect(page.locator(".veerkracht-clock")).to_have_text("Year 0.0 of 30 (week 0)", timeout=WAIT_MS)
     expect(page.locator(".veerkracht-pending")).to_have_count(0)
-    step(page, 13)
+    step_and_wait(page, 13)
     assert clock(page) == "Year 1.0 of 30 (week 52)", "thirteen steps of four weeks are 52 weeks"
 
 
 def test_reset_starts_again(open_page):
     page = open_page()
-    step(page, 2)
+    step_and_wait(page, 2)
     page.get_by_role("button", name="Reset").click()
     expect(page.locator(".veerkracht-clock")).to_have_text("Day 0 of 120", timeout=WAIT_MS)
 
 
 def test_two_sessions_do_not_share_a_model(open_page):
     first, second = open_page(), open_page()
-    step(first, 3)
+    step_and_wait(first, 3)
     assert clock(second) == "Day 0 of 120", "stepping one session leaves the other where it was"
-    step(second)
+    step_and_wait(second)
     assert clock(second) == "Day 1 of 120", "the second session steps its own model"
     assert clock(first) == "Day 3 of 120", "the first session's model did not move with the second"
 

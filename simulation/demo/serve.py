@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 PAGE = Path(__file__).with_name("page.py")
 START_TIMEOUT_SECONDS = 120
+ANNOUNCEMENT = "veerkracht demo: the class demo is at"
 # Warnings the server prints that a teacher can do nothing about: Mesa's page trips Solara's
 # hook check, and a local http page gets lax cookies.
 QUIET = "ignore::UserWarning:solara.validate_hooks,ignore::UserWarning:solara.server.starlette"
@@ -51,12 +53,19 @@ def is_ready(url: str) -> bool:
         return False
 
 
+def stop_on_terminate(signal_number: int, frame) -> None:
+    """Turn SIGTERM into a normal exit, so that the server process is stopped too."""
+    sys.exit(0)
+
+
 def serve(port: int, open_browser: bool) -> int:
-    """Run the page's server until it stops or Ctrl+C; return the exit code."""
+    """Run the page's server until it stops, Ctrl+C or SIGTERM; return the exit code."""
+    signal.signal(signal.SIGTERM, stop_on_terminate)
     url = f"http://{HOST}:{port}"
     command = [sys.executable, "-m", "solara", "run", str(PAGE), "--host", HOST, "--port", str(port)]
     environment = {**os.environ, "PYTHONWARNINGS": QUIET}
-    server = subprocess.Popen([*command, "--no-open", "--production"], env=environment)
+    # Its own "server is starting" line would only repeat ours; its errors go to stderr.
+    server = subprocess.Popen([*command, "--no-open", "--production"], env=environment, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while not is_ready(url):
@@ -67,7 +76,7 @@ def serve(port: int, open_browser: bool) -> int:
                 print(f"veerkracht demo: error: no answer from {url} in {START_TIMEOUT_SECONDS} s", file=sys.stderr)
                 return 1
             time.sleep(0.2)
-        print(f"veerkracht demo: the class demo is at {url}  (Ctrl+C stops it)", flush=True)
+        print(f"{ANNOUNCEMENT} {url}  (Ctrl+C stops it)", flush=True)
         if open_browser:
             webbrowser.open(url)
         return server.wait()

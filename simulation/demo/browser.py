@@ -1,0 +1,98 @@
+"""The class demo in a headless browser: serving it for a test or a timing, and timing it.
+
+Needs the test extras (Playwright) and a chromium on the system (Debian's package; Playwright
+never downloads one here). ``veerkracht-bench --demo`` prints the timings.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from simulation.demo.serve import is_ready
+
+CHROMIUM = os.environ.get("VEERKRACHT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT_MS = 60_000
+
+
+def free_port() -> int:
+    """A port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def demo_server(seconds: float = 120) -> Iterator[tuple[str, str]]:
+    """Run ``veerkracht demo`` on a free port; yield its address and the first line it printed."""
+    port = free_port()
+    command = [sys.executable, "-c", "from simulation.cli import main; main()", "demo", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + seconds
+        while not is_ready(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the demo server did not come up at {url} (exit code {server.poll()})")
+            time.sleep(0.3)
+        readable, _, _ = select.select([server.stdout], [], [], 10)
+        yield url, server.stdout.readline() if readable else ""
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def step_and_wait(page, times: int = 1) -> list[float]:
+    """Press Step ``times`` times, each time waiting until the clock moved; return the seconds each took."""
+    from playwright.sync_api import expect
+
+    seconds = []
+    for _ in range(times):
+        clock = page.locator(".veerkracht-clock")
+        before = clock.inner_text()
+        start = time.perf_counter()
+        page.get_by_role("button", name="Step").click()
+        expect(clock).not_to_have_text(before, timeout=WAIT_MS)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def time_demo(steps: int = 30, loads: int = 3) -> dict[str, float]:
+    """Seconds from opening the page until its last figure shows (best of ``loads``), and per step."""
+    from playwright.sync_api import sync_playwright
+
+    with demo_server() as (url, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        first_render = []
+        for _ in range(loads):
+            page = browser.new_page(viewport={"width": 1500, "height": 1300})
+            start = time.perf_counter()
+            page.goto(url)
+            page.locator(".veerkracht-figure-indicators").wait_for(timeout=WAIT_MS)
+            first_render.append(time.perf_counter() - start)
+        per_step = step_and_wait(page, steps)
+        browser.close()
+    return {
+        "first_render_s": min(first_render),
+        "step_median_s": statistics.median(per_step),
+        "step_mean_s": statistics.mean(per_step),
+        "step_max_s": max(per_step),
+        "steps": steps,
+    }
