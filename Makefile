@@ -1,15 +1,16 @@
 # `make run`: set up a virtual environment in .venv, install Veerkracht, run the default scenario.
 # `make test`: the same set-up with the test dependencies and Debian's chromium (for the
 # browser test of the class demo; installed with apt-get when it is missing), then the whole
-# test suite.
+# test suite. `make demo` serves the class demo; `make notebooks` opens the notebooks in JupyterLab.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_DIR := outputs/default
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: run test bench demo clean
+.PHONY: run test bench demo notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,13 @@ test: $(VENV)/.installed-test $(CHROMIUM)
 
 demo: $(VENV)/.installed
 	$(BIN)/veerkracht demo --open
+
+$(VENV)/.installed-notebooks: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	touch $@
+
+notebooks: $(VENV)/.installed-notebooks
+	$(BIN)/jupyter lab notebooks $(ALLOW_ROOT)
 
 bench: $(VENV)/.installed
 	$(BIN)/veerkracht-bench
