@@ -4,7 +4,7 @@
 the same seed, so in side-by-side mode both have the same households, the same hazard draws
 and the same government: the only difference is their ties. It steps them together, in page
 steps that suit the scenario (a day of a leak, four weeks of floods, a year of sea-level rise).
-The browser page (``simulation.app``) draws it; nothing here knows about the page.
+The browser page (``simulation.demo``) draws it; nothing here knows about the page.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.compose import load_config
-from simulation.config import Config, GovernmentConfig, PopulationConfig
+from simulation.config import Config, ConfigError, GovernmentConfig, PopulationConfig
 from simulation.model import CrisisModel
 
 SCENARIOS = ("leak", "flooding", "sea_level_rise")
@@ -27,8 +27,8 @@ PAGE_STEP_DAYS = {"leak": 1.0, "flooding": 28.0, "sea_level_rise": 365.25}
 
 # The one "cohesion" control, from 0 (low) to 1 (high), sets three network keys at once
 # (assumption, a teaching mapping): bonding ties 1..8 and bridging ties 0..4 (the low and high
-# settings of the direction tests), homophily 0.9..0.3. At 0.5 it is close to the model's
-# defaults (4.5 bonding, 2 bridging, homophily 0.6).
+# settings of the direction tests), homophily 0.9..0.3. At 0.5 it gives 4.5 bonding, 2 bridging
+# ties and homophily 0.6, close to the model's defaults (5, 2, 0.6).
 COHESION_SCALE = {
     "bonding_degree": (1.0, 8.0),
     "bridging_degree": (0.0, 4.0),
@@ -43,7 +43,7 @@ VIEW_SIZE = 400
 def ties_for_cohesion(cohesion: float) -> dict[str, float]:
     """The network keys that one cohesion level in [0, 1] stands for."""
     if not 0.0 <= cohesion <= 1.0:
-        raise ValueError(f"cohesion={cohesion!r} is not allowed: expected a number in [0, 1]")
+        raise ConfigError(f"cohesion={cohesion!r} is not allowed: expected a number in [0, 1]")
     return {key: round(low + cohesion * (high - low), 2) for key, (low, high) in COHESION_SCALE.items()}
 
 
@@ -88,7 +88,7 @@ class ClassroomSettings:
     def configs(self) -> dict[str, Config]:
         """The validated config of each community; raises ``ConfigError`` naming a bad value."""
         if self.scenario not in SCENARIOS:
-            raise ValueError(f"scenario={self.scenario!r} is not allowed: expected one of {', '.join(SCENARIOS)}")
+            raise ConfigError(f"scenario={self.scenario!r} is not allowed: expected one of {', '.join(SCENARIOS)}")
         shared = [
             f"government.delay_days={self.delay_days}",
             f"government.receptivity={self.receptivity}",
@@ -149,6 +149,7 @@ class ClassroomModel(mesa.Model):
         settings: the settings the communities were built from.
         communities: the ``CrisisModel`` of each community by name (``low`` and ``high``, or
             ``chosen``).
+        reference: the first community, whose clock, step length and households the others share.
         steps_per_page_step: model steps taken by one ``step()``.
         view: the households drawn in the network view.
     """
@@ -158,19 +159,19 @@ class ClassroomModel(mesa.Model):
         super().__init__(rng=settings.seed)
         self.settings = settings
         self.communities = {name: CrisisModel(cfg) for name, cfg in settings.configs().items()}
-        first = next(iter(self.communities.values()))
-        self.steps_per_page_step = max(1, round(PAGE_STEP_DAYS[settings.scenario] / first.dt))
-        self.view = NetworkView.of(first, VIEW_SIZE, settings.seed)
+        self.reference = next(iter(self.communities.values()))
+        self.steps_per_page_step = max(1, round(PAGE_STEP_DAYS[settings.scenario] / self.reference.dt))
+        self.view = NetworkView.of(self.reference, VIEW_SIZE, settings.seed)
 
     @property
     def day(self) -> float:
         """Days since the start (the same in every community)."""
-        return next(iter(self.communities.values())).day
+        return self.reference.day
 
     @property
     def horizon_days(self) -> float:
         """The scenario's horizon in days."""
-        return next(iter(self.communities.values())).cfg.scenario.horizon_days
+        return self.reference.cfg.scenario.horizon_days
 
     def step(self) -> None:
         """Advance every community by one page step (or to its horizon)."""

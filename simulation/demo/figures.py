@@ -161,7 +161,7 @@ def indicator_figure(model: ClassroomModel, text: dict) -> LiveFigure:
     margins = {"left": 0.5 / width, "right": 1 - 0.1 / width, "bottom": 0.17, "top": 0.88, "wspace": 0.3}
     axes = figure.subplots(1, len(indicators), squeeze=False, gridspec_kw=margins)[0]
     unit = text["year" if in_years(model) else "day"]
-    neighbourhoods = next(iter(model.communities.values())).n_neighbourhoods
+    neighbourhoods = model.reference.n_neighbourhoods
     lines = []
     for ax, indicator in zip(axes, indicators, strict=True):
         top = float(neighbourhoods) if indicator in COUNTS else 1.0

@@ -96,7 +96,7 @@ def SettingsPanel(
         candidate = replace(settings.value, **values)
         try:
             candidate.configs()
-        except (ConfigError, ValueError) as problem:
+        except ConfigError as problem:
             error.set(str(problem))
             return
         error.set("")
@@ -106,7 +106,7 @@ def SettingsPanel(
         change(cohesion=value, **ties_for_cohesion(value))
 
     scenario_names = text["scenarios"]
-    with solara.Card(text["title"].split(":")[0]):
+    with solara.Card(text["settings"]):
         solara.ToggleButtonsSingle(
             value=next(label for label, code in LANGUAGES.items() if code == language.value),
             values=list(LANGUAGES),

@@ -70,7 +70,11 @@ def serve(port: int, open_browser: bool) -> int:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while not is_ready(url):
             if server.poll() is not None:
-                print(f"veerkracht demo: error: the server stopped (exit code {server.returncode})", file=sys.stderr)
+                print(
+                    f"veerkracht demo: error: the server stopped (exit code {server.returncode}); "
+                    "its error is printed above",
+                    file=sys.stderr,
+                )
                 return 1
             if time.monotonic() > deadline:
                 print(f"veerkracht demo: error: no answer from {url} in {START_TIMEOUT_SECONDS} s", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 TEXT = {
     "en": {
         "title": "Veerkracht: how communities recover from a crisis",
-        "language": "Language",
+        "settings": "Settings",
         "scenario": "Crisis",
         "scenarios": {
             "leak": "Leak (coping)",
@@ -83,7 +83,7 @@ TEXT = {
     },
     "nl": {
         "title": "Veerkracht: hoe gemeenschappen herstellen na een crisis",
-        "language": "Taal",
+        "settings": "Instellingen",
         "scenario": "Crisis",
         "scenarios": {
             "leak": "Lek (opvangen)",
