@@ -16,7 +16,6 @@ class CitizenInitiative(mesa.Agent):
     Attributes:
         neighbourhood: where it works.
         members: indices of the member households.
-        founded_day: day it formed.
         effectiveness: 1 + creativity times the class diversity of its members.
         collaborates: whether it works with the government as an equal.
     """
@@ -26,18 +25,11 @@ class CitizenInitiative(mesa.Agent):
         model: mesa.Model,
         neighbourhood: int,
         members: np.ndarray,
-        founded_day: float,
         effectiveness: float,
         collaborates: bool,
     ) -> None:
         super().__init__(model)
         self.neighbourhood = neighbourhood
         self.members = members
-        self.founded_day = founded_day
         self.effectiveness = effectiveness
         self.collaborates = collaborates
-
-    @property
-    def size(self) -> int:
-        """Number of members."""
-        return int(self.members.size)

@@ -56,8 +56,8 @@ def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def job_runs(sweep_dir: Path, number: int, overrides: list[str]) -> list[dict[str, Any]]:
-    """The rows of one job's runs: status, config (flattened) and summary."""
+def job_runs(sweep_dir: Path, number: int, overrides: list[str]) -> tuple[list[dict[str, Any]], set[str]]:
+    """The rows of one job's runs (status, config flattened, summary), and the names of its config keys."""
     job_folder = sweep_dir / str(number)
     saved = job_folder / ".hydra" / "config.yaml"
     try:
@@ -66,7 +66,9 @@ def job_runs(sweep_dir: Path, number: int, overrides: list[str]) -> list[dict[st
         else:
             config = to_config(compose_config(overrides))
     except ConfigError as error:
-        return [{"job": number, "seed": None, "status": "failed", "error": str(error), "folder": str(job_folder)}]
+        return [
+            {"job": number, "seed": None, "status": "failed", "error": str(error), "folder": str(job_folder)}
+        ], set()
     rows = []
     replicates = replicate_configs(config)
     flat_config = flatten(config_to_dict(replicates[0]))  # the same for every replicate but the seed
@@ -81,7 +83,7 @@ def job_runs(sweep_dir: Path, number: int, overrides: list[str]) -> list[dict[st
         else:
             row.update(status="missing", error=None)
         rows.append(row)
-    return rows
+    return rows, set(flat_config)
 
 
 def varying(runs: pd.DataFrame, config_columns: list[str]) -> list[str]:
@@ -94,12 +96,15 @@ def aggregate(sweep_dir: str | Path, progress: bool = True) -> pd.DataFrame:
     sweep_dir = Path(sweep_dir)
     jobs = expected_jobs(sweep_dir)
     rows: list[dict[str, Any]] = []
+    config_keys: set[str] = set()  # the union over every scenario schema in the sweep
     for number, overrides in enumerate(jobs):
-        rows += job_runs(sweep_dir, number, overrides)
+        job_rows, job_keys = job_runs(sweep_dir, number, overrides)
+        rows += job_rows
+        config_keys |= job_keys
         if progress and (number + 1) % max(1, len(jobs) // 20) == 0:
             print(f"veerkracht-aggregate: {number + 1}/{len(jobs)} jobs read", file=sys.stderr)
     table = pd.DataFrame(rows)
-    config_columns = [c for c in flatten(config_to_dict(to_config(compose_config([])))) if c in table]
+    config_columns = [c for c in table.columns if c in config_keys]
     keep_config = [c for c in varying(table, config_columns) if c != "seed"]
     summary_columns = [c for c in table.columns if c not in config_columns and c not in IDENTIFYING]
     runs = table[[*IDENTIFYING, *keep_config, *summary_columns]]

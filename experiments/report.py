@@ -32,7 +32,14 @@ BONDING, BRIDGING, HOMOPHILY, SCENARIO = (
     "network.homophily",
     "scenario.name",
 )
-EFFECT_KEYS = ("resilience_loss_days", "t90_days", "unrecovered_share", "precariaat_gap", "peak_disruption_share")
+EFFECT_KEYS = (
+    "resilience_loss_days",
+    "t90_days",
+    "unrecovered_share",
+    "precariaat_gap",
+    "precariaat_gap_days",
+    "peak_disruption_share",
+)
 
 
 def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
@@ -161,30 +168,35 @@ def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
 
 
 def precariaat_gap(runs: pd.DataFrame) -> Figure:
-    """Mean precariaat gap (95% CI) against bridging ties, a line per homophily level and scenario."""
+    """Mean precariaat gap (95% CI) against bridging ties, as a ratio and in days; a line per homophily level and scenario."""
     ok = runs[runs.status == "ok"]
-    figure = Figure(figsize=(6, 4), layout="constrained")
-    ax = figure.subplots()
+    figure = Figure(figsize=(11, 4), layout="constrained")
+    axes = figure.subplots(1, 2)
     homophily = sorted(ok[HOMOPHILY].unique()) if HOMOPHILY in ok else [None]
-    for scenario in scenarios_of(ok):
-        for level in homophily:
-            here = in_scenario(ok, scenario)
-            here = here if level is None else here[here[HOMOPHILY] == level]
-            groups = here.groupby(BRIDGING)["precariaat_gap"]
-            points = np.array([mean_ci(pd.to_numeric(g, errors="coerce").to_numpy(dtype=float)) for _, g in groups])
-            label = " ".join(filter(None, [scenario, None if level is None else f"homophily {level:g}"]))
-            ax.errorbar(
-                list(groups.groups),
-                points[:, 0],
-                yerr=[points[:, 0] - points[:, 1], points[:, 2] - points[:, 0]],
-                marker="o",
-                capsize=3,
-                label=label or None,
-            )
-    ax.axhline(1.0, color="grey", linewidth=0.8)
-    ax.set(xlabel="bridging ties per household", ylabel="precariaat gap (recovery days, ratio to the rest)")
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize="small")
+    gaps = (
+        ("precariaat_gap", "precariaat gap (recovery days, ratio to the rest)", 1.0),
+        ("precariaat_gap_days", "precariaat gap (recovery days minus the rest's)", 0.0),
+    )
+    for ax, (key, label, no_gap) in zip(axes, gaps, strict=True):
+        for scenario in scenarios_of(ok):
+            for level in homophily:
+                here = in_scenario(ok, scenario)
+                here = here if level is None else here[here[HOMOPHILY] == level]
+                groups = here.groupby(BRIDGING)[key]
+                points = np.array([mean_ci(pd.to_numeric(g, errors="coerce").to_numpy(dtype=float)) for _, g in groups])
+                name = " ".join(filter(None, [scenario, None if level is None else f"homophily {level:g}"]))
+                ax.errorbar(
+                    list(groups.groups),
+                    points[:, 0],
+                    yerr=[points[:, 0] - points[:, 1], points[:, 2] - points[:, 0]],
+                    marker="o",
+                    capsize=3,
+                    label=name or None,
+                )
+        ax.axhline(no_gap, color="grey", linewidth=0.8)
+        ax.set(xlabel="bridging ties per household", ylabel=label)
+    if axes[0].get_legend_handles_labels()[0]:
+        axes[0].legend(fontsize="small")
     return figure
 
 

@@ -7,7 +7,7 @@ ranges, the summary keys to analyse, the sample size and the number of processes
     scenario: leak
     overrides: [population.households=1000]
     seed: 0                  # every sample runs with this seed (common random numbers)
-    samples: 64              # Sobol: base sample N (N * (2k + 2) runs); Morris: trajectories (r * (k + 1) runs)
+    samples: 64              # Sobol: base sample N (N * (k + 2) runs, no second order); Morris: trajectories (r * (k + 1) runs)
     processes: 2
     outputs: [resilience_loss_days, precariaat_gap]
     parameters:
@@ -77,8 +77,8 @@ def evaluate(spec: dict, values: np.ndarray) -> list[float]:
 
     overrides = [*spec["overrides"], f"seed={spec['seed']}"]
     overrides += [f"{name}={value!r}" for name, value in zip(spec["parameters"], values.tolist(), strict=True)]
-    summary = run(load_config(scenario=spec["scenario"], overrides=overrides)).summary
-    return [np.nan if summary[key] is None else float(summary[key]) for key in spec["outputs"]]
+    scalars = run(load_config(scenario=spec["scenario"], overrides=overrides)).scalars()
+    return [scalars[key] for key in spec["outputs"]]
 
 
 def analyse(spec: dict, samples: np.ndarray, outputs: np.ndarray) -> pd.DataFrame:

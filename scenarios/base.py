@@ -66,9 +66,6 @@ def register(cls: type[Scenario]) -> type[Scenario]:
 
 def make_scenario(cfg: ScenarioConfig) -> Scenario:
     """The scenario object for a scenario config."""
-    try:
-        return SCENARIOS[cfg.name](cfg)
-    except KeyError:
-        raise ConfigError(
-            f"scenario={cfg.name!r} is not allowed: expected one of {', '.join(sorted(SCENARIOS))}"
-        ) from None
+    if cfg.name not in SCENARIOS:
+        raise ConfigError(f"scenario={cfg.name!r} is not allowed: expected one of {', '.join(sorted(SCENARIOS))}")
+    return SCENARIOS[cfg.name](cfg)

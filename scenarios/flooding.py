@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from scenarios.base import Scenario, register
-from simulation.config import ConfigError, ScenarioConfig, check_before_horizon, check_range, check_unit_fields
-
-DAYS_PER_YEAR = 365.25
+from simulation import dynamics as dyn
+from simulation.config import (
+    DAYS_PER_YEAR,
+    ConfigError,
+    ScenarioConfig,
+    check_before_horizon,
+    check_range,
+    check_unit_fields,
+)
 
 
 @dataclass
@@ -35,7 +39,7 @@ class FloodingConfig(ScenarioConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_range("scenario.floods_per_year", self.floods_per_year, 0.0, 365.25 / self.step_days)
+        check_range("scenario.floods_per_year", self.floods_per_year, 0.0, DAYS_PER_YEAR / self.step_days)
         check_unit_fields("scenario", self, ("severity_mean", "severity_sd", "household_spread"))
         if len(self.schedule_days) != len(self.schedule_severity):
             raise ConfigError(
@@ -47,12 +51,6 @@ class FloodingConfig(ScenarioConfig):
             check_range(f"scenario.schedule_severity[{index}]", severity, 0.0, 1.0)
 
 
-def flood_severity(rng: np.random.Generator, mean: float, sd: float, spread: float, n: int) -> np.ndarray:
-    """Severity for every household in one flood: the flood's severity plus household noise."""
-    event = mean + sd * rng.standard_normal()
-    return event + spread * rng.standard_normal(n)
-
-
 @register
 class Flooding(Scenario):
     """Floods at random (Poisson) or on a schedule; each hits households by their exposure."""
@@ -61,11 +59,13 @@ class Flooding(Scenario):
     config_class = FloodingConfig
 
     def hazard(self, model) -> None:
-        """Deliver the floods that fall in this step (at most one: floods in one step merge)."""
-        cfg, rng, households = self.cfg, model.hazard_rng, model.households
-        # Draws are made every step whether or not a flood comes (common random numbers).
-        draw = rng.random()
-        hit_draws = rng.random(households.n)
+        """Deliver the flood that falls in this step, if any (floods in one step merge into one).
+
+        The step's hazard stream decides whether a random flood comes and how severe it is
+        before it draws anything per household, so variants share every flood day and severity.
+        """
+        cfg, households = self.cfg, model.households
+        rng = model.streams.get("hazard", model.steps)
         if cfg.schedule_days:
             in_step = [
                 s
@@ -74,10 +74,11 @@ class Flooding(Scenario):
             ]
             if not in_step:
                 return
-            severity = flood_severity(rng, max(in_step), 0.0, cfg.household_spread, households.n)
+            severity = max(in_step)
         else:
-            chance = 1.0 - np.exp(-cfg.floods_per_year * model.dt / DAYS_PER_YEAR)
-            severity = flood_severity(rng, cfg.severity_mean, cfg.severity_sd, cfg.household_spread, households.n)
-            if draw >= chance:
+            comes = rng.random() < dyn.closed_fraction(dyn.per_day(cfg.floods_per_year), model.dt)
+            severity = cfg.severity_mean + cfg.severity_sd * rng.standard_normal()
+            if not comes:
                 return
-        model.shock(hit_draws < households.exposure, severity)
+        hit = rng.random(households.n) < households.exposure
+        model.shock(hit, severity + cfg.household_spread * rng.standard_normal(households.n), severity)

@@ -1,7 +1,8 @@
 """Coping: a burst water main leaves part of the town without water for days.
 
 An acute, short, local loss of an essential provision. At ``onset_day`` the main serving a
-share of the neighbourhoods fails; in those neighbourhoods each household is hit with
+share of the neighbourhoods fails (``area_share`` 0: none; otherwise the nearest whole number of
+neighbourhoods); in those neighbourhoods each household is hit with
 probability equal to its exposure, and loses a share of its functioning drawn around
 ``severity`` (less what its preparedness avoids). Daily steps.
 """
@@ -45,12 +46,11 @@ class Leak(Scenario):
         """Burst the main in the step that contains ``onset_day``."""
         if not model.day <= self.cfg.onset_day < model.day + model.dt:
             return
-        rng = model.hazard_rng
+        rng = model.streams.get("hazard", model.steps)
         households = model.households
-        n_neighbourhoods = int(households.neighbourhood.max()) + 1
-        n_hit = max(1, round(self.cfg.area_share * n_neighbourhoods))
+        n_neighbourhoods = model.n_neighbourhoods
         hit_area = np.zeros(n_neighbourhoods, dtype=bool)
-        hit_area[rng.choice(n_neighbourhoods, size=n_hit, replace=False)] = True
+        hit_area[rng.permutation(n_neighbourhoods)[: round(self.cfg.area_share * n_neighbourhoods)]] = True
         hit = hit_area[households.neighbourhood] & (rng.random(households.n) < households.exposure)
         severity = self.cfg.severity + self.cfg.severity_spread * rng.standard_normal(households.n)
-        model.shock(hit, severity)
+        model.shock(hit, severity, self.cfg.severity)

@@ -24,9 +24,15 @@ import numpy as np
 
 from scenarios.base import Scenario, register
 from simulation import dynamics as dyn
-from simulation.config import ConfigError, ScenarioConfig, check_positive, check_range, check_unit_fields
+from simulation.config import (
+    DAYS_PER_YEAR,
+    ConfigError,
+    ScenarioConfig,
+    check_positive,
+    check_range,
+    check_unit_fields,
+)
 
-DAYS_PER_YEAR = 365.25
 # Sea level along the Dutch coast above the level at the start of a run (metres), by years from
 # the start (taken as 2025). KNMI'23 climate scenarios: by 2100, 26-73 cm above 1995-2014 with
 # low emissions, up to 124 cm with high emissions. Presets: the middle of the low range (0.50 m)
@@ -159,17 +165,17 @@ class SeaLevelRise(Scenario):
 
     def hazard(self, model) -> None:
         """A flood comes with a chance that grows with the sea level; it reaches further and hits harder."""
-        cfg, rng, households = self.cfg, model.hazard_rng, model.households
+        cfg, households = self.cfg, model.households
+        rng = model.streams.get("hazard", model.steps)
         level = self.sea_level(model.day)
-        # Draws are made every step whether or not a flood comes (common random numbers).
+        # Whether a flood comes and how severe it is come first in the step's stream (common random numbers).
         draw = rng.random()
-        hit_draws = rng.random(households.n)
         severity = cfg.severity_now + cfg.severity_per_metre * level + cfg.severity_sd * rng.standard_normal()
-        severity = severity + cfg.household_spread * rng.standard_normal(households.n)
         frequency = cfg.floods_per_year_now * 10.0 ** (level / cfg.decimation_height_m)
-        if draw < 1.0 - np.exp(-frequency * model.dt / DAYS_PER_YEAR):
+        if draw < dyn.closed_fraction(dyn.per_day(frequency), model.dt):
             reach = np.clip(households.exposure * (1.0 + cfg.reach_per_metre * level), 0.0, 1.0)
-            model.shock(hit_draws < reach, severity)
+            hit = rng.random(households.n) < reach
+            model.shock(hit, severity + cfg.household_spread * rng.standard_normal(households.n), severity)
 
     def support(self, model) -> np.ndarray:
         """Each household's support for transforming its neighbourhood (0..1).
@@ -187,13 +193,15 @@ class SeaLevelRise(Scenario):
     def transform(self, model) -> None:
         """Start projects where support is enough and the government joins; finish those that are due."""
         cfg = self.cfg
-        draws = model.rng.random(model.n_neighbourhoods)
+        draws = model.streams.get("projects", model.steps).random(model.n_neighbourhoods)
         support = model.per_neighbourhood_mean(self.support(model))
         rate = cfg.start_rate_per_year * model.government.collaboration
-        chance = 1.0 - np.exp(-rate * model.dt / DAYS_PER_YEAR)
+        chance = dyn.closed_fraction(dyn.per_day(rate), model.dt)
         start = np.isnan(self.project_start) & (support >= cfg.support_threshold) & (draws < chance)
-        self.project_start[start] = model.day
-        due = np.isnan(self.transformed_day) & (model.day >= self.project_start + cfg.duration_years * DAYS_PER_YEAR)
+        self.project_start[start] = model.end_of_step
+        due = np.isnan(self.transformed_day) & (
+            model.end_of_step >= self.project_start + cfg.duration_years * DAYS_PER_YEAR
+        )
         for n in np.flatnonzero(due):
             self.complete(model, int(n))
 
@@ -210,7 +218,7 @@ class SeaLevelRise(Scenario):
         h.buffer[followers] = np.maximum(h.buffer[followers] - cfg.cost, 0.0)
         h.transformation[followers] = 1
         h.transformation[residents[~follows]] = 2
-        self.transformed_day[neighbourhood] = model.day + model.dt
+        self.transformed_day[neighbourhood] = model.end_of_step
 
     def indicators(self, model) -> dict[str, float]:
         """Sea level, mean exposure, projects underway and neighbourhoods transformed."""

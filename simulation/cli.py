@@ -25,6 +25,7 @@ from experiments.aggregate import RememberSweep, aggregate
 from experiments.runs import ERROR, replicate_configs, run_folder, run_into
 from simulation.compose import compose_config, explain, register, to_config
 from simulation.config import ConfigError
+from simulation.memory import check_memory
 
 SCALAR_KEYS = ("seed", "replicates")  # top-level keys that hold values, not config groups
 
@@ -79,7 +80,7 @@ def check_arguments(argv: list[str]) -> None:
                 OmegaConf.update(cfg, name, yaml.safe_load(text) if text else None, merge=True)
             except OmegaConfBaseException as error:
                 raise ConfigError(explain(error)) from None
-        to_config(cfg)
+        check_memory(to_config(cfg))
 
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="config")

@@ -52,9 +52,26 @@ def compose_config(overrides: Sequence[str]) -> DictConfig:
         raise ConfigError(explain(error)) from None
 
 
+def check_known_keys(node: DictConfig, path: str = "") -> None:
+    """Refuse keys that no schema declares (``+network.no_such_key=1`` adds one past Hydra's own check)."""
+    object_type = OmegaConf.get_type(node)
+    if dataclasses.is_dataclass(object_type):
+        allowed = {f.name for f in dataclasses.fields(object_type)}
+        for key in node:
+            if key not in allowed:
+                raise ConfigError(
+                    f"unknown key {path + str(key)!r}: allowed keys here are {_allowed_keys(object_type)}"
+                )
+    for key in node:
+        child = node._get_node(key)
+        if isinstance(child, DictConfig) and not child._is_missing() and not child._is_none():
+            check_known_keys(child, f"{path}{key}.")
+
+
 def to_config(cfg: DictConfig) -> Config:
-    """Turn a composed config into validated ``Config`` objects (range checks run here)."""
+    """Turn a composed config into validated ``Config`` objects (unknown keys and range checks fail here)."""
     try:
+        check_known_keys(cfg)
         return OmegaConf.to_object(cfg)
     except ConfigError:
         raise

@@ -17,6 +17,8 @@ from typing import Any
 
 from omegaconf import MISSING
 
+DAYS_PER_YEAR = 365.25  # days in a (Julian) year: per-year inputs are converted with it
+
 
 class ConfigError(ValueError):
     """A config value is not allowed. The message names the key, the value and what is allowed."""

@@ -3,8 +3,10 @@
 Every rate is per day. Over a step of ``dt`` days a rate ``k`` acting on a gap closes the
 fraction ``1 - exp(-k * dt)`` of it (``closed_fraction``), which is exact for a rate that is
 constant over the step; so a mechanism means the same in a one-day step as in a one-month step.
-Recovery channels add up as rates before they are applied, which makes the order of the
-self-recovery, support, collective-action and aid phases irrelevant (synchronous update).
+Recovery channels add up as rates before they are applied, so what each of the self-recovery,
+support, collective-action and aid phases adds does not depend on their order (synchronous
+update); only aid reads an output of collective action (the way in that collaborating
+initiatives give), so that phase comes first.
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from simulation.config import DAYS_PER_YEAR
+
 
 def closed_fraction(rate: np.ndarray | float, dt: float) -> np.ndarray:
     """Share of a gap closed in ``dt`` days by a constant per-day rate: ``1 - exp(-rate * dt)``."""
     return 1.0 - np.exp(-np.asarray(rate, dtype=np.float64) * dt)
+
+
+def per_day(rate_per_year: np.ndarray | float) -> np.ndarray | float:
+    """A per-year rate (floods per year, project starts per year) as a per-day rate."""
+    return rate_per_year / DAYS_PER_YEAR
 
 
 def relax(value: np.ndarray, target: np.ndarray, rate: np.ndarray | float, dt: float) -> np.ndarray:

@@ -17,7 +17,8 @@ class Event:
 
     Attributes:
         step: the step it struck in.
-        day: day it struck (start of the step).
+        day: day it struck (the start of that step: the hazard is the first phase of a step).
+        severity: the event's own severity, before differences between households.
         hit: indices of the households it hit.
         damage: functioning each of them lost.
         recovered_day: for each of them, the first day back at the recovery threshold (NaN if not yet).
@@ -26,6 +27,7 @@ class Event:
 
     step: int
     day: float
+    severity: float
     hit: np.ndarray
     damage: np.ndarray
     recovered_day: np.ndarray = field(init=False)
@@ -47,9 +49,9 @@ class EventLog:
     def __len__(self) -> int:
         return len(self.events)
 
-    def add(self, step: int, day: float, hit: np.ndarray, damage: np.ndarray) -> None:
-        """Log an event of ``step`` that hit households ``hit`` (indices), which lost ``damage``."""
-        self.events.append(Event(step=step, day=day, hit=hit, damage=damage))
+    def add(self, step: int, day: float, severity: float, hit: np.ndarray, damage: np.ndarray) -> None:
+        """Log an event of ``step`` and ``severity`` that hit households ``hit`` (indices), which lost ``damage``."""
+        self.events.append(Event(step=step, day=day, severity=severity, hit=hit, damage=damage))
 
     def update(self, functioning: np.ndarray, threshold: float, day: float) -> None:
         """At the end of a step: mark who is back at the threshold; note when 50% and 90% were."""
@@ -65,11 +67,6 @@ class EventLog:
             if event.t90_day is None and share >= 0.9:
                 event.t90_day = day
 
-    @property
-    def first_day(self) -> float | None:
-        """Day of the first event (None without events)."""
-        return self.events[0].day if self.events else None
-
     def damage_in_step(self, step: int) -> float:
         """Mean damage of the event that struck in ``step`` (NaN if none did)."""
         return float(self.events[-1].damage.mean()) if self.events and self.events[-1].step == step else np.nan
@@ -84,7 +81,7 @@ class EventLog:
         return np.divide(sums, counts, out=np.full(n_classes, np.nan), where=counts > 0)
 
     def frame(self, household_class: np.ndarray, class_names: tuple[str, ...], end_day: float) -> pd.DataFrame:
-        """One row per event: day, households hit, damage and recovery days (overall, per class), t50, t90.
+        """One row per event: day, severity, households hit, damage and recovery days (overall, per class), t50, t90.
 
         ``t50_days`` and ``t90_days`` count from the event until 50% / 90% of the households it hit
         had been back at the recovery threshold (NaN if that did not happen within the run).
@@ -104,6 +101,7 @@ class EventLog:
             row = {
                 "event": number,
                 "day": event.day,
+                "severity": event.severity,
                 "households_hit": event.hit.size,
                 "damage": float(event.damage.mean()),
                 "recovery_days": float(recovery.mean()),
@@ -113,6 +111,6 @@ class EventLog:
             for kind, values in (("damage", event.damage), ("recovery_days", recovery)):
                 row.update(zip([f"{kind}__{n}" for n in class_names], per_class(classes, values), strict=True))
             rows.append(row)
-        columns = ["event", "day", "households_hit", "damage", "recovery_days", "t50_days", "t90_days"]
+        columns = ["event", "day", "severity", "households_hit", "damage", "recovery_days", "t50_days", "t90_days"]
         columns += [f"{kind}__{n}" for kind in ("damage", "recovery_days") for n in class_names]
         return pd.DataFrame(rows, columns=columns)

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
+
+from simulation.config import Config, ConfigError
+from simulation.state import HOUSEHOLD_FIELDS
 
 M_TOP_PAD = -2  # glibc's mallopt parameter: bytes of free memory kept at the top of the heap
 MIN_PAD = 64 * 2**20
@@ -32,3 +36,49 @@ def keep_freed_memory(households: int) -> None:
         return
     if mallopt(M_TOP_PAD, ctypes.c_int(min(pad, 2**31 - 1))):
         _pad = pad
+
+
+# ---- how much memory a run needs --------------------------------------------------------------
+
+BASE_BYTES = 160 * 2**20  # the interpreter with numpy, scipy, pandas, Mesa and Hydra loaded (measured)
+AGENT_BYTES = 600  # one Mesa Household agent object and its registration (measured at 1M households)
+TIE_BYTES = 2 * (8 + 4) * 2  # a tie is stored twice (both directions) in its network and in the summed matrix
+
+
+def estimated_bytes(households: int, ties_per_household: float) -> int:
+    """Peak memory of a run: ``BASE + N * (8 * fields + 8 * temporaries + AGENT + ties * TIE)``.
+
+    Args:
+        households: number of households N.
+        ties_per_household: mean bonding plus bridging degree.
+    """
+    per_household = 8 * len(HOUSEHOLD_FIELDS) + 8 * TEMPORARIES_PER_STEP + AGENT_BYTES
+    return int(BASE_BYTES + households * (per_household + ties_per_household * TIE_BYTES))
+
+
+def machine_memory() -> tuple[int, int]:
+    """Bytes of memory available now and in all (``/proc/meminfo``; the physical total elsewhere)."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        with open("/proc/meminfo") as meminfo:
+            fields = dict(line.split(":", 1) for line in meminfo)
+        return int(fields["MemAvailable"].split()[0]) * 1024, total
+    except (OSError, KeyError, ValueError):
+        return total, total
+
+
+def gib(n_bytes: float) -> str:
+    """Bytes in GiB (or TiB when large), for messages."""
+    return f"{n_bytes / 2**40:.1f} TiB" if n_bytes >= 2**40 else f"{n_bytes / 2**30:.1f} GiB"
+
+
+def check_memory(cfg: Config) -> None:
+    """Refuse, before anything is allocated, a population that does not fit in this machine's memory."""
+    households = cfg.population.households
+    needed = estimated_bytes(households, cfg.network.bonding_degree + cfg.network.bridging_degree)
+    available, total = machine_memory()
+    if needed > available:
+        raise ConfigError(
+            f"population.households={households!r} is not allowed here: a run this size needs about {gib(needed)} "
+            f"of memory, and this machine has {gib(available)} available ({gib(total)} in all)"
+        )

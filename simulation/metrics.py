@@ -67,16 +67,11 @@ class Recorder:
         affected = ~np.isnan(h.shock_day)
         self.columns["functioning_start"][self.row] = h.functioning[affected].mean() if affected.any() else 1.0
 
-    def record(self, model: CrisisModel, needy: np.ndarray | None = None, gains: dict | None = None) -> None:
-        """Record the model's state at the end of a step.
-
-        Args:
-            model: the model.
-            needy: indices of the households that were needy in the step.
-            gains: functioning restored per channel (``"self"`` over all households, the
-                other channels over ``needy``), as ``CrisisModel.recover`` returns it.
-        """
+    def record(self, model: CrisisModel) -> None:
+        """Record the model's state at the end of a step, and what moved in it (``model.flows``; none before the first)."""
         h, d = model.households, model.cfg.dynamics
+        flows = model.flows
+        gains = flows.gains if flows else None
         classes, k = h.household_class, model.n_classes
 
         def by_class(values: np.ndarray, of: np.ndarray | None = None) -> np.ndarray:
@@ -84,7 +79,7 @@ class Recorder:
 
         affected = ~np.isnan(h.shock_day)
         affected_count = by_class(affected)
-        aid = by_class(gains["aid"], needy) if gains else np.zeros(k)
+        aid = by_class(gains["aid"], flows.needy) if gains else np.zeros(k)
         sums_and_counts = {
             "functioning": (by_class(np.where(affected, h.functioning, 0.0)), affected_count, 1.0),
             "recovered_share": (by_class(~np.isnan(h.recovered_day)), affected_count, np.nan),
@@ -132,13 +127,21 @@ def _elapsed(day: float | None, start: float) -> float | None:
     return None if day is None else float(day - start)
 
 
-def precariaat_gap(log, household_class: np.ndarray, class_names: tuple[str, ...], end_day: float) -> float | None:
-    """Mean recovery days of the precariaat over those of everyone else (None without both groups)."""
+def precariaat_gap(
+    log, household_class: np.ndarray, class_names: tuple[str, ...], end_day: float
+) -> tuple[float | None, float | None]:
+    """Mean recovery days of the precariaat against those of everyone else: their ratio and their difference.
+
+    The two can move in opposite directions (a change that saves the precariaat more days than the
+    rest can still raise the ratio). Both are None unless households of both groups were hit.
+    """
     if "precariaat" not in class_names:
-        return None
+        return None, None
     is_precariaat = (household_class == class_names.index("precariaat")).astype(np.int64)
     poor, rest = log.recovery_by_class(is_precariaat, 2, end_day)[::-1]
-    return _or_none(poor / rest) if rest > 0 else None
+    if not (np.isfinite(poor) and np.isfinite(rest)):
+        return None, None
+    return (_or_none(poor / rest) if rest > 0 else None), float(poor - rest)
 
 
 def resilience_loss(timeseries: pd.DataFrame) -> float:
@@ -178,7 +181,9 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     by_class = model.event_log.recovery_by_class(h.household_class, model.n_classes, model.day)
     for class_name, days in zip(h.class_names, by_class, strict=True):
         summary[f"mean_recovery_days__{class_name}"] = _or_none(days)
-    summary["precariaat_gap"] = precariaat_gap(model.event_log, h.household_class, h.class_names, model.day)
+    summary["precariaat_gap"], summary["precariaat_gap_days"] = precariaat_gap(
+        model.event_log, h.household_class, h.class_names, model.day
+    )
     summary["events"] = len(events)
     summary["damage_first_event"] = float(first.damage.mean()) if first else None
     summary["damage_last_event"] = float(last.damage.mean()) if last else None

@@ -14,11 +14,12 @@ from simulation import dynamics as dyn
 from simulation.compose import as_config
 from simulation.config import Config
 from simulation.events import EventLog
-from simulation.memory import keep_freed_memory
+from simulation.memory import check_memory, keep_freed_memory
 from simulation.metrics import Recorder, summarize
 from simulation.networks import build_networks, social_capital
 from simulation.population import build_population
 from simulation.results import Results
+from simulation.streams import Streams
 
 
 @dataclass
@@ -43,10 +44,27 @@ class StepState:
     offer_per_need: np.ndarray  # per household: its offer divided by all the need that claims it
 
 
+@dataclass
+class StepFlows:
+    """What moved in the last step, for measurement (the recorder reads it; nothing else does).
+
+    Arrays named for the needy are aligned with ``needy``.
+    """
+
+    needy: np.ndarray  # indices of the households that were needy in the step
+    gains: dict[str, np.ndarray]  # functioning restored per channel ("self": every household; others: the needy)
+    offer: np.ndarray  # every household's capacity to help, at the start of the step
+    given: np.ndarray  # what every household gave to its needy ties and its initiative
+    aid_obtained: np.ndarray  # share of full aid each needy household obtained
+    aid_capacity: float  # households the government could serve at full intensity
+
+
 class CrisisModel(mesa.Model):
     """A community hit by a crisis, recovering through its own means, its ties, initiatives and aid.
 
-    One step, in order (synchronous: every phase reads the state as it was after the hazard):
+    One step, in order (docs/ODD.md, section 3). Phases 2-6 read the state as it was right after
+    the hazard (synchronous update); phase 7 applies what they computed, and adaptation and
+    transformation then read the updated state:
 
     1. hazard: the scenario delivers shocks;
     2. perception: fear of unavailable essentials, from one's own deficit and ties' reports;
@@ -55,9 +73,10 @@ class CrisisModel(mesa.Model):
        bonding support also relieves stress;
     5. collective action: initiatives reach the neighbourhood's needy with what members gave
        them, then dissolve where the need is gone and form where cohesion and capacity meet need;
-    6. government aid: after the delay; uptake through trust, cultural capital and ways in;
-    7. update: recovery, fear, stress, trust and buffer; adaptation; transformation;
-    8. measurement.
+    6. government aid: after the delay; uptake through trust, cultural capital, bridging know-how
+       and the way in that collaborating initiatives of phase 5 give;
+    7. update: recovery, fear, stress, trust and buffer; then adaptation and transformation;
+    8. measurement: recovery days, the step's flows and one row of indicators.
 
     Args:
         cfg: a ``Config`` (from ``load_config``) or a Hydra/OmegaConf config of the same shape;
@@ -76,18 +95,26 @@ class CrisisModel(mesa.Model):
 
     def __init__(self, cfg: Config | None = None) -> None:
         cfg = as_config(cfg)
+        check_memory(cfg)
         super().__init__(rng=cfg.seed)
         keep_freed_memory(cfg.population.households)
         self.cfg = cfg
         self.dt = cfg.scenario.step_days
         self.day = 0.0
         self.n_steps = cfg.scenario.n_steps
-        # Independent streams, so that variants with the same seed share draws (common random numbers).
-        population_rng, network_rng, self.hazard_rng = self.rng.spawn(3)
+        # One stream per random process, from the same seed as model.rng (common random numbers).
+        self.streams = Streams(np.random.SeedSequence(cfg.seed))
 
-        self.households, propensity = build_population(cfg.population, population_rng)
+        self.households, propensity = build_population(cfg.population, self.streams.get("population"))
         h = self.households
-        self.networks = build_networks(cfg.network, h.household_class, h.neighbourhood, propensity, network_rng)
+        self.networks = build_networks(
+            cfg.network,
+            h.household_class,
+            h.neighbourhood,
+            propensity,
+            self.streams.get("bonding"),
+            self.streams.get("bridging"),
+        )
         self._precompute()
 
         self.scenario = make_scenario(cfg.scenario)
@@ -98,12 +125,16 @@ class CrisisModel(mesa.Model):
         self.event_log = EventLog()
         # Collective measures that initiatives organised, per neighbourhood (damage avoided, 0..1).
         self.collective_protection = np.zeros(self.n_neighbourhoods)
+        self.flows: StepFlows | None = None
         for index in range(h.n):
             Household(self, index)
         self.scenario.start(self)
 
         self.recorder = Recorder(self)
         self.recorder.record(self)
+        # Mesa's step counts the step and then runs the phases; refuse a step past the horizon first.
+        self._count_and_step = self.step
+        self.step = self._step_within_horizon
 
     def _precompute(self) -> None:
         """Quantities fixed for the whole run: tie strengths, social capital, resources, neighbourhoods."""
@@ -132,8 +163,17 @@ class CrisisModel(mesa.Model):
 
     # ---- running --------------------------------------------------------------------------
 
+    def _step_within_horizon(self) -> None:
+        """Take one step, or raise before anything changes if the run has reached its horizon."""
+        if self.steps >= self.n_steps:
+            raise RuntimeError(
+                f"the run has reached its horizon (day {self.day:g}, step {self.steps} of {self.n_steps}): "
+                "no step is left; build a new model, or raise scenario.horizon_days"
+            )
+        self._count_and_step()
+
     def step(self) -> None:
-        """Advance the model by one step of ``dt`` days, phase by phase."""
+        """Advance the model by one step of ``dt`` days, phase by phase (the order of the class docstring)."""
         self.deliver_hazard()
         self.recorder.record_start(self)
         now = self.read_state()
@@ -147,10 +187,26 @@ class CrisisModel(mesa.Model):
         self.update_wellbeing(now, fear, stress_relief, aid_obtained)
         self.adapt()
         self.scenario.transform(self)
-        self.day = self.steps * self.dt  # counted, not summed, so day numbers carry no rounding drift
+        self.day = self.end_of_step
         self.mark_recovered()
-        self.recorder.record(self, now.needy, gains)
+        self.flows = StepFlows(
+            needy=now.needy,
+            gains=gains,
+            offer=now.offer,
+            given=now.offer_per_need * (now.needy_bonding_need + now.needy_bridging_need + now.initiative_claim),
+            aid_obtained=aid_obtained,
+            aid_capacity=self.government.aid_capacity * self.households.n,
+        )
+        self.recorder.record(self)
         self.running = self.steps < self.n_steps
+
+    @property
+    def end_of_step(self) -> float:
+        """The day at the end of the step being taken: what happens in a step is dated then.
+
+        Counted from steps, not summed, so that day numbers carry no rounding drift.
+        """
+        return self.steps * self.dt
 
     def run(self) -> Results:
         """Run every step up to the scenario's horizon and return the results."""
@@ -176,8 +232,10 @@ class CrisisModel(mesa.Model):
         """Phase 1: the scenario decides who is hit."""
         self.scenario.hazard(self)
 
-    def shock(self, hit: np.ndarray, severity: np.ndarray) -> None:
+    def shock(self, hit: np.ndarray, severity: np.ndarray, event_severity: float) -> None:
         """Hit the households in mask ``hit`` with the given severity (array over all households).
+
+        ``event_severity`` is the event's own severity (before household differences), for the event log.
 
         Damage is the severity less what preparedness avoids (the household's own measures and
         its neighbourhood's collective ones, together at most the scenario's ceiling), as a share
@@ -201,7 +259,7 @@ class CrisisModel(mesa.Model):
         h.shock_day[new_spell] = self.day
         h.recovered_day[hit] = np.nan
         self.government.start_event(self.day)
-        self.event_log.add(self.steps, self.day, np.flatnonzero(hit), lost)
+        self.event_log.add(self.steps, self.day, event_severity, np.flatnonzero(hit), lost)
 
     def read_state(self) -> StepState:
         """The state every later phase of this step reads."""
@@ -317,6 +375,12 @@ class CrisisModel(mesa.Model):
         self.form_initiatives(now, needy_share)
         return d.initiative_rate * reached, np.where(collaborates[home], reached, 0.0)
 
+    def has_initiative(self) -> np.ndarray:
+        """For each neighbourhood, whether an initiative is active there."""
+        active = np.zeros(self.n_neighbourhoods, dtype=bool)
+        active[list(self.initiatives)] = True
+        return active
+
     def dissolve_initiatives(self, needy_share: np.ndarray) -> None:
         """Initiatives whose neighbourhood has (nearly) no needy households left dissolve."""
         for n in [n for n in self.initiatives if needy_share[n] < self.cfg.dynamics.dissolve_below]:
@@ -334,25 +398,27 @@ class CrisisModel(mesa.Model):
         hazard = dyn.formation_hazard(
             d.formation_rate, self.cohesion, self.per_neighbourhood_mean(now.spare), needy_share
         )
-        draws = self.rng.random(self.n_neighbourhoods)
-        for n in np.flatnonzero(draws < dyn.closed_fraction(hazard, self.dt)):
-            if n in self.initiatives:
-                continue
+        # Fixed blocks from their own streams: one uniform per neighbourhood for formation and for
+        # collaboration, one per resident for membership (drawn only where one forms, keyed by it).
+        formation = self.streams.get("formation", self.steps).random(self.n_neighbourhoods)
+        collaboration = self.streams.get("collaboration", self.steps).random(self.n_neighbourhoods)
+        forming = (formation < dyn.closed_fraction(hazard, self.dt)) & ~self.has_initiative()
+        for n in np.flatnonzero(forming):
             residents = self.neighbourhood_members[n]
-            members = residents[self.rng.random(residents.size) < h.social[residents]]
+            joins = self.streams.get("membership", self.steps, n).random(residents.size) < h.social[residents]
+            members = residents[joins]
             class_counts = np.bincount(h.household_class[members], minlength=self.n_classes)[None, :]
             self.initiatives[int(n)] = CitizenInitiative(
                 self,
                 neighbourhood=int(n),
                 members=members,
-                founded_day=self.day,
                 effectiveness=1.0 + d.creativity * float(dyn.class_diversity(class_counts)[0]),
-                collaborates=bool(self.rng.random() < self.government.collaboration),
+                collaborates=bool(collaboration[n] < self.government.collaboration),
             )
             h.initiative[members] = n
             self.initiatives_formed += 1
             if self.first_initiative_day is None:
-                self.first_initiative_day = self.day
+                self.first_initiative_day = self.end_of_step
 
     # ---- 6. government aid -----------------------------------------------------------------
 
@@ -429,5 +495,5 @@ class CrisisModel(mesa.Model):
         h = self.households
         newly = np.isnan(h.recovered_day) & ~np.isnan(h.shock_day)
         newly &= h.functioning >= self.cfg.dynamics.recovery_threshold
-        h.recovered_day[newly] = self.day
-        self.event_log.update(h.functioning, self.cfg.dynamics.recovery_threshold, self.day)
+        h.recovered_day[newly] = self.end_of_step
+        self.event_log.update(h.functioning, self.cfg.dynamics.recovery_threshold, self.end_of_step)

@@ -9,8 +9,12 @@ propensity (and so, through the class profiles, social capital). With probabilit
 - **Bridging** ties cross groups: the partner is drawn from the whole population, and a tie
   whose ends share both neighbourhood and class is redrawn; weight ``bridging_weight``.
 
-A pair of households holds at most one tie. Ties are drawn in rounds until the requested
-number is placed; if the population cannot hold them, that is a ``ConfigError``.
+A pair of households holds at most one tie: a bridging candidate that is already a bonding
+pair is passed over. Each network is drawn from its own random stream, in rounds of a fixed
+number of candidates, until the requested number of distinct ties is placed; if the
+population cannot hold them, that is a ``ConfigError``. So the bridging ties of a population
+do not depend on how many bonding ties it has, except where a bridging candidate is a bonding
+pair in one variant and not in the other (it is then replaced by the next candidate).
 """
 
 from __future__ import annotations
@@ -107,11 +111,12 @@ def _draw_ties(
     own = _BlockSampler(own_block, weight)
     wide = _BlockSampler(wide_block, weight)
     keys = np.empty(0, dtype=np.int64)
-    for _ in range(MAX_ROUNDS):
-        missing = n_ties - keys.size
-        if missing <= 0:
+    for round_number in range(MAX_ROUNDS):
+        if keys.size >= n_ties:
             break
-        m = int(missing * 1.2) + 16
+        # A fixed schedule of round sizes (not what is still missing), so that the candidates drawn
+        # do not depend on which of them were passed over.
+        m = int(n_ties * (1.2 if round_number == 0 else 0.2)) + 16
         source = everyone.draw(np.zeros(m, dtype=np.int64), rng)
         homophilous = rng.random(m) < homophily
         partner = np.where(homophilous, own.draw(own_block[source], rng), wide.draw(wide_block[source], rng))
@@ -143,9 +148,10 @@ def build_networks(
     household_class: np.ndarray,
     neighbourhood: np.ndarray,
     propensity: np.ndarray,
-    rng: np.random.Generator,
+    bonding_rng: np.random.Generator,
+    bridging_rng: np.random.Generator,
 ) -> Networks:
-    """Draw the bonding and bridging networks (see the module docstring)."""
+    """Draw the bonding and bridging networks, each from its own stream (see the module docstring)."""
     n = household_class.size
     n_classes = int(household_class.max()) + 1
     class_in_neighbourhood = neighbourhood.astype(np.int64) * n_classes + household_class
@@ -159,7 +165,7 @@ def build_networks(
         homophily=cfg.homophily,
         allowed=lambda a, b: np.ones(a.size, dtype=bool),
         taken=no_ties,
-        rng=rng,
+        rng=bonding_rng,
         name="bonding_degree",
         degree=cfg.bonding_degree,
     )
@@ -171,7 +177,7 @@ def build_networks(
         homophily=cfg.homophily,
         allowed=lambda a, b: class_in_neighbourhood[a] != class_in_neighbourhood[b],
         taken=bonding,
-        rng=rng,
+        rng=bridging_rng,
         name="bridging_degree",
         degree=cfg.bridging_degree,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +44,12 @@ class Results:
     summary: dict[str, float | int | None]
     config: Config
 
+    def scalars(self) -> dict[str, float]:
+        """The summary as floats, with NaN for what did not happen (for numeric tools: numpy, SALib, EMA Workbench)."""
+        return {key: math.nan if value is None else float(value) for key, value in self.summary.items()}
+
     def save(self, path: str | Path) -> Path:
-        """Write the run to folder ``path``; ``summary.json`` is written last and marks completion."""
+        """Write the run to folder ``path``, every file under a temporary name first."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(

@@ -14,12 +14,16 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class StateField:
-    """One per-household field: its name, dtype, bounds (``None`` if unbounded) and meaning."""
+    """One per-household field: its name, dtype, bounds (``None`` if unbounded) and meaning.
+
+    A float field is never NaN, except a day field whose NaN means "not (yet) happened" (``nan_allowed``).
+    """
 
     name: str
     dtype: type
     bounds: tuple[float, float] | None
     doc: str
+    nan_allowed: bool = False
 
 
 UNIT = (0.0, 1.0)
@@ -40,8 +44,10 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("fear", np.float64, UNIT, "fear that essential provisions are or will be unavailable"),
     StateField("risk_memory", np.float64, UNIT, "remembered damage, fading over time"),
     StateField("damage", np.float64, UNIT, "loss of functioning in the household's latest shock"),
-    StateField("shock_day", np.float64, None, "day the current shock began (NaN if never hit)"),
-    StateField("recovered_day", np.float64, None, "day the household recovered from it (NaN if not yet)"),
+    StateField("shock_day", np.float64, None, "day the current shock began (NaN if never hit)", nan_allowed=True),
+    StateField(
+        "recovered_day", np.float64, None, "day the household recovered from it (NaN if not yet)", nan_allowed=True
+    ),
     StateField("initiative", np.int32, None, "neighbourhood of the initiative it is a member of, -1 if none"),
     StateField(
         "transformation", np.int8, (0, 2), "0 = its neighbourhood did not transform, 1 = followed, 2 = left behind"
@@ -53,7 +59,6 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("gain_aid", np.float64, None, "functioning regained through government aid"),
 )
 
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in HOUSEHOLD_FIELDS)
 RECOVERY_CHANNELS: tuple[str, ...] = ("self", "bonding", "bridging", "initiative", "aid")
 
 
@@ -75,14 +80,15 @@ class HouseholdState:
         self.recovered_day[:] = np.nan
         self.initiative[:] = -1
 
-    def out_of_bounds(self) -> list[str]:
-        """Names of bounded fields with a value outside their bounds or NaN."""
-        bad = []
-        for f in HOUSEHOLD_FIELDS:
-            values = getattr(self, f.name)
-            if f.bounds is not None and not np.all((values >= f.bounds[0]) & (values <= f.bounds[1])):
-                bad.append(f.name)
-        return bad
+    def invalid(self) -> list[str]:
+        """Names of fields with a value outside their bounds, or NaN where NaN is not allowed."""
+
+        def ok(f: StateField, values: np.ndarray) -> bool:
+            if f.bounds is not None:
+                return bool(np.all((values >= f.bounds[0]) & (values <= f.bounds[1])))  # NaN fails this too
+            return f.nan_allowed or not np.isnan(values.astype(np.float64)).any()
+
+        return [f.name for f in HOUSEHOLD_FIELDS if not ok(f, getattr(self, f.name))]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per household, one column per field, plus the class name."""

@@ -35,6 +35,7 @@ def test_one_run_writes_every_file(tmp_path):
     assert "seed: 3" in (tmp_path / "run" / "config.yaml").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("scenario", "figure"),
     [("flooding", "floods_by_class.png"), ("sea_level_rise", "sea_level_and_transformation.png")],
@@ -48,6 +49,7 @@ def test_long_scenarios_run_from_the_command_line_with_their_figures(tmp_path, s
     assert files >= RUN_FILES | {"events.parquet", figure}, f"missing {RUN_FILES | {figure} - files}"
 
 
+@pytest.mark.slow
 def test_two_job_multirun(tmp_path):
     result = veerkracht("-m", *SMALL, "seed=1,2", f"hydra.sweep.dir={tmp_path}/sweep", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -60,6 +62,8 @@ def test_two_job_multirun(tmp_path):
     [
         (["scenario=earthquake"], "scenario"),
         (["network.colour=1"], "network.colour"),
+        (["+network.no_such_key=1"], "network.no_such_key"),
+        (["population.households=10000000000"], "GiB available"),
         (["population.households=0"], "population.households"),
         (["network.bonding_degree=-1"], "network.bonding_degree"),
         (["seed=abc"], "seed"),
@@ -76,6 +80,7 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args, key)
     assert not list(tmp_path.rglob("summary.json")), "bad input should write no summary.json"
 
 
+@pytest.mark.slow
 def test_a_failing_job_leaves_the_other_runs_of_a_sweep_intact(tmp_path):
     # With one neighbourhood and full homophily no bridging tie can be placed: that job fails.
     result = veerkracht(

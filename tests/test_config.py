@@ -85,3 +85,38 @@ def test_a_degree_the_population_cannot_hold_is_an_error_not_a_clip():
     )
     with pytest.raises(ConfigError, match=r"network.bridging_degree=2\.0 is not allowed"):
         CrisisModel(cfg)
+
+
+def test_a_population_too_large_for_memory_is_refused_before_allocating():
+    from simulation import CrisisModel
+
+    cfg = load_config(overrides=["population.households=10000000000"])
+    with pytest.raises(ConfigError) as raised:
+        CrisisModel(cfg)
+    message = str(raised.value)
+    assert "population.households=10000000000" in message and "available" in message and "\n" not in message
+
+
+def test_appending_an_unknown_key_is_refused():
+    with pytest.raises(ConfigError, match=r"unknown key 'network.no_such_key'"):
+        load_config(overrides=["+network.no_such_key=1"])
+
+
+def test_no_area_on_the_failed_main_means_nobody_is_hit():
+    from simulation import run
+
+    summary = run(load_config(overrides=["population.households=300", "scenario.area_share=0"])).summary
+    assert summary["events"] == 0 and summary["affected_share"] == 0, "area_share 0: no neighbourhood is hit"
+    assert summary["t90_days"] is None, "nothing to recover from: null, not a number"
+
+
+def test_an_error_inside_a_scenario_is_reported_as_itself(monkeypatch):
+    from scenarios import SCENARIOS, make_scenario
+
+    class Broken(SCENARIOS["leak"]):
+        def __init__(self, cfg):
+            raise ValueError("a real error in the scenario's constructor")
+
+    monkeypatch.setitem(SCENARIOS, "leak", Broken)
+    with pytest.raises(ValueError, match="a real error"):
+        make_scenario(load_config().scenario)

@@ -18,6 +18,8 @@ from simulation.demo.serve import ANNOUNCEMENT
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "outputs" / "demo.png"
 
+pytestmark = pytest.mark.slow  # the fast tier leaves these out
+
 
 @pytest.fixture(scope="module")
 def demo_url():

@@ -11,6 +11,8 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["01_quickstart.ipynb", "02_cohesion.ipynb", "03_scenarios.ipynb"]
 
+pytestmark = pytest.mark.slow  # the fast tier leaves these out
+
 
 def test_the_three_notebooks_are_there():
     found = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))

@@ -62,7 +62,7 @@ def test_states_stay_in_bounds_and_finite(overrides):
     model = CrisisModel(load_config(overrides=overrides))
     while model.running:
         model.step()
-        bad = model.households.out_of_bounds()
+        bad = model.households.invalid()
         assert not bad, f"fields out of bounds or NaN after step {model.steps}: {bad}"
     ts = model.results.timeseries
     finite_always = ["functioning", "stress", "trust", "fear_share", "affected_share", "prepared_share"]

@@ -37,12 +37,14 @@ def summary_values(scenario: str, variant: tuple[str, ...], key: str) -> np.ndar
 # ---- flooding ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_more_ties_spread_preparedness_further():
     few = summary_values("flooding", FEW_TIES + EQUAL_FLOODS, "prepared_share_end")
     many = summary_values("flooding", MANY_TIES + EQUAL_FLOODS, "prepared_share_end")
     assert (many > few).all(), f"more ties should leave more households prepared in every seed: {few} vs {many}"
 
 
+@pytest.mark.slow
 def test_more_ties_cut_damage_from_first_to_last_flood_by_more():
     def ratio(variant):
         first = summary_values("flooding", variant + EQUAL_FLOODS, "damage_first_event")
@@ -54,6 +56,7 @@ def test_more_ties_cut_damage_from_first_to_last_flood_by_more():
     assert (many < few).all(), f"with more ties the last flood should do relatively less damage: {few} vs {many}"
 
 
+@pytest.mark.slow
 def test_a_learning_government_shortens_recovery_over_successive_floods():
     def later_over_first(learning: str) -> np.ndarray:
         variant = ("government.delay_days=28", f"government.learning={learning}")
@@ -71,6 +74,7 @@ def test_a_learning_government_shortens_recovery_over_successive_floods():
     )
 
 
+@pytest.mark.slow
 def test_without_learning_the_government_stays_as_it_was():
     from simulation import CrisisModel
 
@@ -84,6 +88,7 @@ def test_without_learning_the_government_stays_as_it_was():
 # ---- sea-level rise ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_higher_cohesion_transforms_earlier_and_leaves_fewer_behind():
     some = summary_values("sea_level_rise", SOME_TIES, "first_transformation_day")
     many = summary_values("sea_level_rise", MANY_TIES, "first_transformation_day")
@@ -96,6 +101,7 @@ def test_higher_cohesion_transforms_earlier_and_leaves_fewer_behind():
     )
 
 
+@pytest.mark.slow
 def test_precariaat_is_left_behind_most():
     runs = results("sea_level_rise", ())
     classes = [k for k in runs[0].summary if k.startswith("left_behind_share__")]
@@ -105,6 +111,7 @@ def test_precariaat_is_left_behind_most():
     )
 
 
+@pytest.mark.slow
 def test_high_sea_level_brings_more_events_and_damage_than_low():
     low = results("sea_level_rise", ("scenario.sea_level_path=knmi23_low",))
     high = results("sea_level_rise", ("scenario.sea_level_path=knmi23_high",))
@@ -114,6 +121,7 @@ def test_high_sea_level_brings_more_events_and_damage_than_low():
         assert total[1] > total[0], f"the high path should do more damage in all: {total}"
 
 
+@pytest.mark.slow
 def test_transformation_lowers_exposure_of_those_who_follow():
     result = results("sea_level_rise", ())[0]
     households = result.households

@@ -10,7 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from experiments.aggregate import IDENTIFYING
+
 TINY = ["population.households=200", "scenario.horizon_days=30", "output.figures=false"]
+
+pytestmark = pytest.mark.slow  # the fast tier leaves these out
 
 
 def command(module: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -140,3 +144,31 @@ def test_a_bad_sensitivity_spec_exits_2_with_one_line(tmp_path, spec, expected):
     path.write_text(spec)
     result = command("experiments.sensitivity", str(path), cwd=tmp_path)
     assert result.returncode == 2 and expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_aggregate_files_every_scenarios_own_keys_as_config_columns(tmp_path):
+    # A reduced cohesion preset over the three scenarios.
+    result = command(
+        "simulation.cli",
+        "-m",
+        "+experiment=cohesion",
+        "network.bonding_degree=1",
+        "network.bridging_degree=0,4",
+        "replicates=1",
+        "population.households=200",
+        f"hydra.sweep.dir={tmp_path / 'cohesion'}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "cohesion"
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert sorted(runs["scenario.name"].unique()) == ["flooding", "leak", "sea_level_rise"]
+    summary_keys = set().union(*(summaries(folder).values()))
+    columns = list(runs.columns)
+    first_summary = min(columns.index(key) for key in summary_keys)
+    config_columns = columns[len(IDENTIFYING) : first_summary]
+    for key in ("scenario.floods_per_year", "scenario.sea_level_path", "scenario.onset_day"):
+        assert key in config_columns, f"{key} is a config key of one scenario: a config column, not a summary one"
+    assert set(columns[first_summary:]) <= summary_keys, "only summary keys follow the config columns"
+    leak = runs[runs["scenario.name"] == "leak"]
+    assert leak["scenario.floods_per_year"].isna().all(), "a key of another scenario is empty for the leak"

@@ -27,6 +27,8 @@ from simulation.classroom import (
 from simulation.config import ConfigError
 from simulation.demo.figures import COMMUNITY_COLOURS, DAYS_PER_YEAR, dashboard_figures
 from simulation.demo.texts import TEXT
+from simulation.metrics import precariaat_gap
+from simulation.model import CrisisModel
 
 LANGUAGES = {"English": "en", "Nederlands": "nl"}
 
@@ -58,13 +60,24 @@ def percent(value: float) -> str:
     return "-" if np.isnan(value) else f"{100 * value:.0f}%"
 
 
+def gap(community: CrisisModel, text: dict) -> str:
+    """The precariaat's mean recovery days against the rest's so far, in days and as a ratio."""
+    h = community.households
+    ratio, days = precariaat_gap(community.event_log, h.household_class, h.class_names, community.day)
+    if ratio is None or days is None:
+        return "-"
+    return text["gap"].format(days=days, ratio=ratio)
+
+
 def readout(model: ClassroomModel, name: str, text: dict) -> str:
     """The current state of one community in one line."""
-    columns, row = model.communities[name].recorder.columns, model.communities[name].recorder.row - 1
+    community = model.communities[name]
+    columns, row = community.recorder.columns, community.recorder.row - 1
     return text["readout"].format(
         recovered=percent(columns["recovered_share"][row]),
         fear=percent(columns["fear_share"][row]),
         initiatives=int(columns["active_initiatives"][row]),
+        gap=gap(community, text),
     )
 
 

@@ -53,7 +53,8 @@ TEXT = {
             "flooding": "Year {years:.1f} of {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Year {years:.0f} of {horizon_years:.0f}",
         },
-        "readout": "recovered {recovered} · in fear {fear} · initiatives {initiatives}",
+        "readout": "recovered {recovered} · in fear {fear} · initiatives {initiatives} · precariaat vs the rest {gap}",
+        "gap": "{days:+.1f} days, ratio {ratio:.2f}",
         "network_note": "Each dot is a household, coloured by how well it functions (red: hard hit, green: back to "
         "normal); squares are the precariaat. Grey lines are bonding ties, blue lines bridging ties. "
         "{shown}",
@@ -131,7 +132,8 @@ TEXT = {
             "flooding": "Jaar {years:.1f} van {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Jaar {years:.0f} van {horizon_years:.0f}",
         },
-        "readout": "hersteld {recovered} · in angst {fear} · initiatieven {initiatives}",
+        "readout": "hersteld {recovered} · in angst {fear} · initiatieven {initiatives} · precariaat t.o.v. de rest {gap}",
+        "gap": "{days:+.1f} dagen, verhouding {ratio:.2f}",
         "network_note": "Elke stip is een huishouden, gekleurd naar hoe goed het functioneert (rood: zwaar getroffen, "
         "groen: weer normaal); vierkantjes zijn het precariaat. Grijze lijnen zijn sterke banden, blauwe lijnen "
         "overbruggende banden. {shown}",
