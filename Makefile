@@ -3,7 +3,7 @@
 # browser test of the class demo; installed with apt-get when it is missing), then the whole
 # test suite. `make demo` serves the class demo; `make notebooks` opens the notebooks in JupyterLab.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 RUN_DIR := outputs/default
 CHROMIUM := /usr/bin/chromium

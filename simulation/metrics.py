@@ -58,7 +58,7 @@ class Recorder:
             self.columns[name] = np.full(rows, np.nan)
             for class_name in self.class_names:
                 self.columns[f"{name}__{class_name}"] = np.full(rows, np.nan)
-        for name in (*OVERALL, *model.scenario.indicators(model)):
+        for name in (*OVERALL, *model.crisis.indicators(model)):
             self.columns[name] = np.full(rows, np.nan)
 
     def record_start(self, model: CrisisModel) -> None:
@@ -104,7 +104,7 @@ class Recorder:
         for name in OVERALL:
             if name.startswith("restored_"):
                 values[name] = float(gains[name.removeprefix("restored_")].sum()) if gains else 0.0
-        values.update(model.scenario.indicators(model))
+        values.update(model.crisis.indicators(model))
         for name, value in values.items():
             self.columns[name][self.row] = value
         self.row += 1
@@ -195,5 +195,5 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
         summary[f"restored_share__{channel}"] = (
             float(getattr(h, f"gain_{channel}").sum()) / restored_total if restored_total > 0 else None
         )
-    summary.update(model.scenario.summary(model))
+    summary.update(model.crisis.summary(model))
     return summary

@@ -90,7 +90,7 @@ class CrisisModel(mesa.Model):
         networks: bonding and bridging ties as sparse matrices.
         government: the ``Government`` agent.
         initiatives: active ``CitizenInitiative`` agents by neighbourhood.
-        scenario: the scenario that delivers shocks.
+        crisis: the scenario that delivers shocks (not `scenario`: Mesa 3.5 gives every model one of its own).
     """
 
     def __init__(self, cfg: Config | None = None) -> None:
@@ -117,7 +117,7 @@ class CrisisModel(mesa.Model):
         )
         self._precompute()
 
-        self.scenario = make_scenario(cfg.scenario)
+        self.crisis = make_scenario(cfg.scenario)
         self.government = Government(self, cfg.government)
         self.initiatives: dict[int, CitizenInitiative] = {}
         self.initiatives_formed = 0
@@ -128,7 +128,7 @@ class CrisisModel(mesa.Model):
         self.flows: StepFlows | None = None
         for index in range(h.n):
             Household(self, index)
-        self.scenario.start(self)
+        self.crisis.start(self)
 
         self.recorder = Recorder(self)
         self.recorder.record(self)
@@ -186,7 +186,7 @@ class CrisisModel(mesa.Model):
         gains = self.recover(now, own_rate, help_rates)
         self.update_wellbeing(now, fear, stress_relief, aid_obtained)
         self.adapt()
-        self.scenario.transform(self)
+        self.crisis.transform(self)
         self.day = self.end_of_step
         self.mark_recovered()
         self.flows = StepFlows(
@@ -230,7 +230,7 @@ class CrisisModel(mesa.Model):
 
     def deliver_hazard(self) -> None:
         """Phase 1: the scenario decides who is hit."""
-        self.scenario.hazard(self)
+        self.crisis.hazard(self)
 
     def shock(self, hit: np.ndarray, severity: np.ndarray, event_severity: float) -> None:
         """Hit the households in mask ``hit`` with the given severity (array over all households).
@@ -248,7 +248,7 @@ class CrisisModel(mesa.Model):
         h = self.households
         protection = self.collective_protection[h.neighbourhood[hit]]
         prepared = np.minimum(
-            1.0 - (1.0 - h.preparedness[hit]) * (1.0 - protection), self.scenario.preparedness_ceiling
+            1.0 - (1.0 - h.preparedness[hit]) * (1.0 - protection), self.crisis.preparedness_ceiling
         )
         lost = h.functioning[hit] * dyn.shock_damage(severity[hit], prepared, self.cfg.dynamics.preparedness_efficacy)
         h.functioning[hit] -= lost
@@ -482,7 +482,7 @@ class CrisisModel(mesa.Model):
         h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
         seen_measures = dyn.saturating((self.ties @ h.preparedness) / self.cfg.network.social_capital_scale)
         risk = dyn.perceived_risk(h.risk_memory, seen_measures, d.social_learning)
-        ceiling = self.scenario.preparedness_ceiling
+        ceiling = self.crisis.preparedness_ceiling
         h.preparedness[:] = np.maximum(
             h.preparedness, dyn.relax(h.preparedness, ceiling, d.preparedness_rate * risk * h.economic, self.dt)
         )

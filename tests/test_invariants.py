@@ -117,11 +117,11 @@ def test_a_transformation_is_dated_at_the_end_of_the_step_that_completed_it():
         )
     )
     while model.running:
-        done_before = np.count_nonzero(~np.isnan(model.scenario.transformed_day))
+        done_before = np.count_nonzero(~np.isnan(model.crisis.transformed_day))
         model.step()
-        new = ~np.isnan(model.scenario.transformed_day)
+        new = ~np.isnan(model.crisis.transformed_day)
         if np.count_nonzero(new) > done_before:
-            assert model.day in model.scenario.transformed_day, "transformed on the day its step ended"
-            steps = model.scenario.project_start[new] / model.dt
+            assert model.day in model.crisis.transformed_day, "transformed on the day its step ended"
+            steps = model.crisis.project_start[new] / model.dt
             assert np.allclose(steps, np.round(steps)) and (steps >= 1).all(), "projects start at the end of a step"
     assert model.results.summary["transformed_neighbourhoods"] >= 1

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
 
 from agents import CitizenInitiative, Government, Household
 from simulation import CrisisModel, Results, run
+from simulation.classroom import ClassroomModel, ClassroomSettings
 
 from .conftest import small_config
 
@@ -26,6 +28,26 @@ def test_household_agents_are_views_on_the_arrays():
     np.testing.assert_array_equal(stress, model.households.stress, err_msg="AgentSet.get reads the arrays")
     assert first.class_name in model.households.class_names
     assert len(model.agents_by_type[Government]) == 1
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: CrisisModel(small_config("population.households=300")),
+        lambda: ClassroomModel(ClassroomSettings(households=300)),
+    ],
+    ids=["CrisisModel", "ClassroomModel"],
+)
+def test_models_leave_mesas_own_attributes_alone(build):
+    """Later Mesa versions add attributes (3.4 ``time``, 3.5 ``scenario``): none of ours may replace them."""
+    model, plain = build(), mesa.Model(rng=1)
+    public = [name for name in dir(plain) if not name.startswith("_") and not callable(getattr(plain, name))]
+    replaced = {
+        name: type(getattr(model, name)).__name__
+        for name in public
+        if type(getattr(model, name)) is not type(getattr(plain, name))
+    }
+    assert not replaced, f"expected Mesa's attributes to keep Mesa's types, these hold ours: {replaced}"
 
 
 def test_initiatives_are_registered_agents_that_come_and_go():
