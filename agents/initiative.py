@@ -10,8 +10,9 @@ class CitizenInitiative(mesa.Agent):
     """A citizen initiative in one neighbourhood.
 
     Its members give it the share of their spare capacity that it claims (beside their needy
-    ties); the model spreads that pool over the neighbourhood's needy households, whether or
-    not they have ties of their own.
+    ties); the model spreads a share ``initiative_openness`` of that pool over all the
+    neighbourhood's needy households and the rest over the needy it knows (its members and their
+    ties) first.
 
     Attributes:
         neighbourhood: where it works.

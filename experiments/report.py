@@ -5,10 +5,14 @@ Reads the aggregated tables (and aggregates first if they are missing) and write
 
 - ``recovery_curves.png``: mean functioning of affected households over time for the lowest
   and the highest cohesion of the sweep, mean and 95% band over seeds, one panel per scenario;
+- ``displacement_curves.png``: the share of households displaced over time, likewise, for the
+  scenarios in which anyone was displaced;
 - ``heatmap_resilience_loss.png``: mean resilience loss over bonding x bridging ties, per scenario;
 - ``precariaat_gap.png``: the precariaat gap against bridging ties (one line per homophily level);
 - ``effects.csv`` and ``report.md``: effect sizes of high versus low cohesion, paired by seed,
-  with 95% confidence intervals (t distribution over the seed pairs).
+  with 95% confidence intervals (t distribution over the seed pairs); for a sweep over bonding
+  and bridging ties in open and closed towns (the ``ties`` experiment), a section on what each
+  kind of tie does (``experiments.ties``).
 
 Low cohesion is the sweep's fewest bonding and bridging ties, high cohesion the most (other
 swept parameters at their first value).
@@ -22,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
 from experiments.aggregate import aggregate
+from experiments.stats import markdown_table, mean_ci
+from experiments.ties import sweep_section
 
 BONDING, BRIDGING, HOMOPHILY, SCENARIO = (
     "network.bonding_degree",
@@ -35,23 +40,13 @@ BONDING, BRIDGING, HOMOPHILY, SCENARIO = (
 EFFECT_KEYS = (
     "resilience_loss_days",
     "t90_days",
+    "days_home_median",
+    "displaced_peak_share",
     "unrecovered_share",
     "precariaat_gap",
     "precariaat_gap_days",
     "peak_disruption_share",
 )
-
-
-def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% confidence interval (t distribution); NaN bounds for fewer than two values."""
-    values = values[~np.isnan(values)]
-    if values.size == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, np.nan, np.nan
-    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
-    return mean, mean - half, mean + half
 
 
 def scenarios_of(runs: pd.DataFrame) -> list:
@@ -115,25 +110,30 @@ def effects_table(runs: pd.DataFrame, levels: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def recovery_curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict) -> Figure:
-    """Mean functioning of affected households, low vs high cohesion, with 95% bands over seeds."""
-    scenarios = scenarios_of(runs)
+CURVES = {  # time-series column -> its axis label
+    "functioning": "mean functioning of affected households",
+    "displaced_share": "share of households displaced",
+}
+
+
+def curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict, column: str, scenarios: list) -> Figure:
+    """A time-series column, low vs high cohesion, mean and 95% band over seeds, one panel per scenario."""
     figure = Figure(figsize=(5 * len(scenarios), 4), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(scenarios)))
     for ax, scenario in zip(axes, scenarios, strict=True):
         here = in_scenario(timeseries, scenario)
         for label, colour in (("low", "tab:red"), ("high", "tab:blue")):
-            curves = select(here, levels[label]).pivot_table(index="day", columns="seed", values="functioning")
-            if curves.empty:
+            table = select(here, levels[label]).pivot_table(index="day", columns="seed", values=column)
+            if table.empty:
                 continue
-            summary = np.array([mean_ci(row) for row in curves.to_numpy()])
-            days = curves.index.to_numpy()
+            summary = np.array([mean_ci(row) for row in table.to_numpy()])
+            days = table.index.to_numpy()
             unit, scale = ("years", 365.25) if days[-1] > 3 * 365 else ("days", 1.0)
-            ax.plot(days / scale, summary[:, 0], color=colour, label=f"{label} cohesion ({curves.shape[1]} seeds)")
-            band = np.clip(summary[:, 1:], 0.0, 1.0)  # functioning is bounded; so is the band drawn
+            ax.plot(days / scale, summary[:, 0], color=colour, label=f"{label} cohesion ({table.shape[1]} seeds)")
+            band = np.clip(summary[:, 1:], 0.0, 1.0)  # both columns are bounded; so is the band drawn
             ax.fill_between(days / scale, band[:, 0], band[:, 1], color=colour, alpha=0.25, linewidth=0)
-            ax.set(xlabel=unit, ylabel="mean functioning of affected households", title=scenario or "")
-        ax.legend(fontsize="small", loc="lower right")
+            ax.set(xlabel=unit, ylabel=CURVES[column], title=scenario or "")
+        ax.legend(fontsize="small")
     return figure
 
 
@@ -207,17 +207,6 @@ def describe(values: dict) -> str:
     )
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A DataFrame as a markdown table, numbers to three significant digits."""
-
-    def cell(value) -> str:
-        return f"{value:.3g}" if isinstance(value, float) else str(value)
-
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + " --- |" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
-
-
 def report(sweep_dir: str | Path) -> Path:
     """Write the report folder of a sweep; return its path."""
     sweep_dir = Path(sweep_dir)
@@ -230,7 +219,10 @@ def report(sweep_dir: str | Path) -> Path:
     levels = cohesion_levels(runs)
     effects = effects_table(runs, levels)
     effects.to_csv(out / "effects.csv", index=False)
-    figures = {"recovery_curves.png": recovery_curves(runs, timeseries, levels)}
+    figures = {"recovery_curves.png": curves(runs, timeseries, levels, "functioning", scenarios_of(runs))}
+    displacing = [s for s in scenarios_of(runs) if in_scenario(timeseries, s)["displaced_share"].max() > 0]
+    if displacing:
+        figures["displacement_curves.png"] = curves(runs, timeseries, levels, "displaced_share", displacing)
     if BRIDGING in runs:
         figures["precariaat_gap.png"] = precariaat_gap(runs)
     if BONDING in runs and BRIDGING in runs:
@@ -239,6 +231,7 @@ def report(sweep_dir: str | Path) -> Path:
         figure.savefig(out / name, dpi=110)
 
     counts = runs.status.value_counts().to_dict()
+    ties = sweep_section(sweep_dir, runs, timeseries)
     lines = [
         f"# Cohesion report: {sweep_dir.name}",
         "",
@@ -249,6 +242,7 @@ def report(sweep_dir: str | Path) -> Path:
         "",
         markdown_table(effects) if not effects.empty else "(no complete pairs)",
         "",
+        *(ties or []),
         "## Figures",
         "",
         *[f"![{name}]({name})" for name in figures],

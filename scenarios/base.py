@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, ClassVar
 
 from simulation.config import ConfigError, ScenarioConfig
@@ -23,12 +24,15 @@ class Scenario:
     name: ClassVar[str]
     config_class: ClassVar[type[ScenarioConfig]]
     preparedness_ceiling: float = 1.0
+    water_points_day: float = math.nan  # when bottled-water points open (a water outage only)
 
     def __init__(self, cfg: ScenarioConfig) -> None:
         self.cfg = cfg
 
     def start(self, model: CrisisModel) -> None:
-        """Set up state that depends on the model (nothing by default)."""
+        """Set up state that depends on the model: which homes are insured against this hazard."""
+        h = model.households
+        h.insured[:] = model.streams.get("insurance").random(h.n) < self.cfg.insured_share
 
     def hazard(self, model: CrisisModel) -> None:
         """Deliver this step's shocks through ``model.shock(hit, severity)``."""

@@ -1,9 +1,9 @@
 """Adaptation: floods recur over decades; households and the government can learn between them.
 
 Each flood is a region-wide event: every household is hit with probability equal to its
-exposure (low-lying neighbourhoods more often) and loses a share of functioning drawn around
-the flood's severity, less what its preparedness and its neighbourhood's collective measures
-avoid. Floods come at random (a Poisson process with ``floods_per_year``, severities drawn
+exposure (low-lying neighbourhoods more often); its home is damaged by a share drawn around the
+flood's severity, less what its preparedness and its neighbourhood's collective measures avoid,
+and from ``housing.uninhabitable_from`` on its household must leave until the home is repaired. Floods come at random (a Poisson process with ``floods_per_year``, severities drawn
 from a normal distribution) or on a fixed ``schedule``. Weekly steps over 30 years.
 """
 
@@ -30,8 +30,11 @@ class FloodingConfig(ScenarioConfig):
     name: str = "flooding"
     horizon_days: float = 30 * DAYS_PER_YEAR  # assumption: three decades, long enough for several floods
     step_days: float = 7.0  # assumption: a week resolves recovery from a flood well enough
+    insured_share: float = 0.95  # Verbond van Verzekeraars (reported 2023): about 95% of households insured for rain and small-stream flooding (CALIBRATION.md 1, M)
     floods_per_year: float = 0.3  # assumption: mean number of damaging floods per year
-    severity_mean: float = 0.5  # assumption: mean severity (loss of functioning of an unprepared household hit)
+    severity_mean: float = (
+        0.3  # assumption: mean severity: damage to the home of an unprepared household hit (share of a full repair)
+    )
     severity_sd: float = 0.15  # assumption: sd of severity between floods (normal; household severities are clipped to [0, 1] in the shock)
     household_spread: float = 0.1  # assumption: sd of severity between households in one flood
     schedule_days: list[float] = field(default_factory=list)  # days of floods; when given, no random floods

@@ -7,13 +7,16 @@ own measures have a ceiling: beyond it only collective change helps.
 Transformation is collective. A household supports it when it has experienced floods and
 either trusts the government or is carried by an initiative; support spreads along ties. Once
 enough of a neighbourhood supports it, a project can start, if the government works with
-residents (``government.collaboration``). After ``duration_years`` the neighbourhood is raised
-and redesigned in place (ground and homes raised, water-robust design). We chose in-place
-raising over relocation because it is the transformative option discussed for Dutch
-neighbourhoods that keeps the community together (assumption); it makes the neighbourhood's
-exposure low for those who follow. Following costs resources: a household follows when its own
-means (economic capital and buffer) together with what its ties can lend reach ``cost``;
-the others are left behind, in unraised homes, as exposed as before.
+residents (``government.collaboration``). After ``duration_years`` the neighbourhood transforms,
+in one of two ways (``transformation``): ``raise`` (the default) raises and redesigns it in
+place (ground and homes raised, water-robust design), the option discussed for Dutch
+neighbourhoods that keeps the community together (assumption); ``relocate`` moves those who
+follow to new homes on higher ground, together, and leaves the old neighbourhood to those who
+cannot, where upkeep of the defences lapses (their exposure rises by ``abandoned_exposure``).
+Either way those who follow get new or raised homes (any damage still in their old ones no
+longer keeps them out) with low exposure. Following costs resources: a household follows when
+its own means (economic capital and savings) together with what its ties can lend reach
+``cost``; the others are left behind, as exposed as before or more.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from simulation.config import (
 # middle (2005) to 2025 at about 2 mm a year (KNMI climate dashboard: about 25 cm from 1900 to
 # 2020). The path between now and 2100, and beyond it, is a quadratic with today's rate of 2 mm
 # a year (assumption).
+TRANSFORMATIONS = ("raise", "relocate")
 CURRENT_RATE_M_PER_YEAR = 0.002
 SEA_LEVEL_2100_M = {"knmi23_low": 0.50 - 0.04, "knmi23_high": 1.24 - 0.04}
 
@@ -58,6 +62,7 @@ class SeaLevelRiseConfig(ScenarioConfig):
     name: str = "sea_level_rise"
     horizon_days: float = 100 * DAYS_PER_YEAR  # assumption: a century
     step_days: float = DAYS_PER_YEAR / 12  # assumption: monthly steps
+    insured_share: float = 0.45  # Verbond van Verzekeraars (reported 2023): under half of households would be covered for a canal or dike breach (CALIBRATION.md 1, M)
     sea_level_path: str = "knmi23_high"  # knmi23_low, knmi23_high, or custom (path_years, path_metres)
     path_years: list[float] = field(default_factory=list)  # custom path: years from the start, increasing
     path_metres: list[float] = field(default_factory=list)  # custom path: sea level above the start, never falling
@@ -80,9 +85,19 @@ class SeaLevelRiseConfig(ScenarioConfig):
     cost: float = 0.35  # assumption: means (0..1) a household needs to follow
     tie_help: float = 0.5  # assumption: how much of what its ties could lend counts towards a household's means
     transformed_exposure: float = 0.1  # assumption: exposure that remains, as a share, for those who follow
+    transformation: str = "raise"  # raise (in place) or relocate (those who follow move, together, to higher ground)
+    abandoned_exposure: float = (
+        1.2  # assumption: factor on the exposure of those left behind in a neighbourhood given up (relocate only)
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.transformation not in TRANSFORMATIONS:
+            raise ConfigError(
+                f"scenario.transformation={self.transformation!r} is not allowed: expected one of "
+                f"{', '.join(TRANSFORMATIONS)}"
+            )
+        check_range("scenario.abandoned_exposure", self.abandoned_exposure, 1.0)
         paths = (*SEA_LEVEL_2100_M, "custom")
         if self.sea_level_path not in paths:
             raise ConfigError(
@@ -150,7 +165,8 @@ class SeaLevelRise(Scenario):
         self.transformed_day = np.empty(0)  # per neighbourhood, NaN until it transformed
 
     def start(self, model) -> None:
-        """No projects yet in any neighbourhood."""
+        """Insured homes, and no projects yet in any neighbourhood."""
+        super().start(model)
         self.project_start = np.full(model.n_neighbourhoods, np.nan)
         self.transformed_day = np.full(model.n_neighbourhoods, np.nan)
 
@@ -206,18 +222,22 @@ class SeaLevelRise(Scenario):
             self.complete(model, int(n))
 
     def complete(self, model, neighbourhood: int) -> None:
-        """Raise the neighbourhood: who can afford it follows (low exposure), the others are left behind."""
+        """Transform the neighbourhood: who can afford it follows (new or raised homes, low exposure), the others are left behind."""
         cfg, h = self.cfg, model.households
         residents = model.neighbourhood_members[neighbourhood]
-        own = (h.economic[residents] + h.buffer[residents]) / 2.0
+        own = h.economic[residents] * (1.0 + h.buffer[residents]) / 2.0  # capital, and the savings left
         lendable = dyn.saturating((model.ties @ h.economic)[residents] / model.cfg.network.social_capital_scale)
         means = 1.0 - (1.0 - own) * (1.0 - cfg.tie_help * lendable)
         follows = means >= cfg.cost
         followers = residents[follows]
         h.exposure[followers] *= cfg.transformed_exposure
-        h.buffer[followers] = np.maximum(h.buffer[followers] - cfg.cost, 0.0)
+        h.buffer[followers] = np.maximum(h.buffer[followers] - cfg.cost, 0.0)  # pays a share of its savings
+        model.housing.rehouse(h, followers, model.end_of_step)
         h.transformation[followers] = 1
-        h.transformation[residents[~follows]] = 2
+        left_behind = residents[~follows]
+        h.transformation[left_behind] = 2
+        if cfg.transformation == "relocate":
+            h.exposure[left_behind] = np.minimum(h.exposure[left_behind] * cfg.abandoned_exposure, 1.0)
         self.transformed_day[neighbourhood] = model.end_of_step
 
     def indicators(self, model) -> dict[str, float]:

@@ -23,7 +23,7 @@ SCENARIOS = ("leak", "flooding", "sea_level_rise")
 
 # Days of model time one press of Step advances, per scenario (chosen so that a class sees a
 # whole run in a minute or two of play; the model itself keeps its own step length).
-PAGE_STEP_DAYS = {"leak": 1.0, "flooding": 28.0, "sea_level_rise": 365.25}
+PAGE_STEP_DAYS = {"leak": 1.0 / 24, "flooding": 28.0, "sea_level_rise": 365.25}
 
 # The one "cohesion" control, from 0 (low) to 1 (high), sets three network keys at once
 # (assumption, a teaching mapping): bonding ties 1..8 and bridging ties 0..4 (the low and high

@@ -68,29 +68,36 @@ class ClassProfile:
 
 
 # SCP, "Eigentijdse ongelijkheid" (2023): the seven classes and their shares of the adult
-# population (werkende bovenlaag 19.9% ... precariaat 6.3%). SCP describes each class by which
-# capitals it has much or little of; the capital levels below follow that ordering, but the
-# numbers themselves are assumptions (SCP publishes no 0..1 scale). Trust: SCP reports lower
-# trust in politics and government in the classes with fewer capitals; the levels are assumptions.
+# population (werkende bovenlaag 19.9% ... precariaat 6.3%). Assumption: the shares of adults are
+# used as shares of households. SCP's classes are of persons; classes of older and poorer people
+# (laagopgeleide gepensioneerden, precariaat) live more often alone, so their share of households
+# is somewhat larger than their share of adults, and the model understates them a little.
+# Capital levels: SCP's total-capital index runs from about 0.72 (werkende bovenlaag) to about
+# 0.34 (precariaat) on a 0..1 scale (CALIBRATION.md 6, M-H); each class's four means average to
+# its total (the top and bottom from SCP, the classes between in SCP's order, roughly evenly spaced: an
+# assumption). How a total splits over the four capitals follows SCP's description of each class
+# (which capitals it has much or little of); those splits are assumptions. Trust: SCP reports
+# lower trust in government in the classes with fewer capitals; the levels are assumptions.
 SCP_2023_CLASSES: dict[str, ClassProfile] = {
-    # all four capitals high
-    "werkende_bovenlaag": ClassProfile(0.199, economic=0.80, social=0.75, cultural=0.85, personal=0.80, trust=0.65),
-    # young; high cultural, social and personal capital, little wealth yet
-    "jongere_kansrijken": ClassProfile(0.086, economic=0.50, social=0.80, cultural=0.80, personal=0.80, trust=0.60),
-    # older; much wealth and cultural capital, health declining
+    # total 0.72: much of all four capitals
+    "werkende_bovenlaag": ClassProfile(0.199, economic=0.74, social=0.70, cultural=0.76, personal=0.68, trust=0.65),
+    # total 0.64: young; much cultural, social and personal capital, little wealth yet
+    "jongere_kansrijken": ClassProfile(0.086, economic=0.46, social=0.72, cultural=0.72, personal=0.66, trust=0.60),
+    # total 0.59: older; much wealth, cultural capital fair, health declining
     "rentenierende_bovenlaag": ClassProfile(
-        0.122, economic=0.85, social=0.65, cultural=0.70, personal=0.55, trust=0.60
+        0.122, economic=0.78, social=0.56, cultural=0.60, personal=0.42, trust=0.60
     ),
-    # around the middle on every capital
-    "werkende_middengroep": ClassProfile(0.249, economic=0.55, social=0.55, cultural=0.50, personal=0.60, trust=0.50),
-    # low education and digital skills, modest pension and own home, poorer health
+    # total 0.53: around the middle on every capital
+    "werkende_middengroep": ClassProfile(0.249, economic=0.52, social=0.52, cultural=0.50, personal=0.58, trust=0.50),
+    # total 0.46: fairly high economic capital (pension, own home), strong family ties, low
+    # education and digital skills, poorer health
     "laagopgeleide_gepensioneerden": ClassProfile(
-        0.181, economic=0.45, social=0.50, cultural=0.25, personal=0.40, trust=0.45
+        0.181, economic=0.60, social=0.58, cultural=0.26, personal=0.40, trust=0.45
     ),
-    # insecure income and work, otherwise below the middle
-    "onzekere_werkenden": ClassProfile(0.100, economic=0.25, social=0.45, cultural=0.40, personal=0.45, trust=0.35),
-    # lacks all four capitals: the most vulnerable group
-    "precariaat": ClassProfile(0.063, economic=0.10, social=0.20, cultural=0.15, personal=0.15, trust=0.25),
+    # total 0.40: insecure income and work, otherwise below the middle
+    "onzekere_werkenden": ClassProfile(0.100, economic=0.30, social=0.40, cultural=0.42, personal=0.48, trust=0.35),
+    # total 0.34: little of all four capitals, the most vulnerable group
+    "precariaat": ClassProfile(0.063, economic=0.22, social=0.32, cultural=0.36, personal=0.46, trust=0.25),
 }
 
 # Everyone alike, so that network effects can be shown on their own (teaching preset).
@@ -115,6 +122,9 @@ class PopulationConfig:
     exposure_high: float = 0.8  # assumption: exposure of the most exposed neighbourhood
     exposure_spread: float = 0.1  # assumption: sd of household exposure within a neighbourhood
     initial_preparedness: float = 0.1  # assumption: preparedness at start, scaled by economic capital
+    care_dependent_share: float = 0.08  # assumption: share of households whose daily care (home care, medical devices) needs tap water and a home; drawn more often where personal capital (health) is low
+    room_share: float = 0.35  # assumption: share of households with room to take in another household, drawn more often where economic capital is high
+    owner_share: float = 0.57  # CBS: about 57% of Dutch homes were owner-occupied in 2022 (not in CALIBRATION.md; M); drawn more often where economic capital is high (assumption). Tenants' landlords pay for repairs
     classes: dict[str, ClassProfile] = field(default_factory=lambda: copy_classes(SCP_2023_CLASSES))
 
     def __post_init__(self) -> None:
@@ -135,6 +145,9 @@ class PopulationConfig:
                 "exposure_high",
                 "exposure_spread",
                 "initial_preparedness",
+                "care_dependent_share",
+                "room_share",
+                "owner_share",
             ),
         )
         if self.exposure_low > self.exposure_high:
@@ -166,11 +179,12 @@ class PopulationConfig:
 
 @dataclass
 class NetworkConfig:
-    """Bonding (strong, within neighbourhood and class) and bridging (weak, across) ties."""
+    """Bonding (strong: family, friends, the street) and bridging (weak, across groups) ties."""
 
     bonding_degree: float = 5.0  # assumption: mean strong ties per household
     bridging_degree: float = 2.0  # assumption: mean weak ties across groups per household
     homophily: float = 0.6  # assumption: 0 = ties ignore class, 1 = ties only within class
+    bonding_outside: float = 0.3  # assumption: share of bonding ties to households in other neighbourhoods (family and friends elsewhere in town); the rest stay in the neighbourhood
     bridging_weight: float = (
         0.5  # assumption: a weak tie counts half a strong one (Granovetter 1973's idea, our number)
     )
@@ -179,7 +193,7 @@ class NetworkConfig:
     def __post_init__(self) -> None:
         check_range("network.bonding_degree", self.bonding_degree, 0.0)
         check_range("network.bridging_degree", self.bridging_degree, 0.0)
-        check_unit_fields("network", self, ("homophily", "bridging_weight"))
+        check_unit_fields("network", self, ("homophily", "bonding_outside", "bridging_weight"))
         check_positive("network.social_capital_scale", self.social_capital_scale)
 
 
@@ -200,10 +214,81 @@ class GovernmentConfig:
     )
     collaboration: float = 0.5  # assumption: probability that a new initiative works with the government as an equal
     aid_capacity: float = 0.15  # assumption: households served at full intensity at the same time, as a share of all households (each at aid_rate per day)
+    # Temporary housing, arranged after delay_days.
+    temporary_homes: float = 20.0  # assumption: temporary homes it can arrange per 1,000 households of the town
+    temporary_home_eur_per_day: float = (
+        60.0  # assumption: cost of one temporary home a day (rent of a holiday home or container unit)
+    )
+    # The compensation scheme (Wet tegemoetkoming schade, WTS) for damage that insurance does not cover.
+    scheme_opening_days: float = 56.0  # WTS 2021: flood 14-15 Jul, scheme in force 10 Sep 2021 (CALIBRATION.md 1, H)
+    scheme_assessors: float = 1.0  # assumption: applications it assesses at once per 1,000 households of the town
+    scheme_assessment_days: float = 30.0  # assumption: days one assessment takes; with the opening, two weeks to apply and the payment days, first payments about 3.6 months after the flood (2021: about 3.5; CALIBRATION.md 1, H)
+    scheme_payment_days: float = 10.0  # assumption: days from a decision to the payment
+    scheme_coverage: float = 0.65  # assumption: share of the uninsured repair cost the scheme pays (a safety net, not full compensation: AEF/WODC evaluation, CALIBRATION.md 1, H)
 
     def __post_init__(self) -> None:
-        check_range("government.delay_days", self.delay_days, 0.0)
-        check_unit_fields("government", self, ("receptivity", "learning", "collaboration", "aid_capacity"))
+        for name in (
+            "delay_days",
+            "temporary_homes",
+            "temporary_home_eur_per_day",
+            "scheme_opening_days",
+            "scheme_assessors",
+            "scheme_payment_days",
+        ):
+            check_range(f"government.{name}", getattr(self, name), 0.0)
+        check_positive("government.scheme_assessment_days", self.scheme_assessment_days)
+        check_unit_fields(
+            "government", self, ("receptivity", "learning", "collaboration", "aid_capacity", "scheme_coverage")
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Homes: damage, displacement, money and repair
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HousingConfig:
+    """What a damaged home needs before its household can go back: drying, money and a contractor."""
+
+    uninhabitable_from: float = 0.4  # assumption: home damage (share of a full repair) from which nobody can live in it
+    drying_days: float = 42.0  # assumption: days a fully damaged home dries before repair can start (scaled by damage; flooded homes typically dry for 4 to 8 weeks)
+    repair_cost_eur: float = 70_000.0  # assumption: repairing a fully damaged home; of the same order as what WTS 2021 paid per settled case (about EUR 30,000: EUR 63.5 M for about 2,100, CALIBRATION.md 1, H), which covered only part of the damage, so a full repair costs more
+    repair_days: float = 60.0  # assumption: days of a contractor's work on a fully damaged home (scaled by damage)
+    contractors: float = (
+        30.0  # assumption: homes the regional pool of contractors works on at once, per 1,000 households of the town
+    )
+    outside_contractor_rate: float = 0.01  # assumption: per day, how fast a household waiting for a contractor finds one from outside the regional pool through its bridging ties, at full know-how
+    deposit_share: float = 0.3  # assumption: share of the repair cost a household must have in hand to hire a contractor; the rest must be there when the work is done
+    savings_eur: float = 40_000.0  # assumption: savings of a household with full economic capital; a household's savings are this times its economic capital squared
+    claim_filing_days: float = 14.0  # assumption: days to file an insurance claim with a full way in (cultural capital, know-how from ties, help of an initiative); longer with less
+    claim_handling_days: float = 30.0  # assumption: days an insurer's adjuster spends on a claim for a fully damaged home (scaled by damage, at least a quarter of it)
+    adjusters: float = 20.0  # assumption: claims handled at once, per 1,000 households of the town
+    insurance_payout_share: float = 0.9  # assumption: share of the repair cost an insurer pays (excess, depreciation)
+    donation_eur: float = (
+        2_000.0  # Nationaal Rampenfonds 2021: EUR 1,000 twice to about 8,000 households (CALIBRATION.md 1, H-M)
+    )
+    donation_days: float = 21.0  # assumption: days after the event until donations are paid to those who applied
+    emergency_eur_per_day: float = 40.0  # assumption: what emergency lodging (hotel, holiday park) costs a day; an insurer pays it for the insured (home insurance covers the extra cost of staying elsewhere: assumption), the others pay from their savings
+
+    def __post_init__(self) -> None:
+        check_unit_fields("housing", self, ("uninhabitable_from", "deposit_share", "insurance_payout_share"))
+        for name in (
+            "drying_days",
+            "repair_cost_eur",
+            "savings_eur",
+            "donation_eur",
+            "donation_days",
+            "emergency_eur_per_day",
+            "contractors",
+            "adjusters",
+            "outside_contractor_rate",
+        ):
+            check_range(f"housing.{name}", getattr(self, name), 0.0)
+        for name in ("repair_days", "claim_filing_days", "claim_handling_days"):
+            check_positive(f"housing.{name}", getattr(self, name))
+        if self.uninhabitable_from == 0.0:
+            raise ConfigError("housing.uninhabitable_from=0.0 is not allowed: expected a number in (0, 1]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,6 +301,18 @@ class DynamicsConfig:
     """Rates (per day) and weights of the mechanisms. All numbers are assumptions unless a source is named."""
 
     recovery_threshold: float = 0.95  # assumption: functioning at which a household counts as recovered
+    # What losing a provision costs a household's functioning, and what a substitute restores.
+    water_weight: float = 0.5  # assumption: share of functioning lost without drinking water at the tap
+    home_weight: float = 0.7  # assumption: share of functioning lost without a home to live in
+    care_weight: float = 0.6  # assumption: share of functioning a care-dependent household loses without its care
+    bottled_water_cover: float = 0.6  # assumption: the most of the tap that bottled water can replace (drinking and cooking, not toilets and washing)
+    boil_water_deficit: float = 0.2  # assumption: share of the tap still missing under a boil-water advice
+    hosted_home: float = 0.5  # assumption: how much of a home staying with family or friends gives
+    temporary_home: float = 0.6  # assumption: how much of a home a temporary home gives
+    emergency_home: float = 0.3  # assumption: how much of a home emergency lodging (hotel, holiday park, camping) gives
+    harm_share: float = (
+        0.5  # assumption: loss of functioning beyond the home (goods, health, work) per unit of home damage
+    )
     self_recovery_rate: float = (
         0.05  # assumption: per day, for a household with full economic and personal capital and buffer
     )
@@ -236,19 +333,28 @@ class DynamicsConfig:
     aid_rate: float = 0.10  # assumption: per day, what full government aid adds to recovery
     rumour_weight: float = 0.5  # assumption: weight of ties' reported deficits in perceived scarcity
     trust_reassurance: float = 0.5  # assumption: share of fear taken away by full trust in government
-    fear_rate: float = 1.0  # assumption: per day, how fast fear follows perceived scarcity
+    fear_rate: float = 4.0  # assumption: per day, how fast fear follows perceived scarcity (news travels within hours)
     fear_threshold: float = 0.4  # assumption: fear at which a household counts as in fear
     disruption_threshold: float = (
         0.1  # assumption: share in fear above which there is societal disruption (NIPV's "relatively large group")
     )
     stress_rate: float = 0.2  # assumption: per day, how fast stress follows need and fear
     stress_relief_rate: float = 0.3  # assumption: per day, the most that bonding support received adds to stress decay
+    helping_strain_rate: float = 0.05  # assumption: per day, strain a helper gains per unit of its full offer given
+    hosting_strain_rate: float = (
+        0.005  # assumption: per day, strain a host gains while a displaced household lives with it
+    )
+    strain_recovery_rate: float = 0.05  # assumption: per day, how fast strain fades
+    hosting_limit: float = 0.6  # assumption: strain at which a host asks its guests to leave
+    initiative_openness: float = 0.3  # assumption: share of an initiative's pool spread over every needy household of its neighbourhood; the rest goes to members and their ties
+    access_head_start_days: float = 30.0  # assumption: days a household with full access (know-how from bridging ties, an initiative's help) moves up the contractors' queue
     personal_buffering: float = 0.5  # assumption: share of stress that full personal capital takes away
     trust_rate: float = (
         0.02  # assumption: per day, how fast a needy household's trust follows the share of government aid it obtains
     )
-    damage_cost: float = 0.5  # assumption: share of damage paid from the economic buffer
-    saving_rate: float = 0.01  # assumption: per day, how fast the buffer refills towards economic capital
+    saving_rate: float = (
+        0.01  # assumption: per day, how fast a household's savings refill towards what it had at the start (buffer 1)
+    )
     memory_fade_rate: float = 0.002  # assumption: per day, fading of the memory of damage (half-life about a year)
     social_learning: float = 0.5  # assumption: weight of what ties do in perceived risk, and in support for transformation (Haer et al. 2016: measures diffuse through networks)
     preparedness_rate: float = 0.002  # assumption: per day, uptake at full perceived risk and economic capital
@@ -257,7 +363,7 @@ class DynamicsConfig:
     collective_measures_rate: float = 0.002  # assumption: per day, growth of collective protection under an initiative
 
     def __post_init__(self) -> None:
-        unbounded = (*(n for n in vars(self) if n.endswith("_rate")), "initiative_commitment")
+        unbounded = (*(n for n in vars(self) if n.endswith("_rate")), "initiative_commitment", "access_head_start_days")
         for name in unbounded:
             check_range(f"dynamics.{name}", getattr(self, name), 0.0)
         check_unit_fields("dynamics", self, tuple(n for n in vars(self) if n not in unbounded))
@@ -277,10 +383,14 @@ class ScenarioConfig:
     name: str = MISSING
     horizon_days: float = 120.0  # each scenario sets its own (assumption)
     step_days: float = 1.0  # each scenario sets its own (assumption)
+    insured_share: float = (
+        0.95  # share of households insured against the scenario's hazard; scenarios set their own (see each)
+    )
 
     def __post_init__(self) -> None:
         check_positive("scenario.step_days", self.step_days)
         check_positive("scenario.horizon_days", self.horizon_days)
+        check_range("scenario.insured_share", self.insured_share, 0.0, 1.0)
         if self.step_days > self.horizon_days:
             raise ConfigError(
                 f"scenario.step_days={self.step_days!r} is not allowed: expected at most "
@@ -313,12 +423,13 @@ class OutputConfig:
 
 @dataclass
 class Config:
-    """One run: a scenario, a population, its networks, a government, the dynamics and a seed."""
+    """One run: a scenario, a population, its networks, a government, homes, the dynamics and a seed."""
 
     scenario: Any = MISSING
     population: Any = MISSING  # Any: a preset replaces the class table rather than merging into the default one
     network: NetworkConfig = MISSING
     government: GovernmentConfig = MISSING
+    housing: HousingConfig = MISSING
     dynamics: DynamicsConfig = MISSING
     output: OutputConfig = field(default_factory=OutputConfig)
     seed: int = 0
@@ -335,11 +446,14 @@ class Config:
 
 def check_degrees(network: NetworkConfig, population: PopulationConfig) -> None:
     """Reject mean degrees that a simple graph on this population cannot hold."""
+    # The local share of bonding ties stays within a neighbourhood (every tie does in a town of one).
+    local = 1.0 - network.bonding_outside if population.neighbourhoods > 1 else 1.0
     bonding_max = population.households_per_neighbourhood - 1
-    if network.bonding_degree > bonding_max:
+    if local * network.bonding_degree > bonding_max:
         raise ConfigError(
-            f"network.bonding_degree={network.bonding_degree!r} is not allowed: bonding ties stay within "
-            f"a neighbourhood of {bonding_max + 1} households, so expected at most {bonding_max}"
+            f"network.bonding_degree={network.bonding_degree!r} is not allowed: with network.bonding_outside="
+            f"{network.bonding_outside!r}, {local:.0%} of bonding ties stay within a neighbourhood of "
+            f"{bonding_max + 1} households, so expected at most {bonding_max / local:.4g}"
         )
     total_max = population.households - 1
     if network.bonding_degree + network.bridging_degree > total_max:
@@ -364,6 +478,7 @@ def register_configs() -> None:
     )
     store.store(group="network", name="default", node=NetworkConfig)
     store.store(group="dynamics", name="default", node=DynamicsConfig)
+    store.store(group="housing", name="default", node=HousingConfig)
     store.store(group="government", name="default", node=GovernmentConfig)
     # A government entangled in rules, and one that reaches out and learns (assumptions).
     store.store(

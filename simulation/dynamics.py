@@ -12,9 +12,15 @@ initiatives give), so that phase comes first.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from simulation.config import DAYS_PER_YEAR
+
+NEGLIGIBLE = 1e-6  # an amount of harm, strain or missing savings this small counts as none (they decay towards 0 without reaching it)
+
+
+def settle(values: np.ndarray, target: float) -> np.ndarray:
+    """``values``, with those within ``NEGLIGIBLE`` of ``target`` set to it."""
+    return np.where(np.abs(values - target) < NEGLIGIBLE, target, values)
 
 
 def closed_fraction(rate: np.ndarray | float, dt: float) -> np.ndarray:
@@ -54,10 +60,10 @@ def shock_damage(severity: np.ndarray, preparedness: np.ndarray, efficacy: float
 
 
 def fear_target(
-    need: np.ndarray, reported_need: np.ndarray, trust: np.ndarray, rumour_weight: float, trust_reassurance: float
+    lacks: np.ndarray, reported: np.ndarray, trust: np.ndarray, rumour_weight: float, trust_reassurance: float
 ) -> np.ndarray:
-    """Fear of unavailable essentials: own deficit combined with ties' reports, eased by trust."""
-    scarcity = 1.0 - (1.0 - need) * (1.0 - rumour_weight * reported_need)
+    """Fear of unavailable essentials: what one lacks, combined with what ties report they lack, eased by trust."""
+    scarcity = 1.0 - (1.0 - lacks) * (1.0 - rumour_weight * reported)
     return scarcity * (1.0 - trust_reassurance * trust)
 
 
@@ -82,20 +88,6 @@ def self_recovery_rate(
 def spare_capacity(functioning: np.ndarray, stress: np.ndarray, spare_from: float) -> np.ndarray:
     """Capacity to help others: functioning above ``spare_from``, less what stress takes."""
     return np.clip((functioning - spare_from) / (1.0 - spare_from), 0.0, 1.0) * (1.0 - stress)
-
-
-def support_received(rows_of_needy: sp.csr_array, need_of_needy: np.ndarray, offer_per_need: np.ndarray) -> np.ndarray:
-    """Support reaching each needy household along one network.
-
-    Helper i divides its offer over all the need that claims it (``offer_per_need_i`` = offer
-    over claimed need), so needy household j receives ``need_j * sum_i w_ji offer_per_need_i``.
-
-    Args:
-        rows_of_needy: the needy households' rows of the network matrix.
-        need_of_needy: their need.
-        offer_per_need: every household's offer per unit of weighted need claiming it.
-    """
-    return need_of_needy * (rows_of_needy @ offer_per_need)
 
 
 # ---- 5. collective action -----------------------------------------------------------------
@@ -148,6 +140,16 @@ def stress_step(stress: np.ndarray, target: np.ndarray, rate: float, relief_rate
     total = rate + relief_rate
     equilibrium = np.divide(rate * target, total, out=stress.copy(), where=total > 0)
     return equilibrium + (stress - equilibrium) * np.exp(-total * dt)
+
+
+def strain_step(strain: np.ndarray, gain: np.ndarray, recovery_rate: float, dt: float) -> np.ndarray:
+    """Exact step of ``d strain/dt = gain - recovery_rate * strain``, kept at most 1 (and 0 once negligible).
+
+    ``gain`` (per day) comes from the help a household gives and the guests it hosts.
+    """
+    if recovery_rate == 0:
+        return np.minimum(strain + gain * dt, 1.0)
+    return settle(np.minimum(relax(strain, gain / recovery_rate, recovery_rate, dt), 1.0), 0.0)
 
 
 def perceived_risk(memory: np.ndarray, ties_prepared: np.ndarray, social_learning: float) -> np.ndarray:

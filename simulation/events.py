@@ -16,12 +16,13 @@ class Event:
     """One hazard event.
 
     Attributes:
-        step: the step it struck in.
+        step: the step it struck in (steps count from 1; it struck at the start of this step).
         day: day it struck (the start of that step: the hazard is the first phase of a step).
         severity: the event's own severity, before differences between households.
         hit: indices of the households it hit.
         damage: functioning each of them lost.
-        recovered_day: for each of them, the first day back at the recovery threshold (NaN if not yet).
+        recovered_day: for each of them, the first day back at the recovery threshold after it
+            (NaN if not yet), as of the last ``EventLog.resolve``.
         t50_day, t90_day: when 50% and 90% of them had been back (None while not yet).
     """
 
@@ -31,20 +32,28 @@ class Event:
     hit: np.ndarray
     damage: np.ndarray
     recovered_day: np.ndarray = field(init=False)
-    pending: np.ndarray = field(init=False)  # positions (in ``hit``) of those not yet back
     t50_day: float | None = None
     t90_day: float | None = None
 
     def __post_init__(self) -> None:
         self.recovered_day = np.full(self.hit.size, np.nan)
-        self.pending = np.arange(self.hit.size)
 
 
 class EventLog:
-    """Every event of a run, with per-event recovery."""
+    """Every event of a run, and every return of a household to the recovery threshold.
 
-    def __init__(self) -> None:
+    A household that comes back is back from every event that hit it since it last came back,
+    so the log keeps the returns (household, step) and finds each event's recovery days from
+    them when asked (``resolve``): a household's recovery from an event is its first return in
+    or after the event's step.
+    """
+
+    def __init__(self, n_steps: int) -> None:
         self.events: list[Event] = []
+        self.key_base = n_steps + 2  # returns are kept sorted by household * key_base + step
+        self.return_keys: list[np.ndarray] = []
+        self.step_days = 0.0
+        self.resolved = True
 
     def __len__(self) -> int:
         return len(self.events)
@@ -52,20 +61,32 @@ class EventLog:
     def add(self, step: int, day: float, severity: float, hit: np.ndarray, damage: np.ndarray) -> None:
         """Log an event of ``step`` and ``severity`` that hit households ``hit`` (indices), which lost ``damage``."""
         self.events.append(Event(step=step, day=day, severity=severity, hit=hit, damage=damage))
+        self.resolved = False
 
-    def update(self, functioning: np.ndarray, threshold: float, day: float) -> None:
-        """At the end of a step: mark who is back at the threshold; note when 50% and 90% were."""
+    def add_returns(self, households: np.ndarray, step: int, dt: float) -> None:
+        """The households that came back to the recovery threshold at the end of ``step`` (of ``dt`` days)."""
+        if households.size:
+            self.return_keys.append(households.astype(np.int64) * self.key_base + step)
+            self.step_days = dt
+            self.resolved = False
+
+    def resolve(self) -> None:
+        """Fill in each event's recovery days, t50 and t90 from the returns logged so far."""
+        if self.resolved:
+            return
+        # Sorted returns, closed by a key above every household's, so that every search lands on one.
+        keys = np.sort(np.concatenate([*self.return_keys, [np.iinfo(np.int64).max]]))
         for event in self.events:
-            if event.pending.size == 0:
-                continue
-            back = functioning[event.hit[event.pending]] >= threshold
-            event.recovered_day[event.pending[back]] = day
-            event.pending = event.pending[~back]
-            share = 1.0 - event.pending.size / event.hit.size
-            if event.t50_day is None and share >= 0.5:
-                event.t50_day = day
-            if event.t90_day is None and share >= 0.9:
-                event.t90_day = day
+            # The first return of each household hit at or after the event's step, if any.
+            found = np.searchsorted(keys, event.hit * self.key_base + event.step)
+            same = keys[found] // self.key_base == event.hit
+            event.recovered_day = np.where(same, (keys[found] % self.key_base) * self.step_days, np.nan)
+            back = np.sort(event.recovered_day[same])
+            event.t50_day, event.t90_day = (
+                float(back[needed - 1]) if back.size >= needed else None
+                for needed in (_needed(0.5, event.hit.size), _needed(0.9, event.hit.size))
+            )
+        self.resolved = True
 
     def damage_in_step(self, step: int) -> float:
         """Mean damage of the event that struck in ``step`` (NaN if none did)."""
@@ -73,6 +94,7 @@ class EventLog:
 
     def recovery_by_class(self, household_class: np.ndarray, n_classes: int, end_day: float) -> np.ndarray:
         """Mean days to recover per class, over every (event, household hit) pair, censored at ``end_day``."""
+        self.resolve()
         sums, counts = np.zeros(n_classes), np.zeros(n_classes)
         for event in self.events:
             recovery = np.where(np.isnan(event.recovered_day), end_day, event.recovered_day) - event.day
@@ -87,6 +109,7 @@ class EventLog:
         had been back at the recovery threshold (NaN if that did not happen within the run).
         ``recovery_days`` is their mean time to get back, censored at ``end_day``.
         """
+        self.resolve()
         k = len(class_names)
 
         def per_class(classes: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -114,3 +137,8 @@ class EventLog:
         columns = ["event", "day", "severity", "households_hit", "damage", "recovery_days", "t50_days", "t90_days"]
         columns += [f"{kind}__{n}" for kind in ("damage", "recovery_days") for n in class_names]
         return pd.DataFrame(rows, columns=columns)
+
+
+def _needed(share: float, hit: int) -> int:
+    """How many of ``hit`` households make ``share`` of them (at least one)."""
+    return max(1, int(np.ceil(share * hit - 1e-9)))

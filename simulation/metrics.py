@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from simulation.state import RECOVERY_CHANNELS
+from simulation.provisions import AT_HOME, lacks_provision, without_water
+from simulation.state import MONEY_SOURCES, RECOVERY_CHANNELS, SHELTERS
 
 if TYPE_CHECKING:
     from simulation.model import CrisisModel
@@ -23,90 +24,138 @@ PER_CLASS = {
     "stress": "mean stress",
     "trust": "mean trust in government",
     "fear_share": "share in fear of unavailable essentials",
-    "restored_aid": "functioning restored by government aid in the step, summed",
+    "displaced_share": "share not living in their own home",
+    "restored_aid": "harm taken away by government aid in the step, summed",
 }
 OVERALL = {
     "functioning_start": "mean functioning of affected households at the start of the step, after the hazard",
     "affected_share": "share of households hit so far",
+    "provision_lost_share": "share of households lacking at least one essential provision (tap water, a home, care)",
+    "without_water_share": "share of households whose tap is off",
+    **{f"displaced_{kind}_share": f"share of households displaced and staying: {kind}" for kind in SHELTERS.values()},
+    "strain": "mean strain of helpers and hosts",
     "active_initiatives": "number of active citizen initiatives",
     "prepared_share": "share of households prepared (preparedness at least dynamics.prepared_from)",
     "events": "hazard events so far",
     "event_damage": "mean functioning lost by the households an event hit in this step (NaN without one)",
     "collective_protection": "mean over neighbourhoods of the damage share that collective measures avoid",
+    "claims_settled": "insurance claims settled so far",
+    "scheme_filed": "applications to the compensation scheme filed so far",
+    "scheme_paid": "applications the compensation scheme paid so far",
+    **{f"money_{source}_eur": f"euros paid towards repairs so far by: {source}" for source in MONEY_SOURCES},
+    "lodging_eur": "euros emergency lodging cost so far (paid by insurers for the insured, from savings by the others as far as these go)",
+    "temporary_homes_eur": "euros the government paid for temporary homes so far",
     **{
-        f"restored_{c}": f"functioning restored through channel '{c}' in the step, summed"
+        f"restored_{c}": f"harm taken away through channel '{c}' in the step, summed"
         for c in RECOVERY_CHANNELS
         if c != "aid"  # restored_aid is recorded per class too
     },
 }
+# Running totals over steps: indicator -> what of the step's flows adds to it.
+CUMULATIVE = {
+    "claims_settled": lambda flows: flows.claims_settled,
+    "scheme_filed": lambda flows: flows.scheme_filed,
+    "scheme_paid": lambda flows: flows.scheme_paid,
+    **{f"money_{s}_eur": (lambda flows, s=s: getattr(flows.money, s)) for s in MONEY_SOURCES},
+    "lodging_eur": lambda flows: flows.money.lodging,
+    "temporary_homes_eur": lambda flows: flows.money.temporary_homes,
+}
 
 
-def _ratio(sums: np.ndarray, counts: np.ndarray, empty: float) -> np.ndarray:
-    return np.divide(sums, counts, out=np.full(sums.shape, empty), where=counts > 0)
+RATIOS = ("functioning", "recovered_share", "stress", "trust", "fear_share", "displaced_share")  # of PER_CLASS
+EMPTY_RATIO = (1.0, np.nan, np.nan, np.nan, np.nan, np.nan)  # each ratio's value for an empty class
+
+
+def _ratio(sums: np.ndarray, counts: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    return np.divide(sums, counts, out=np.broadcast_to(empty, sums.shape).copy(), where=counts > 0)
 
 
 class Recorder:
-    """Preallocated arrays, one row per recorded step (row 0 is the state before the first step)."""
+    """Preallocated arrays, one row per recorded step (row 0 is the state before the first step).
+
+    Attributes:
+        columns: every column by name; ``NAME__<class>`` columns are views on ``per_class[NAME]``.
+        per_class: for each indicator of ``PER_CLASS``, an array of rows x classes.
+        row: the number of rows recorded.
+    """
 
     def __init__(self, model: CrisisModel) -> None:
-        rows = model.n_steps + 1
+        rows, k = model.n_steps + 1, model.n_classes
         self.class_names = model.households.class_names
-        self.class_size = np.bincount(model.households.household_class, minlength=model.n_classes).astype(float)
+        self.class_size = np.bincount(model.households.household_class, minlength=k).astype(float)
         self.row = 0
+        self.empty_ratio = np.repeat(np.array(EMPTY_RATIO)[:, None], k, axis=1)
         self.columns: dict[str, np.ndarray] = {"day": np.full(rows, np.nan)}
+        self.per_class: dict[str, np.ndarray] = {}
         for name in PER_CLASS:
             self.columns[name] = np.full(rows, np.nan)
-            for class_name in self.class_names:
-                self.columns[f"{name}__{class_name}"] = np.full(rows, np.nan)
+            self.per_class[name] = np.full((rows, k), np.nan)
+            for index, class_name in enumerate(self.class_names):
+                self.columns[f"{name}__{class_name}"] = self.per_class[name][:, index]
         for name in (*OVERALL, *model.crisis.indicators(model)):
             self.columns[name] = np.full(rows, np.nan)
 
     def record_start(self, model: CrisisModel) -> None:
         """Record the mean functioning of affected households right after the hazard of this step."""
-        h = model.households
-        affected = ~np.isnan(h.shock_day)
-        self.columns["functioning_start"][self.row] = h.functioning[affected].mean() if affected.any() else 1.0
+        affected = model.affected
+        self.columns["functioning_start"][self.row] = (
+            model.households.functioning[affected].mean() if affected.size else 1.0
+        )
 
     def record(self, model: CrisisModel) -> None:
         """Record the model's state at the end of a step, and what moved in it (``model.flows``; none before the first)."""
         h, d = model.households, model.cfg.dynamics
-        flows = model.flows
+        flows, row, n = model.flows, self.row, h.n
         gains = flows.gains if flows else None
         classes, k = h.household_class, model.n_classes
 
-        def by_class(values: np.ndarray, of: np.ndarray | None = None) -> np.ndarray:
-            return np.bincount(classes if of is None else classes[of], weights=values, minlength=k)
+        def count_by_class(rows: np.ndarray) -> np.ndarray:
+            return np.bincount(classes[rows], minlength=k).astype(float)
 
-        affected = ~np.isnan(h.shock_day)
-        affected_count = by_class(affected)
-        aid = by_class(gains["aid"], flows.needy) if gains else np.zeros(k)
-        sums_and_counts = {
-            "functioning": (by_class(np.where(affected, h.functioning, 0.0)), affected_count, 1.0),
-            "recovered_share": (by_class(~np.isnan(h.recovered_day)), affected_count, np.nan),
-            "stress": (by_class(h.stress), self.class_size, np.nan),
-            "trust": (by_class(h.trust), self.class_size, np.nan),
-            "fear_share": (by_class(h.fear >= d.fear_threshold), self.class_size, np.nan),
-        }
-        values: dict[str, float] = {"day": model.day}
-        for name, (sums, counts, empty) in sums_and_counts.items():
-            values[name] = float(_ratio(sums.sum(), counts.sum(), empty))
-            for class_name, value in zip(self.class_names, _ratio(sums, counts, empty), strict=True):
-                values[f"{name}__{class_name}"] = value
-        values["restored_aid"] = aid.sum()
-        for class_name, value in zip(self.class_names, aid, strict=True):
-            values[f"restored_aid__{class_name}"] = value
-        values["affected_share"] = affected_count.sum() / h.n
-        values["active_initiatives"] = len(model.initiatives)
-        values["prepared_share"] = np.count_nonzero(h.preparedness >= d.prepared_from) / h.n
-        values["events"] = len(model.event_log)
-        values["event_damage"] = model.event_log.damage_in_step(model.steps) if gains else np.nan
-        values["collective_protection"] = float(model.collective_protection.mean())
-        for name in OVERALL:
-            if name.startswith("restored_"):
-                values[name] = float(gains[name.removeprefix("restored_")].sum()) if gains else 0.0
-        values.update(model.crisis.indicators(model))
-        for name, value in values.items():
-            self.columns[name][self.row] = value
+        affected = model.affected
+        affected_count = count_by_class(affected)
+        aid = np.bincount(classes[flows.needy], weights=gains["aid"], minlength=k) if gains else np.zeros(k)
+        # The ratios of PER_CLASS (restored_aid, a sum, apart), all at once: sums over counts by class.
+        sums = np.vstack(
+            (
+                np.bincount(classes[affected], h.functioning[affected], k),
+                count_by_class(np.flatnonzero(~np.isnan(h.recovered_day))),
+                np.bincount(classes, h.stress, k),
+                np.bincount(classes, h.trust, k),
+                count_by_class(np.flatnonzero(h.fear >= d.fear_threshold)),
+                count_by_class(np.flatnonzero(h.displaced != AT_HOME)),
+            )
+        )
+        counts = np.vstack((affected_count, affected_count, *[self.class_size] * 4))
+        by_class = _ratio(sums, counts, self.empty_ratio)
+        overall = _ratio(sums.sum(axis=1), counts.sum(axis=1), self.empty_ratio[:, 0])
+        columns = self.columns
+        columns["day"][row] = model.day
+        for index, name in enumerate(RATIOS):
+            columns[name][row] = overall[index]
+            self.per_class[name][row] = by_class[index]
+        columns["restored_aid"][row] = aid.sum()
+        self.per_class["restored_aid"][row] = aid
+        columns["affected_share"][row] = affected.size / n
+        at_stake = model.at_stake  # every household lacking a provision is among them
+        columns["provision_lost_share"][row] = np.count_nonzero(lacks_provision(h, model.day, at_stake)) / n
+        columns["without_water_share"][row] = np.count_nonzero(without_water(h, model.day, at_stake)) / n
+        shelters = np.bincount(h.displaced, minlength=len(SHELTERS) + 1) / n
+        for code, kind in SHELTERS.items():
+            columns[f"displaced_{kind}_share"][row] = shelters[code]
+        columns["strain"][row] = h.strain.mean()
+        columns["active_initiatives"][row] = len(model.initiatives)
+        columns["prepared_share"][row] = np.count_nonzero(h.preparedness >= d.prepared_from) / n
+        columns["events"][row] = len(model.event_log)
+        columns["event_damage"][row] = model.event_log.damage_in_step(model.steps) if gains else np.nan
+        columns["collective_protection"][row] = model.collective_protection.mean()
+        for name, added in CUMULATIVE.items():
+            columns[name][row] = (columns[name][row - 1] + added(flows)) if flows else 0.0
+        for channel in RECOVERY_CHANNELS:
+            if channel != "aid":
+                columns[f"restored_{channel}"][row] = float(gains[channel].sum()) if gains else 0.0
+        for name, value in model.crisis.indicators(model).items():
+            columns[name][row] = value
         self.row += 1
 
     def frame(self) -> pd.DataFrame:
@@ -161,6 +210,7 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     """The per-run summary (README, "Outputs"); None where a quantity did not happen."""
     h, d = model.households, model.cfg.dynamics
     affected = ~np.isnan(h.shock_day)
+    model.event_log.resolve()
     events = model.event_log.events
     first, last = (events[0], events[-1]) if events else (None, None)
     recovered_share = timeseries["recovered_share"].to_numpy()
@@ -195,5 +245,35 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
         summary[f"restored_share__{channel}"] = (
             float(getattr(h, f"gain_{channel}").sum()) / restored_total if restored_total > 0 else None
         )
+    summary.update(displacement_summary(model, timeseries))
     summary.update(model.crisis.summary(model))
     return summary
+
+
+def displacement_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float | int | None]:
+    """Displacement and what the repairs cost, by who paid.
+
+    ``days_home_median`` is the median length of every displacement spell of the run, those
+    still open at the horizon counted up to it (censored); null if nobody was displaced.
+    """
+    h = model.households
+    still_away = h.displaced != AT_HOME
+    spells = np.concatenate([*model.housing.spell_days, model.day - h.displaced_day[still_away]])
+    ever = ~np.isnan(h.displaced_day)
+    keys: dict[str, float | int | None] = {
+        "displaced_peak_share": float(timeseries["displaced_share"].max()),
+        "displaced_households": int(np.count_nonzero(~np.isnan(h.displaced_day))),
+        "days_home_median": float(np.median(spells)) if spells.size else None,
+        "displaced_share_end": float(still_away.mean()),
+    }
+    # Where displaced households stayed: days there, summed over the run, per household ever displaced.
+    step_days = np.diff(timeseries["day"].to_numpy())
+    for kind in SHELTERS.values():
+        household_days = h.n * float(np.sum(step_days * timeseries[f"displaced_{kind}_share"].to_numpy()[1:]))
+        keys[f"days_{kind}_mean"] = float(household_days / np.count_nonzero(ever)) if ever.any() else None
+    last = timeseries.iloc[-1]
+    for source in MONEY_SOURCES:
+        keys[f"money_eur__{source}"] = float(last[f"money_{source}_eur"])
+    keys["lodging_eur"] = float(last["lodging_eur"])
+    keys["temporary_homes_eur"] = float(last["temporary_homes_eur"])
+    return keys

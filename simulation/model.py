@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
-import scipy.sparse as sp
 
 from agents import CitizenInitiative, Government, Household
 from scenarios import make_scenario
 from simulation import dynamics as dyn
+from simulation import provisions as prov
 from simulation.compose import as_config
 from simulation.config import Config
 from simulation.events import EventLog
+from simulation.housing import Housing, Money, WayIn
 from simulation.memory import check_memory, keep_freed_memory
 from simulation.metrics import Recorder, summarize
-from simulation.networks import build_networks, social_capital
+from simulation.networks import RowsOf, build_networks, social_capital
 from simulation.population import build_population
 from simulation.results import Results
 from simulation.streams import Streams
@@ -24,24 +25,39 @@ from simulation.streams import Streams
 
 @dataclass
 class StepState:
-    """The households at the start of a step (after the hazard), as every later phase reads them.
+    """The households at the start of a step (after the hazard), as phases 2-6 read them.
 
     Help (support, initiatives, aid) goes to needy households only, so those phases work on
     the rows of the needy: arrays named ``*_of_needy`` are aligned with ``needy``.
     """
 
     need: np.ndarray  # 1 - functioning, every household
+    lacks: np.ndarray  # every household: lacks at least one essential provision
+    harmed: np.ndarray  # indices of households with harm to recover from
+    open_repairs: np.ndarray  # indices of households with a repair still open (repair_cost > 0)
+    homes_at_stake: bool  # whether any household is displaced or has a repair open
     needy: np.ndarray  # indices of households below the recovery threshold
     need_of_needy: np.ndarray  # need[needy]
-    spare: np.ndarray  # capacity to help others, every household
-    offer: np.ndarray  # spare capacity times the household's resources
-    bonding_of_needy: sp.csr_array  # the needy households' rows of the bonding matrix
-    bridging_of_needy: sp.csr_array  # ... and of the bridging matrix
-    needy_bonding_need: np.ndarray  # summed need of each household's needy bonding ties (weighted)
-    needy_bridging_need: np.ndarray  # ... of its needy bridging ties
+    offer: np.ndarray  # capacity to help others: spare capacity (less strain) times resources
+    bonding_of_needy: RowsOf  # products with the needy households' rows of the bonding matrix
+    bridging_of_needy: RowsOf  # ... and of the bridging matrix
+    needy_ties_need: np.ndarray  # summed need of each household's needy ties, weighted, over both networks
     neighbourhood_need: np.ndarray  # per neighbourhood: summed need of its needy households
     initiative_claim: np.ndarray  # per household: what its initiative asks of it (0 for non-members)
     offer_per_need: np.ndarray  # per household: its offer divided by all the need that claims it
+    spare_by_neighbourhood: np.ndarray  # mean spare capacity per neighbourhood
+
+
+@dataclass
+class Help:
+    """What phases 3-6 give each needy household (arrays aligned with ``StepState.needy``)."""
+
+    rates: dict[str, np.ndarray] = field(default_factory=dict)  # harm recovery rate per channel
+    stress_relief: np.ndarray | None = None  # extra stress decay from bonding support
+    bonding_help: np.ndarray | None = None  # practical help of bonding ties: water, care, in [0, 1)
+    reach: np.ndarray | None = None  # how far an initiative reaches it, in [0, 1)
+    known: np.ndarray | None = None  # whether an initiative knows it (a member, or a member's tie)
+    aid_obtained: np.ndarray | None = None  # share of full government aid obtained
 
 
 @dataclass
@@ -52,31 +68,43 @@ class StepFlows:
     """
 
     needy: np.ndarray  # indices of the households that were needy in the step
-    gains: dict[str, np.ndarray]  # functioning restored per channel ("self": every household; others: the needy)
+    gains: dict[str, np.ndarray]  # harm recovered per channel ("self": the harmed; others: the needy)
+    harm_added: float  # harm the hazard added, summed
     offer: np.ndarray  # every household's capacity to help, at the start of the step
     given: np.ndarray  # what every household gave to its needy ties and its initiative
     aid_obtained: np.ndarray  # share of full aid each needy household obtained
+    reach: np.ndarray  # how far an initiative reached each needy household
+    known: np.ndarray  # whether an initiative knew each needy household (a member, or a member's tie)
     aid_capacity: float  # households the government could serve at full intensity
+    money: Money  # euros by kind
+    claims_settled: int  # insurance claims settled
+    scheme_filed: int  # applications to the compensation scheme filed
+    scheme_paid: int  # applications the scheme paid
 
 
 class CrisisModel(mesa.Model):
     """A community hit by a crisis, recovering through its own means, its ties, initiatives and aid.
 
     One step, in order (docs/ODD.md, section 3). Phases 2-6 read the state as it was right after
-    the hazard (synchronous update); phase 7 applies what they computed, and adaptation and
-    transformation then read the updated state:
+    the hazard (synchronous update), and change only where households live and what money they
+    hold, which they settle in the phase named; phase 7 applies what they computed, and the
+    repairs, adaptation and transformation then read the updated state:
 
-    1. hazard: the scenario delivers shocks;
-    2. perception: fear of unavailable essentials, from one's own deficit and ties' reports;
-    3. self-recovery: economic and personal capital and the buffer, slowed by stress;
+    1. hazard: the scenario breaks provisions and damages homes and households;
+    2. perception: fear of unavailable essentials, from what one lacks, what ties report, and trust;
+    3. own means: recovery from harm (capital and savings, slowed by stress); savings paid
+       towards the repair and for emergency lodging;
     4. support: helpers divide their spare capacity over their needy ties and their initiative;
-       bonding support also relieves stress;
-    5. collective action: initiatives reach the neighbourhood's needy with what members gave
-       them, then dissolve where the need is gone and form where cohesion and capacity meet need;
-    6. government aid: after the delay; uptake through trust, cultural capital, bridging know-how
-       and the way in that collaborating initiatives of phase 5 give;
-    7. update: recovery, fear, stress, trust and buffer; then adaptation and transformation;
-    8. measurement: recovery days, the step's flows and one row of indicators.
+       bonding ties bring water and care and relieve stress, and take in displaced households;
+       bridging ties bring know-how;
+    5. collective action: initiatives reach needy members and their ties first, then others,
+       then dissolve and form;
+    6. aid and institutions: government aid after its delay, temporary homes, insurance claims,
+       the compensation scheme and donations, each taken up through the way in (cultural capital,
+       bridging know-how, an initiative's help);
+    7. update: harm, stand-ins for missing water and care, stress, strain, trust and savings;
+       repairs and coming home; adaptation; transformation;
+    8. measurement: functioning, recovery days, the step's flows and one row of indicators.
 
     Args:
         cfg: a ``Config`` (from ``load_config``) or a Hydra/OmegaConf config of the same shape;
@@ -89,8 +117,11 @@ class CrisisModel(mesa.Model):
         households: the household state arrays (``simulation.state.HouseholdState``).
         networks: bonding and bridging ties as sparse matrices.
         government: the ``Government`` agent.
+        housing: the home pipeline (shelter, money, repair) and its capacities.
         initiatives: active ``CitizenInitiative`` agents by neighbourhood.
         crisis: the scenario that delivers shocks (not `scenario`: Mesa 3.5 gives every model one of its own).
+        streams: the random streams, one per random process.
+        flows: what moved in the last step (None before the first).
     """
 
     def __init__(self, cfg: Config | None = None) -> None:
@@ -119,13 +150,19 @@ class CrisisModel(mesa.Model):
 
         self.crisis = make_scenario(cfg.scenario)
         self.government = Government(self, cfg.government)
+        self.housing = Housing(cfg.housing, cfg.government, h)
+        self.money = Money()
         self.initiatives: dict[int, CitizenInitiative] = {}
+        self._known: np.ndarray | None = None  # households the initiatives know (see known_to_initiatives)
         self.initiatives_formed = 0
         self.first_initiative_day: float | None = None
-        self.event_log = EventLog()
+        self.event_log = EventLog(self.n_steps)
         # Collective measures that initiatives organised, per neighbourhood (damage avoided, 0..1).
         self.collective_protection = np.zeros(self.n_neighbourhoods)
         self.flows: StepFlows | None = None
+        self.covered = np.empty(0, dtype=np.int64)  # households with a stand-in for water or care
+        self.affected = np.empty(0, dtype=np.int64)  # households hit at least once
+        self.at_stake = np.empty(0, dtype=np.int64)  # households with a provision at stake, at the last update
         for index in range(h.n):
             Household(self, index)
         self.crisis.start(self)
@@ -174,28 +211,51 @@ class CrisisModel(mesa.Model):
 
     def step(self) -> None:
         """Advance the model by one step of ``dt`` days, phase by phase (the order of the class docstring)."""
+        self.money = Money()
+        harm_before = float(self.households.harm.sum())
         self.deliver_hazard()
+        harm_added = float(self.households.harm.sum()) - harm_before
         self.recorder.record_start(self)
         now = self.read_state()
         fear = self.perceive(now)
+        help_ = Help()
         own_rate = self.recover_by_own_means(now)
-        help_rates = {}
-        help_rates["bonding"], help_rates["bridging"], stress_relief = self.support(now)
-        help_rates["initiative"], initiative_access = self.act_collectively(now)
-        help_rates["aid"], aid_obtained = self.give_aid(now, initiative_access)
-        gains = self.recover(now, own_rate, help_rates)
-        self.update_wellbeing(now, fear, stress_relief, aid_obtained)
+        self.support(now, help_)
+        self.act_collectively(now, help_)
+        way_in = WayIn(self.households.cultural, self.bridging_knowhow, self.reach_of_all(now, help_.reach))
+        claims_settled, scheme_filed, scheme_paid = self.give_aid(now, help_, way_in)
+        gains = self.recover(now, own_rate, help_.rates)
+        self.stand_in_for_provisions(now, help_)
+        given = now.offer_per_need * (now.needy_ties_need + now.initiative_claim)
+        self.update_wellbeing(now, fear, help_, given)
+        if now.homes_at_stake:
+            self.housing.repair(
+                self.households,
+                now.open_repairs,
+                self.end_of_step,
+                self.dt,
+                way_in,
+                self.cfg.dynamics.access_head_start_days,
+            )
         self.adapt()
         self.crisis.transform(self)
         self.day = self.end_of_step
-        self.mark_recovered()
+        self.at_stake = prov.update_functioning(self.households, self.cfg.dynamics, self.day)
+        self.mark_recovered(now)
         self.flows = StepFlows(
             needy=now.needy,
             gains=gains,
+            harm_added=harm_added,
             offer=now.offer,
-            given=now.offer_per_need * (now.needy_bonding_need + now.needy_bridging_need + now.initiative_claim),
-            aid_obtained=aid_obtained,
+            given=given,
+            aid_obtained=help_.aid_obtained,
+            reach=help_.reach,
+            known=help_.known,
             aid_capacity=self.government.aid_capacity * self.households.n,
+            money=self.money,
+            claims_settled=claims_settled,
+            scheme_filed=scheme_filed,
+            scheme_paid=scheme_paid,
         )
         self.recorder.record(self)
         self.running = self.steps < self.n_steps
@@ -232,63 +292,84 @@ class CrisisModel(mesa.Model):
         """Phase 1: the scenario decides who is hit."""
         self.crisis.hazard(self)
 
+    def cut_water(
+        self, households: np.ndarray, back_day: np.ndarray, boil_days: float, care_resume_days: float
+    ) -> None:
+        """The tap of ``households`` (indices) is off until ``back_day`` (per household), then boiled for ``boil_days``.
+
+        Care-dependent households get their care back ``care_resume_days`` after their water.
+        Call before ``shock``, which counts what the cut costs.
+        """
+        h = self.households
+        h.water_back_day[households] = back_day
+        h.boil_until_day[households] = back_day + boil_days if boil_days > 0 else np.nan
+        dependent = households[h.care_dependent[households]]
+        h.care_back_day[dependent] = h.water_back_day[dependent] + care_resume_days
+
     def shock(self, hit: np.ndarray, severity: np.ndarray, event_severity: float) -> None:
-        """Hit the households in mask ``hit`` with the given severity (array over all households).
+        """Hit the households in mask ``hit``: damage to their homes, harm beyond them, and what the scenario cut.
 
-        ``event_severity`` is the event's own severity (before household differences), for the event log.
-
-        Damage is the severity less what preparedness avoids (the household's own measures and
-        its neighbourhood's collective ones, together at most the scenario's ceiling), as a share
-        of current functioning. Part of it is paid from the buffer; it is remembered. A household
-        that had recovered (or was never hit) starts a new shock; one still recovering continues
-        its current one.
+        ``severity`` (over all households) less what preparedness avoids (the household's own
+        measures and its neighbourhood's collective ones, together at most the scenario's
+        ceiling) damages the home; a share ``harm_share`` of that damage harms the household
+        beyond its home. The damage of the event for each household is the functioning it lost,
+        provisions the scenario cut (``cut_water``) included. A household that had recovered (or
+        was never hit) starts a new spell; one still recovering continues its current one.
+        ``event_severity`` is the event's own severity, for the event log.
         """
         if not hit.any():
             return
-        h = self.households
-        protection = self.collective_protection[h.neighbourhood[hit]]
+        h, d = self.households, self.cfg.dynamics
+        index = np.flatnonzero(hit)
+        protection = self.collective_protection[h.neighbourhood[index]]
         prepared = np.minimum(
-            1.0 - (1.0 - h.preparedness[hit]) * (1.0 - protection), self.crisis.preparedness_ceiling
+            1.0 - (1.0 - h.preparedness[index]) * (1.0 - protection), self.crisis.preparedness_ceiling
         )
-        lost = h.functioning[hit] * dyn.shock_damage(severity[hit], prepared, self.cfg.dynamics.preparedness_efficacy)
-        h.functioning[hit] -= lost
-        h.damage[hit] = lost
-        h.buffer[hit] = np.maximum(h.buffer[hit] - self.cfg.dynamics.damage_cost * lost, 0.0)
-        h.risk_memory[hit] = np.maximum(h.risk_memory[hit], lost)
+        home = dyn.shock_damage(severity[index], prepared, d.preparedness_efficacy)
+        before = h.functioning[index]
+        self.housing.damage(h, index, home, self.day, self.money)
+        h.harm[index] = 1.0 - (1.0 - h.harm[index]) * (1.0 - d.harm_share * home)
+        h.functioning[index] = prov.functioning(h, d, self.day, index)
+        lost = np.maximum(before - h.functioning[index], 0.0)
+        h.damage[index] = lost
+        h.risk_memory[index] = np.maximum(h.risk_memory[index], home)
+        self.affected = np.union1d(self.affected, index)
         new_spell = hit & (np.isnan(h.shock_day) | ~np.isnan(h.recovered_day))
         h.shock_day[new_spell] = self.day
         h.recovered_day[hit] = np.nan
         self.government.start_event(self.day)
-        self.event_log.add(self.steps, self.day, event_severity, np.flatnonzero(hit), lost)
+        self.event_log.add(self.steps, self.day, event_severity, index, lost)
 
     def read_state(self) -> StepState:
-        """The state every later phase of this step reads."""
+        """The state phases 2-6 read."""
         h, d, net = self.households, self.cfg.dynamics, self.networks
         need = 1.0 - h.functioning
         needy = np.flatnonzero(h.functioning < d.recovery_threshold)
+        open_repairs = np.flatnonzero(h.repair_cost > 0)
         need_of_needy = need[needy]
-        spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from)
+        spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from) * (1.0 - h.strain)
         offer = spare * self.resources
-        bonding_of_needy, bridging_of_needy = net.bonding[needy], net.bridging[needy]
-        # The matrices are symmetric, so the needy rows transposed give every household's needy ties.
-        needy_bonding_need = bonding_of_needy.T @ need_of_needy
-        needy_bridging_need = bridging_of_needy.T @ need_of_needy
+        bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(net.bridging, needy)
+        needy_ties_need = bonding_of_needy.from_rows(need_of_needy) + bridging_of_needy.from_rows(need_of_needy)
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         initiative_claim = self.initiative_claims(needy, neighbourhood_need)
-        claimed = needy_bonding_need + needy_bridging_need + initiative_claim
+        claimed = needy_ties_need + initiative_claim
         return StepState(
             need=need,
+            lacks=prov.lacks_provision(h, self.day),
+            harmed=np.flatnonzero(h.harm > 0),
+            open_repairs=open_repairs,
+            homes_at_stake=bool(open_repairs.size) or bool(h.displaced.any()),
             needy=needy,
             need_of_needy=need_of_needy,
-            spare=spare,
             offer=offer,
             bonding_of_needy=bonding_of_needy,
             bridging_of_needy=bridging_of_needy,
-            needy_bonding_need=needy_bonding_need,
-            needy_bridging_need=needy_bridging_need,
+            needy_ties_need=needy_ties_need,
             neighbourhood_need=neighbourhood_need,
             initiative_claim=initiative_claim,
             offer_per_need=dyn.divide_or_zero(offer, claimed),
+            spare_by_neighbourhood=self.per_neighbourhood_mean(spare),
         )
 
     def initiative_claims(self, needy: np.ndarray, neighbourhood_need: np.ndarray) -> np.ndarray:
@@ -310,70 +391,115 @@ class CrisisModel(mesa.Model):
     def perceive(self, now: StepState) -> np.ndarray:
         """Phase 2: fear of unavailable essentials at the end of the step.
 
-        What ties report is the weighted mean need of one's ties, counting the needy ones.
+        A household fears for what it lacks itself and for what its ties report they lack
+        (the weighted share of its ties lacking a provision); trust in official information eases it.
         """
         h, d = self.households, self.cfg.dynamics
-        reported = dyn.divide_or_zero(now.needy_bonding_need + now.needy_bridging_need, self.tie_strength)
-        target = dyn.fear_target(now.need, reported, h.trust, d.rumour_weight, d.trust_reassurance)
+        reported = dyn.divide_or_zero(self.tie_weight_to(now.lacks), self.tie_strength)
+        target = dyn.fear_target(now.lacks, reported, h.trust, d.rumour_weight, d.trust_reassurance)
         return dyn.relax(h.fear, target, d.fear_rate, self.dt)
 
-    # ---- 3. self-recovery -----------------------------------------------------------------
+    # ---- 3. own means -----------------------------------------------------------------------
 
     def recover_by_own_means(self, now: StepState) -> np.ndarray:
-        """Phase 3: each household's own recovery rate."""
-        h, d = self.households, self.cfg.dynamics
+        """Phase 3: the own rate of recovery of the harmed (aligned with ``now.harmed``); savings paid for lodging and repair."""
+        h, d, harmed = self.households, self.cfg.dynamics, now.harmed
+        if now.homes_at_stake:
+            self.housing.pay_own(h, self.dt, self.money)
         return dyn.self_recovery_rate(
-            d.self_recovery_rate, h.economic, h.personal, h.buffer, h.stress, d.stress_slowdown
+            d.self_recovery_rate,
+            h.economic[harmed],
+            h.personal[harmed],
+            h.economic[harmed] * h.buffer[harmed],
+            h.stress[harmed],
+            d.stress_slowdown,
         )
 
     # ---- 4. support -----------------------------------------------------------------------
 
-    def support(self, now: StepState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Phase 4: recovery rates of the needy from bonding and from bridging support, and their stress relief rate.
+    def support(self, now: StepState, help_: Help) -> None:
+        """Phase 4: what bonding and bridging ties do for the needy, and shelter with bonding ties.
 
         Every helper divides its offer over all the need that claims it: its needy ties (by tie
         weight times need) and, for a member, its initiative. Support received along both
-        networks saturates together; bonding support also relieves stress.
+        networks saturates together into harm recovery; bonding support also brings water and
+        care (practical help) and relieves stress. Households in emergency lodging then ask
+        their bonding ties for a place to stay.
         """
         d = self.cfg.dynamics
-        bonding = dyn.support_received(now.bonding_of_needy, now.need_of_needy, now.offer_per_need)
-        bridging = dyn.support_received(now.bridging_of_needy, now.need_of_needy, now.offer_per_need)
+        # Helper i divides its offer over all the need that claims it, so needy household j
+        # receives need_j * sum_i w_ji * offer_per_need_i along each network.
+        bonding = now.need_of_needy * now.bonding_of_needy.to_rows(now.offer_per_need)
+        bridging = now.need_of_needy * now.bridging_of_needy.to_rows(now.offer_per_need)
         received = bonding + bridging
         rate_per_support = dyn.divide_or_zero(d.support_rate * dyn.saturating(received), received)
-        relief = d.stress_relief_rate * dyn.saturating(bonding)
-        return rate_per_support * bonding, rate_per_support * bridging, relief
+        help_.rates["bonding"] = rate_per_support * bonding
+        help_.rates["bridging"] = rate_per_support * bridging
+        help_.bonding_help = dyn.saturating(bonding)
+        help_.stress_relief = d.stress_relief_rate * help_.bonding_help
+        if now.homes_at_stake:
+            self.housing.find_hosts(self.households, self.networks.bonding, d.hosting_limit)
 
     # ---- 5. collective action ---------------------------------------------------------------
 
-    def act_collectively(self, now: StepState) -> tuple[np.ndarray, np.ndarray]:
-        """Phase 5: initiatives reach the needy of their neighbourhood; then they dissolve and form.
+    def act_collectively(self, now: StepState, help_: Help) -> None:
+        """Phase 5: initiatives reach the needy, members and their ties first; then they dissolve and form.
 
-        An initiative pools what its members give it and spreads the pool, made more effective
-        by creativity, over every needy household of the neighbourhood in proportion to need,
-        whether or not the household has ties of its own. Initiatives that dissolve or form in
-        this step do so from the state at its start; new ones act from the next step.
-
-        Returns:
-            For each needy household: the recovery rate it gets from an initiative, and the way
-            in to government aid that a collaborating initiative gives it (in [0, 1)).
+        An initiative pools what its members give it, made more effective by creativity. A share
+        ``initiative_openness`` of the pool is spread over every needy household of the
+        neighbourhood in proportion to need; the rest goes to the needy it knows: its members
+        and their ties (to all needy if it knows none). Initiatives that dissolve or form in this
+        step do so from the state at its start; new ones act from the next step.
         """
         h, d = self.households, self.cfg.dynamics
-        effectiveness = np.zeros(self.n_neighbourhoods)
-        collaborates = np.zeros(self.n_neighbourhoods, dtype=bool)
-        for n, initiative in self.initiatives.items():
-            effectiveness[n] = initiative.effectiveness
-            collaborates[n] = initiative.collaborates
-        member = np.flatnonzero(h.initiative >= 0)
-        given = now.offer_per_need[member] * now.initiative_claim[member]
-        pool = np.bincount(h.initiative[member], weights=given, minlength=self.n_neighbourhoods)
         home = h.neighbourhood[now.needy]
-        per_need = dyn.divide_or_zero(pool * effectiveness, now.neighbourhood_need)
-        reached = dyn.saturating(now.need_of_needy * per_need[home])
+        if self.initiatives:
+            help_.known, help_.reach = self.initiative_reach(now, home)
+        else:
+            help_.known, help_.reach = np.zeros(now.needy.size, dtype=bool), np.zeros(now.needy.size)
+        help_.rates["initiative"] = d.initiative_rate * help_.reach
 
         needy_share = np.bincount(home, minlength=self.n_neighbourhoods) / self.neighbourhood_size
         self.dissolve_initiatives(needy_share)
         self.form_initiatives(now, needy_share)
-        return d.initiative_rate * reached, np.where(collaborates[home], reached, 0.0)
+
+    def initiative_reach(self, now: StepState, home: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each needy household: whether an initiative knows it, and how far the pools reach it."""
+        h, d = self.households, self.cfg.dynamics
+        effectiveness = np.zeros(self.n_neighbourhoods)
+        for n, initiative in self.initiatives.items():
+            effectiveness[n] = initiative.effectiveness
+        member = np.flatnonzero(h.initiative >= 0)
+        given = now.offer_per_need[member] * now.initiative_claim[member]
+        pool = np.bincount(h.initiative[member], weights=given, minlength=self.n_neighbourhoods) * effectiveness
+        known = self.known_to_initiatives()[now.needy]
+        known_need = np.bincount(home[known], weights=now.need_of_needy[known], minlength=self.n_neighbourhoods)
+        closed_share = np.where(known_need > 0, 1.0 - d.initiative_openness, 0.0)
+        open_per_need = dyn.divide_or_zero(pool * (1.0 - closed_share), now.neighbourhood_need)
+        closed_per_need = dyn.divide_or_zero(pool * closed_share, known_need)
+        per_need = open_per_need[home] + known * closed_per_need[home]
+        return known, dyn.saturating(now.need_of_needy * per_need)
+
+    def tie_weight_to(self, group: np.ndarray) -> np.ndarray:
+        """For every household, the summed weight of its ties to the households in mask ``group``."""
+        members = np.flatnonzero(group)
+        return RowsOf(self.ties, members).from_rows(np.ones(members.size))
+
+    def known_to_initiatives(self) -> np.ndarray:
+        """Households an initiative knows: its members, and every tie of a member.
+
+        Kept until membership changes (initiatives forming or dissolving).
+        """
+        if self._known is None:
+            member = self.households.initiative >= 0
+            self._known = member | (self.tie_weight_to(member) > 0)
+        return self._known
+
+    def reach_of_all(self, now: StepState, reach: np.ndarray) -> np.ndarray:
+        """An initiative's reach for every household (0 for those not needy)."""
+        everyone = np.zeros(self.households.n)
+        everyone[now.needy] = reach
+        return everyone
 
     def has_initiative(self) -> np.ndarray:
         """For each neighbourhood, whether an initiative is active there."""
@@ -387,6 +513,7 @@ class CrisisModel(mesa.Model):
             initiative = self.initiatives.pop(n)
             self.households.initiative[initiative.members] = -1
             initiative.remove()
+            self._known = None
 
     def form_initiatives(self, now: StepState, needy_share: np.ndarray) -> None:
         """Neighbourhoods without an initiative start one with a hazard set by cohesion, spare capacity and need.
@@ -395,9 +522,7 @@ class CrisisModel(mesa.Model):
         creativity grows with the class diversity of its members.
         """
         h, d = self.households, self.cfg.dynamics
-        hazard = dyn.formation_hazard(
-            d.formation_rate, self.cohesion, self.per_neighbourhood_mean(now.spare), needy_share
-        )
+        hazard = dyn.formation_hazard(d.formation_rate, self.cohesion, now.spare_by_neighbourhood, needy_share)
         # Fixed blocks from their own streams: one uniform per neighbourhood for formation and for
         # collaboration, one per resident for membership (drawn only where one forms, keyed by it).
         formation = self.streams.get("formation", self.steps).random(self.n_neighbourhoods)
@@ -416,59 +541,122 @@ class CrisisModel(mesa.Model):
                 collaborates=bool(collaboration[n] < self.government.collaboration),
             )
             h.initiative[members] = n
+            self._known = None
             self.initiatives_formed += 1
             if self.first_initiative_day is None:
                 self.first_initiative_day = self.end_of_step
 
-    # ---- 6. government aid -----------------------------------------------------------------
+    # ---- 6. aid and institutions ---------------------------------------------------------------
 
-    def give_aid(self, now: StepState, initiative_access: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Phase 6: for each needy household, the recovery rate from aid and the share of aid obtained."""
+    def give_aid(self, now: StepState, help_: Help, way_in: WayIn) -> tuple[int, int, int]:
+        """Phase 6: government aid, temporary homes, insurance claims, the compensation scheme and donations.
+
+        Aid and temporary homes come after the government's delay; aid is taken up through trust
+        and the way in, where an initiative that works with the government counts (the others
+        help with paperwork only). Temporary homes go by need where the government is receptive,
+        by who applies first where it waits for applications. Claims, scheme applications and
+        donations are filed as fast as the way in allows.
+
+        Returns:
+            Insurance claims settled, scheme applications filed and scheme applications paid.
+        """
         h, d, gov = self.households, self.cfg.dynamics, self.government
-        if not gov.aid_flowing(self.day):
-            zero = np.zeros(now.needy.size)
-            return zero, zero
+        flowing = gov.aid_flowing(self.day)
         needy = now.needy
-        uptake = dyn.aid_uptake(
-            h.trust[needy], h.cultural[needy], self.bridging_knowhow[needy], initiative_access, gov.receptivity
-        )
-        obtained = uptake * dyn.rationing(gov.aid_capacity * h.n, float(uptake.sum()))
-        return d.aid_rate * obtained, obtained
+        if flowing:
+            collaborating = np.zeros(self.n_neighbourhoods, dtype=bool)
+            for n, initiative in self.initiatives.items():
+                collaborating[n] = initiative.collaborates
+            access = np.where(collaborating[h.neighbourhood[needy]], help_.reach, 0.0)
+            uptake = dyn.aid_uptake(
+                h.trust[needy], h.cultural[needy], self.bridging_knowhow[needy], access, gov.receptivity
+            )
+            help_.aid_obtained = uptake * dyn.rationing(gov.aid_capacity * h.n, float(uptake.sum()))
+        else:
+            help_.aid_obtained = np.zeros(needy.size)
+        help_.rates["aid"] = d.aid_rate * help_.aid_obtained
+
+        self.housing.pay_donations(h, self.end_of_step, way_in, self.money)
+        if not now.homes_at_stake:
+            return 0, 0, 0
+        end = self.end_of_step
+        self.housing.house_temporarily(h, flowing, gov.receptivity, way_in, self.dt, self.money)
+        claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
+        scheme_open = gov.events > 0 and self.day >= gov.event_start_day + self.cfg.government.scheme_opening_days
+        filed, paid = self.housing.pay_scheme(h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money)
+        return claims, filed, paid
 
     # ---- 7. update --------------------------------------------------------------------------
 
     def recover(self, now: StepState, own_rate: np.ndarray, help_rates: dict[str, np.ndarray]) -> dict:
-        """Apply all recovery channels together; return the functioning each channel restored.
+        """Apply all recovery channels to the harm together; return the harm each channel took away.
 
         Returns:
-            ``{"self": array over all households, channel: array over the needy, ...}``.
+            ``{"self": array over the harmed, channel: array over the needy, ...}``.
         """
-        h, needy = self.households, now.needy
-        total = own_rate.copy()
+        h, needy, harmed = self.households, now.needy, now.harmed
+        total = np.zeros(h.n)
+        total[harmed] = own_rate
         total[needy] += sum(help_rates.values())
-        restored = now.need * dyn.closed_fraction(total, self.dt)
-        h.functioning += restored
-        per_rate = np.divide(restored, total, out=np.zeros_like(total), where=total > 0)
-        gains = {"self": per_rate * own_rate}
-        h.gain_self += gains["self"]
+        harm = h.harm[harmed]
+        restored = harm * dyn.closed_fraction(total[harmed], self.dt)
+        # What would be left below NEGLIGIBLE heals too, so that healed households leave the harmed.
+        restored = np.where(harm - restored < dyn.NEGLIGIBLE, harm, restored)
+        h.harm[harmed] = harm - restored
+        per_rate = np.zeros(h.n)
+        per_rate[harmed] = dyn.divide_or_zero(restored, total[harmed])
+        gains = {"self": per_rate[harmed] * own_rate}
+        h.gain_self[harmed] += gains["self"]
         for channel, rate in help_rates.items():
             gains[channel] = per_rate[needy] * rate
             getattr(h, f"gain_{channel}")[needy] += gains[channel]
         return gains
 
-    def update_wellbeing(
-        self, now: StepState, fear: np.ndarray, stress_relief: np.ndarray, aid_obtained: np.ndarray
-    ) -> None:
-        """Fear, stress, trust and buffer at the end of the step."""
+    def stand_in_for_provisions(self, now: StepState, help_: Help) -> None:
+        """What stands in for missing water and care from now on.
+
+        For water: the household's own stock (preparedness), bottled water from bonding ties and
+        initiatives, and the water points of the scenario (fetched, or brought by a receptive
+        government), together at most ``bottled_water_cover``. For care: bonding ties,
+        initiatives, and a receptive government's care services once aid flows.
+        """
+        h, d, gov = self.households, self.cfg.dynamics, self.government
+        needy = now.needy
+        points_open = self.crisis.water_points_day <= self.day
+        points = (1.0 - (1.0 - gov.receptivity) * (1.0 - h.personal[needy])) if points_open else 0.0
+        others = (1.0 - help_.bonding_help) * (1.0 - help_.reach)
+        water = 1.0 - (1.0 - h.preparedness[needy]) * others * (1.0 - points)
+        care = 1.0 - others * (1.0 - gov.receptivity * gov.aid_flowing(self.day))
+        for cover in (h.water_cover, h.care_cover):  # those that stand in now replace those of before
+            cover[self.covered] = 0.0
+        h.water_cover[needy] = d.bottled_water_cover * water
+        h.care_cover[needy] = care
+        self.covered = needy
+
+    def update_wellbeing(self, now: StepState, fear: np.ndarray, help_: Help, given: np.ndarray) -> None:
+        """Fear, stress, strain, trust and savings at the end of the step."""
         h, d, needy = self.households, self.cfg.dynamics, now.needy
         relief = np.zeros(h.n)
-        relief[needy] = stress_relief
+        relief[needy] = help_.stress_relief
         stress_target = np.maximum(now.need, h.fear) * (1.0 - d.personal_buffering * h.personal)
         h.stress[:] = dyn.stress_step(h.stress, stress_target, d.stress_rate, relief, self.dt)
         h.fear[:] = fear
+        hosts = h.host[h.host >= 0]  # a host takes in one household at a time
+        h.days_hosting[hosts] += self.dt
+        helpers = np.flatnonzero(given > 0)
+        h.help_given[helpers] += given[helpers] * self.dt
+        hosting = np.zeros(h.n, dtype=bool)
+        hosting[hosts] = True
+        straining = h.strain > 0
+        straining[helpers] = True
+        straining[hosts] = True
+        straining = np.flatnonzero(straining)
+        gain = d.helping_strain_rate * given[straining] + d.hosting_strain_rate * hosting[straining]
+        h.strain[straining] = dyn.strain_step(h.strain[straining], gain, d.strain_recovery_rate, self.dt)
         # Needy households' trust follows the share of aid they obtain (none during the delay).
-        h.trust[needy] = dyn.relax(h.trust[needy], aid_obtained, d.trust_rate, self.dt)
-        h.buffer[:] = dyn.relax(h.buffer, h.economic, d.saving_rate, self.dt)
+        h.trust[needy] = dyn.relax(h.trust[needy], help_.aid_obtained, d.trust_rate, self.dt)
+        saving = np.flatnonzero(h.buffer < 1.0)
+        h.buffer[saving] = dyn.settle(dyn.relax(h.buffer[saving], 1.0, d.saving_rate, self.dt), 1.0)
 
     def adapt(self) -> None:
         """Adaptation: households take measures, initiatives organise collective ones.
@@ -490,10 +678,23 @@ class CrisisModel(mesa.Model):
             rate = d.collective_measures_rate * initiative.effectiveness
             self.collective_protection[n] = dyn.relax(self.collective_protection[n], ceiling, rate, self.dt)
 
-    def mark_recovered(self) -> None:
-        """Households back above the recovery threshold get their recovery day."""
+    def mark_recovered(self, now: StepState) -> None:
+        """Households back above the recovery threshold get their recovery day; the event log notes their return.
+
+        Only households needy in the step, or hit in it, can have come back.
+        """
         h = self.households
-        newly = np.isnan(h.recovered_day) & ~np.isnan(h.shock_day)
-        newly &= h.functioning >= self.cfg.dynamics.recovery_threshold
-        h.recovered_day[newly] = self.end_of_step
-        self.event_log.update(h.functioning, self.cfg.dynamics.recovery_threshold, self.end_of_step)
+        candidates = now.needy
+        events = self.event_log.events
+        if events and events[-1].step == self.steps:
+            in_question = np.zeros(h.n, dtype=bool)
+            in_question[candidates] = True
+            in_question[events[-1].hit] = True
+            candidates = np.flatnonzero(in_question)
+        newly = candidates[
+            np.isnan(h.recovered_day[candidates])
+            & ~np.isnan(h.shock_day[candidates])
+            & (h.functioning[candidates] >= self.cfg.dynamics.recovery_threshold)
+        ]
+        h.recovered_day[newly] = self.day
+        self.event_log.add_returns(newly, self.steps, self.dt)

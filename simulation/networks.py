@@ -5,7 +5,9 @@ probability proportional to the household's tie propensity, so expected degree f
 propensity (and so, through the class profiles, social capital). With probability
 ``homophily`` the partner is drawn from the household's own class only.
 
-- **Bonding** ties stay within the neighbourhood ("one's own group and street"); weight 1.
+- **Bonding** ties (family, close friends, the street): a share ``bonding_outside`` joins
+  households of different neighbourhoods (family and friends elsewhere in town; none when the
+  town has one neighbourhood), the rest stay within the neighbourhood; weight 1.
 - **Bridging** ties cross groups: the partner is drawn from the whole population, and a tie
   whose ends share both neighbourhood and class is redrawn; weight ``bridging_weight``.
 
@@ -157,8 +159,11 @@ def build_networks(
     class_in_neighbourhood = neighbourhood.astype(np.int64) * n_classes + household_class
     no_ties = np.empty(0, dtype=np.int64)
 
-    bonding = _draw_ties(
-        round(n * cfg.bonding_degree / 2),
+    n_bonding = round(n * cfg.bonding_degree / 2)
+    # With one neighbourhood there is no elsewhere: every bonding tie is local.
+    n_outside = round(n_bonding * cfg.bonding_outside) if neighbourhood.max() > 0 else 0
+    local = _draw_ties(
+        n_bonding - n_outside,
         propensity,
         own_block=class_in_neighbourhood,
         wide_block=neighbourhood.astype(np.int64),
@@ -169,6 +174,19 @@ def build_networks(
         name="bonding_degree",
         degree=cfg.bonding_degree,
     )
+    outside = _draw_ties(
+        n_outside,
+        propensity,
+        own_block=household_class.astype(np.int64),
+        wide_block=np.zeros(n, dtype=np.int64),
+        homophily=cfg.homophily,
+        allowed=lambda a, b: neighbourhood[a] != neighbourhood[b],
+        taken=local,
+        rng=bonding_rng,
+        name="bonding_degree",
+        degree=cfg.bonding_degree,
+    )
+    bonding = np.sort(np.concatenate((local, outside)))
     bridging = _draw_ties(
         round(n * cfg.bridging_degree / 2),
         propensity,
@@ -182,6 +200,50 @@ def build_networks(
         degree=cfg.bridging_degree,
     )
     return Networks(_to_matrix(bonding, n, 1.0), _to_matrix(bridging, n, cfg.bridging_weight))
+
+
+SLICE_BELOW = 0.1  # share of households below which products use the rows of a group, not the whole matrix
+
+
+def row_entries(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored entries of these rows of a CSR matrix: position in ``rows``, column and weight of each."""
+    starts, lengths = matrix.indptr[rows], np.diff(matrix.indptr)[rows]
+    row = np.repeat(np.arange(rows.size), lengths)
+    entries = np.repeat(starts, lengths) + np.arange(row.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return row, matrix.indices[entries], matrix.data[entries]
+
+
+class RowsOf:
+    """Products of a symmetric tie matrix with the rows of a group of households.
+
+    While the group is small (below ``SLICE_BELOW`` of all households) the entries of its rows
+    are gathered once and every product works on them alone; otherwise a product with the whole
+    matrix is cheaper. Both give the same sums.
+
+    Args:
+        matrix: a symmetric household x household matrix (CSR).
+        rows: indices of the group's households.
+    """
+
+    def __init__(self, matrix: sp.csr_array, rows: np.ndarray) -> None:
+        self.matrix, self.rows, self.n = matrix, rows, matrix.shape[0]
+        self.gathered = rows.size < SLICE_BELOW * self.n
+        if self.gathered:
+            self.row, self.column, self.weight = row_entries(matrix, rows)
+
+    def to_rows(self, vector: np.ndarray) -> np.ndarray:
+        """For each household j of the group: ``sum_i w_ji * vector_i``."""
+        if self.gathered:
+            return np.bincount(self.row, weights=self.weight * vector[self.column], minlength=self.rows.size)
+        return (self.matrix @ vector)[self.rows]
+
+    def from_rows(self, values: np.ndarray) -> np.ndarray:
+        """For every household i: ``sum_j w_ij * values_j`` over the group's households j."""
+        if self.gathered:
+            return np.bincount(self.column, weights=self.weight * values[self.row], minlength=self.n)
+        full = np.zeros(self.n)
+        full[self.rows] = values
+        return self.matrix @ full
 
 
 def social_capital(networks: Networks, scale: float) -> np.ndarray:

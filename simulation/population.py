@@ -46,7 +46,9 @@ def build_population(cfg: PopulationConfig, rng: np.random.Generator) -> tuple[H
 
     Capitals are the class mean plus normal noise with sd ``capital_spread``, clipped to [0, 1].
     The social capital drawn here is only a propensity to form ties: the realised social capital
-    follows from the ties (``networks.social_capital``).
+    follows from the ties (``networks.social_capital``). Care dependence is drawn more often
+    where personal capital (health) is low, room to host and owning one's home more often where
+    economic capital is high, each with the configured mean share.
 
     Returns:
         The household state, and each household's tie propensity.
@@ -73,6 +75,17 @@ def build_population(cfg: PopulationConfig, rng: np.random.Generator) -> tuple[H
         0.0,
         1.0,
     )
-    state.buffer[:] = state.economic
+    state.buffer[:] = 1.0
     state.preparedness[:] = cfg.initial_preparedness * state.economic
+    state.care_dependent[:] = rng.random(cfg.households) < weighted_chance(
+        cfg.care_dependent_share, 1.0 - state.personal
+    )
+    state.has_room[:] = rng.random(cfg.households) < weighted_chance(cfg.room_share, state.economic)
+    state.owner[:] = rng.random(cfg.households) < weighted_chance(cfg.owner_share, state.economic)
     return state, propensity
+
+
+def weighted_chance(share: float, weight: np.ndarray) -> np.ndarray:
+    """Per household, a chance proportional to ``weight`` whose mean is ``share`` (as far as 1 allows)."""
+    mean = weight.mean()
+    return np.clip(share * weight / mean, 0.0, 1.0) if mean > 0 else np.full(weight.size, share)

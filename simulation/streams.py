@@ -20,9 +20,10 @@ import numpy as np
 
 # Every random process of the model and what it drives (docs/ODD.md, "Stochasticity", lists the same).
 PROCESSES: dict[str, str] = {
-    "population": "classes, capitals, trust, placement in neighbourhoods, exposure (once, at the start)",
+    "population": "classes, capitals, trust, placement in neighbourhoods, exposure, care dependence, room to host, home ownership (once, at the start)",
     "bonding": "which pairs hold a bonding tie (once, at the start)",
     "bridging": "which pairs hold a bridging tie (once, at the start)",
+    "insurance": "which households' homes are insured against the scenario's hazard (once, at the start)",
     "hazard": "per step: whether an event comes, where, whom it hits and how hard",
     "formation": "per step: one uniform per neighbourhood, for whether an initiative forms there",
     "membership": "per step and neighbourhood: one uniform per resident, for who joins a new initiative",

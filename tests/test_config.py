@@ -49,7 +49,7 @@ def test_overrides_and_scenario_argument_apply():
         (["population.households=-10"], ["population.households", "-10", ">= 2"]),
         (["network.bonding_degree=-1"], ["network.bonding_degree", "-1", ">= 0"]),
         (["network.bridging_degree=-2"], ["network.bridging_degree", "-2", ">= 0"]),
-        (["population.households=100", "network.bonding_degree=50"], ["network.bonding_degree", "50", "at most 9"]),
+        (["population.households=100", "network.bonding_degree=50"], ["network.bonding_degree", "50", "at most 12.86"]),
         (["network.homophily=1.5"], ["network.homophily", "1.5", "[0, 1]"]),
         (["government.receptivity=-0.1"], ["government.receptivity", "-0.1", "[0, 1]"]),
         (["scenario.area_share=2"], ["scenario.area_share", "2", "[0, 1]"]),

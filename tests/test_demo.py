@@ -62,20 +62,20 @@ def clock(page: Page) -> str:
     return page.locator(".veerkracht-clock").inner_text()
 
 
-def recovered_percent(page: Page, community: str) -> int:
+def readout_percent(page: Page, community: str, label: str) -> int:
     text = page.locator(f".veerkracht-readout-{community}").inner_text()
-    found = re.search(r"recovered (\d+)%", text)
-    assert found, f"expected 'recovered N%' in the {community} readout, got {text!r}"
+    found = re.search(rf"{label} (\d+)%", text)
+    assert found, f"expected '{label} N%' in the {community} readout, got {text!r}"
     return int(found.group(1))
 
 
 def test_page_loads_and_stepping_moves_the_charts(open_page):
     page = open_page()
-    assert clock(page) == "Day 0 of 120", "a fresh page starts on day 0 of the leak"
+    assert clock(page) == "Day 0, 00:00 (of 14 days)", "a fresh page starts on day 0 of the leak"
     figures = {name: page.locator(f".veerkracht-figure-{name}") for name in ("network", "classes", "indicators")}
     before = {name: figure.screenshot() for name, figure in figures.items()}
     step_and_wait(page, 3)
-    assert clock(page) == "Day 3 of 120", "three steps of the leak are three days"
+    assert clock(page) == "Day 0, 03:00 (of 14 days)", "three steps of the leak are three hours"
     for name, figure in figures.items():
         assert figure.screenshot() != before[name], f"the {name} figure should change when the model steps"
     SCREENSHOT.parent.mkdir(exist_ok=True)
@@ -85,9 +85,9 @@ def test_page_loads_and_stepping_moves_the_charts(open_page):
 
 def test_side_by_side_communities_differ(open_page):
     page = open_page()
-    step_and_wait(page, 12)
-    low, high = recovered_percent(page, "low"), recovered_percent(page, "high")
-    assert high > low, f"after 12 days the high-cohesion town should have recovered more ({high}% vs {low}%)"
+    step_and_wait(page, 16)  # four hours after the burst at noon
+    low, high = (readout_percent(page, name, "functioning") for name in ("low", "high"))
+    assert high > low, f"without water, the high-cohesion town should function better ({high}% vs {low}%)"
 
 
 def test_switching_scenario_applies_on_reset(open_page):
@@ -95,7 +95,7 @@ def test_switching_scenario_applies_on_reset(open_page):
     page.locator(".v-select__slot").filter(has_text="Leak (coping)").click()
     page.get_by_role("option", name="Recurrent flooding (adaptation)").click()
     expect(page.locator(".veerkracht-pending")).to_be_visible(timeout=WAIT_MS)
-    assert clock(page) == "Day 0 of 120", "the running model does not change before Reset"
+    assert clock(page) == "Day 0, 00:00 (of 14 days)", "the running model does not change before Reset"
     page.get_by_role("button", name="Reset").click()
     expect(page.locator(".veerkracht-clock")).to_have_text("Year 0.0 of 30 (week 0)", timeout=WAIT_MS)
     expect(page.locator(".veerkracht-pending")).to_have_count(0)
@@ -107,22 +107,22 @@ def test_reset_starts_again(open_page):
     page = open_page()
     step_and_wait(page, 2)
     page.get_by_role("button", name="Reset").click()
-    expect(page.locator(".veerkracht-clock")).to_have_text("Day 0 of 120", timeout=WAIT_MS)
+    expect(page.locator(".veerkracht-clock")).to_have_text("Day 0, 00:00 (of 14 days)", timeout=WAIT_MS)
 
 
 def test_two_sessions_do_not_share_a_model(open_page):
     first, second = open_page(), open_page()
     step_and_wait(first, 3)
-    assert clock(second) == "Day 0 of 120", "stepping one session leaves the other where it was"
+    assert clock(second) == "Day 0, 00:00 (of 14 days)", "stepping one session leaves the other where it was"
     step_and_wait(second)
-    assert clock(second) == "Day 1 of 120", "the second session steps its own model"
-    assert clock(first) == "Day 3 of 120", "the first session's model did not move with the second"
+    assert clock(second) == "Day 0, 01:00 (of 14 days)", "the second session steps its own model"
+    assert clock(first) == "Day 0, 03:00 (of 14 days)", "the first session's model did not move with the second"
 
 
 def test_language_switch(open_page):
     page = open_page()
     page.get_by_role("button", name="Nederlands").click()
-    expect(page.locator(".veerkracht-clock")).to_have_text("Dag 0 van 120", timeout=WAIT_MS)
+    expect(page.locator(".veerkracht-clock")).to_have_text("Dag 0, 00:00 (van 14 dagen)", timeout=WAIT_MS)
     expect(page.get_by_text("Lek (opvangen)").first).to_be_visible()
     page.get_by_role("button", name="English").click()
-    expect(page.locator(".veerkracht-clock")).to_have_text("Day 0 of 120", timeout=WAIT_MS)
+    expect(page.locator(".veerkracht-clock")).to_have_text("Day 0, 00:00 (of 14 days)", timeout=WAIT_MS)

@@ -1,7 +1,9 @@
 """Direction of effects in the leak scenario, over paired seeds on a small population.
 
 Each comparison runs both variants with the same seeds (common random numbers: the same
-population draws and the same leak), so the difference is the effect of the variant.
+population draws and the same burst), so the difference is the effect of the variant. In the
+leak the crews decide when the water comes back; ties and the government change how households
+get through the hours without it.
 """
 
 from __future__ import annotations
@@ -14,57 +16,53 @@ from simulation import run
 
 from .conftest import small_config
 
-SEEDS = tuple(range(10))
+SEEDS = tuple(range(8))
 LOW_COHESION = ("network.bonding_degree=1", "network.bridging_degree=0")
 HIGH_COHESION = ("network.bonding_degree=8", "network.bridging_degree=4")
 
 
 @cache
-def summaries(variant: tuple[str, ...]) -> list[dict]:
-    return [run(small_config(*variant, f"seed={seed}")).summary for seed in SEEDS]
+def results(variant: tuple[str, ...]) -> list:
+    return [run(small_config(*variant, f"seed={seed}")) for seed in SEEDS]
 
 
 def paired(key: str, low: tuple[str, ...], high: tuple[str, ...]) -> np.ndarray:
     """Per-seed difference high - low of a summary key."""
-    return np.array([b[key] - a[key] for a, b in zip(summaries(low), summaries(high), strict=True)])
+    return np.array([b.summary[key] - a.summary[key] for a, b in zip(results(low), results(high), strict=True)])
 
 
 def test_more_ties_lower_resilience_loss():
     diff = paired("resilience_loss_days", LOW_COHESION, HIGH_COHESION)
-    assert diff.mean() < 0, f"more bonding and bridging ties should lower resilience loss; mean change {diff.mean()}"
-    assert (diff < 0).sum() >= 9, f"expected lower loss with more ties in at least 9 of 10 seeds: {diff}"
+    assert (diff < 0).all(), f"bottled water and care from ties should lower resilience loss in every seed: {diff}"
 
 
-def test_more_ties_earlier_t90():
-    diff = paired("t90_days", LOW_COHESION, HIGH_COHESION)
-    assert diff.mean() < 0, f"more ties should bring t90 earlier; mean change {diff.mean()}"
-    assert (diff <= 0).sum() >= 9, f"expected t90 no later with more ties in at least 9 of 10 seeds: {diff}"
+def test_ties_do_not_bring_the_water_back_sooner():
+    diff = paired("t50_days", LOW_COHESION, HIGH_COHESION)
+    assert (diff == 0).all(), f"half the households are back when the crews restore their water, ties or not: {diff}"
 
 
-def test_precariaat_recovers_slowest():
-    classes = [key for key in summaries(()).__getitem__(0) if key.startswith("mean_recovery_days__")]
-    means = {key: np.mean([s[key] for s in summaries(()) if s[key] is not None]) for key in classes}
-    slowest = max(means, key=means.get)
-    assert slowest == "mean_recovery_days__precariaat", f"the precariaat should recover slowest: {means}"
-    gaps = [s["precariaat_gap"] for s in summaries(())]
-    assert min(gaps) > 1, f"precariaat gap should exceed 1 in every seed: {gaps}"
+def test_longer_government_delay_raises_resilience_loss():
+    diff = paired("resilience_loss_days", ("government.delay_days=0",), ("government.delay_days=30",))
+    assert (diff > 0).all(), f"a longer delay should raise resilience loss in every seed: {diff}"
 
 
-def test_longer_government_delay_slows_recovery():
-    short, long = ("government.delay_days=0",), ("government.delay_days=30",)
-    diff = paired("resilience_loss_days", short, long)
-    assert diff.mean() > 0, f"a longer delay should raise resilience loss; mean change {diff.mean()}"
-    assert (diff > 0).sum() >= 9, f"expected higher loss with a longer delay in at least 9 of 10 seeds: {diff}"
-    t90 = paired("t90_days", short, long)
-    assert t90.mean() > 0, f"a longer delay should bring t90 later; mean change {t90.mean()}"
-
-
-def test_initiatives_form_sooner_and_more_often_where_cohesion_is_high():
-    low_days = [s["days_to_first_initiative"] for s in summaries(LOW_COHESION)]
-    high_days = [s["days_to_first_initiative"] for s in summaries(HIGH_COHESION)]
-    assert all(d is not None for d in high_days), "a cohesive community hit by a leak forms initiatives"
-    low_mean = np.mean([d if d is not None else 120.0 for d in low_days])
-    assert np.mean(high_days) < low_mean, f"initiatives should form sooner with high cohesion: {high_days} {low_days}"
-    formed_low = sum(s["initiatives_formed"] for s in summaries(LOW_COHESION))
-    formed_high = sum(s["initiatives_formed"] for s in summaries(HIGH_COHESION))
-    assert formed_high >= formed_low, f"initiatives should form at least as often: {formed_high} vs {formed_low}"
+def test_water_is_back_within_hours_while_damaged_and_dependent_households_take_longer():
+    hours, groups = [], {"home damaged": [], "care-dependent": [], "others": []}
+    for result in results(()):
+        h = result.households
+        cut = h[h.water_back_day.notna()]
+        hours.append(24 * (cut.water_back_day - cut.shock_day))
+        recovery = (cut.recovered_day.fillna(result.config.scenario.horizon_days) - cut.shock_day).to_numpy()
+        damaged = (cut.paid_own + cut.paid_insurance + cut.paid_landlord + cut.repair_cost > 0).to_numpy()
+        dependent = cut.care_dependent.to_numpy() & ~damaged
+        groups["home damaged"].append(recovery[damaged])
+        groups["care-dependent"].append(recovery[dependent])
+        groups["others"].append(recovery[~damaged & ~dependent])
+    hours = np.concatenate(hours)
+    assert np.median(hours) <= 6 and hours.max() <= 24, (
+        f"the tap should be back within hours (median {np.median(hours):.1f} h) and within a day (max {hours.max():.1f} h)"
+    )
+    mean = {name: float(np.concatenate(days).mean()) for name, days in groups.items()}
+    assert mean["home damaged"] > mean["care-dependent"] > mean["others"], (
+        f"households whose home took water, then those whose care depended on it, should take longest: {mean}"
+    )

@@ -51,7 +51,10 @@ def test_models_leave_mesas_own_attributes_alone(build):
 
 
 def test_initiatives_are_registered_agents_that_come_and_go():
-    model = CrisisModel(small_config("network.bonding_degree=10"))
+    one_flood = ("scenario.schedule_days=[10]", "scenario.schedule_severity=[0.35]", "scenario.step_days=1")
+    model = CrisisModel(
+        small_config("network.bonding_degree=10", *one_flood, "scenario.horizon_days=700", scenario="flooding")
+    )
     seen = 0
     while model.running:
         model.step()
@@ -59,7 +62,7 @@ def test_initiatives_are_registered_agents_that_come_and_go():
         count = len(active) if active is not None else 0
         assert count == len(model.initiatives), "every active initiative is a Mesa agent"
         seen = max(seen, count)
-    assert seen > 0, "a cohesive community hit by the leak should form at least one initiative"
+    assert seen > 0, "a cohesive community hit by a flood should form at least one initiative"
     assert len(model.initiatives) == 0, "initiatives dissolve once their neighbourhood has recovered"
     assert (model.households.initiative == -1).all(), "dissolved initiatives release their members"
 
@@ -119,7 +122,10 @@ def test_resilience_loss_is_the_integral_of_lost_functioning():
     assert loss > end_of_step_only, "the drop at the start of the shock's step should count in full"
     shock_row = int(np.argmax(ts["functioning_start"].to_numpy()[1:] < 1)) + 1
     drop = 1 - ts["functioning_start"].iloc[shock_row]
-    assert loss == pytest.approx(end_of_step_only + drop / 2), "the missing triangle is half the drop over one day"
+    dt = results.config.scenario.step_days
+    assert loss == pytest.approx(end_of_step_only + drop * dt / 2), (
+        "the missing triangle is half the drop over one step"
+    )
 
 
 def test_per_class_series_exist_for_every_class():
@@ -142,8 +148,8 @@ def test_results_save_and_load_round_trip_exactly(tmp_path, scenario):
 
 
 def test_step_length_changes_little_when_rates_are_per_day():
-    daily = run(small_config("seed=1"))
-    half_daily = run(small_config("seed=1", "scenario.step_days=0.5"))
-    assert half_daily.summary["resilience_loss_days"] == pytest.approx(
-        daily.summary["resilience_loss_days"], rel=0.15
+    hourly = run(small_config("seed=1"))
+    half_hourly = run(small_config("seed=1", f"scenario.step_days={1 / 48}"))
+    assert half_hourly.summary["resilience_loss_days"] == pytest.approx(
+        hourly.summary["resilience_loss_days"], rel=0.15
     ), "halving the step should not change resilience loss much: rates are per day"

@@ -12,7 +12,7 @@ import pytest
 
 from experiments.aggregate import IDENTIFYING
 
-TINY = ["population.households=200", "scenario.horizon_days=30", "output.figures=false"]
+TINY = ["population.households=200", "scenario.horizon_days=2", "output.figures=false"]
 
 pytestmark = pytest.mark.slow  # the fast tier leaves these out
 
@@ -54,7 +54,9 @@ def test_aggregate_has_one_row_per_run_with_the_right_columns(tmp_path):
     assert "network.bonding_degree" not in runs, "only parameters that vary are columns"
     assert pd.read_csv(folder / "runs.csv").shape == runs.shape
     series = pd.read_parquet(folder / "timeseries.parquet")
-    assert len(series) == 6 * 31 and {"seed", "network.homophily", "day", "functioning"} <= set(series.columns)
+    assert len(series) == 6 * (2 * 24 + 1) and {"seed", "network.homophily", "day", "functioning"} <= set(
+        series.columns
+    )
 
 
 def test_a_failing_combination_is_marked_and_the_others_kept(tmp_path):

@@ -28,7 +28,11 @@ CEILINGS = (0.05, 0.1, 0.2, 0.5, 1.0)  # upper limits a share's axis steps throu
 
 # Indicators drawn for every scenario, and those a scenario adds.
 INDICATORS = ("recovered_share", "stress", "fear_share", "active_initiatives")
-SCENARIO_INDICATORS = {"leak": (), "flooding": ("prepared_share",), "sea_level_rise": ("transformed_neighbourhoods",)}
+SCENARIO_INDICATORS = {
+    "leak": ("without_water_share",),
+    "flooding": ("displaced_share", "prepared_share"),
+    "sea_level_rise": ("displaced_share", "transformed_neighbourhoods"),
+}
 COUNTS = ("active_initiatives", "transformed_neighbourhoods")  # at most one per neighbourhood
 
 

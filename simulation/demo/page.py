@@ -45,9 +45,11 @@ ADVANCED_SLIDERS = (
 
 
 def clock(model: ClassroomModel, text: dict) -> str:
-    """Where the run is, in the scenario's unit: 'Day 12 of 120', 'Year 3 of 100'."""
+    """Where the run is, in the scenario's unit: 'Day 2, 13:00 (of 14 days)', 'Year 3 of 100'."""
+    whole_days, hours = divmod(round(model.day * 24), 24)
     return text["clock"][model.settings.scenario].format(
-        days=model.day,
+        whole_days=whole_days,
+        hour=hours,
         weeks=model.day / 7,
         years=model.day / DAYS_PER_YEAR,
         horizon_days=model.horizon_days,
@@ -74,7 +76,9 @@ def readout(model: ClassroomModel, name: str, text: dict) -> str:
     community = model.communities[name]
     columns, row = community.recorder.columns, community.recorder.row - 1
     return text["readout"].format(
+        functioning=percent(columns["functioning"][row]),
         recovered=percent(columns["recovered_share"][row]),
+        displaced=percent(columns["displaced_share"][row]),
         fear=percent(columns["fear_share"][row]),
         initiatives=int(columns["active_initiatives"][row]),
         gap=gap(community, text),

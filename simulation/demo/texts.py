@@ -13,18 +13,19 @@ TEXT = {
             "sea_level_rise": "Sea-level rise (transformation)",
         },
         "explanations": {
-            "leak": "A water main bursts and part of the town has no tap water for a few days. Households get "
-            "by on their own means, with help from family and neighbours, from citizen initiatives and, after "
-            "a delay, from the government.",
-            "flooding": "For thirty years the town floods every few years. After damage, households take "
-            "measures if they can afford them, and copy what their neighbours do; initiatives organise "
-            "measures for the whole neighbourhood; the government can learn from each flood.",
+            "leak": "A water main bursts and part of the town has no tap water for some hours. Households get "
+            "by on their own stock and bottled water from family, neighbours, initiatives and the water company; "
+            "those who need care, or whose home took water, take longer.",
+            "flooding": "For thirty years the town floods every few years. Flooded homes must dry, be paid for "
+            "and repaired before their households can go home; meanwhile they stay with family, in a temporary "
+            "home or in emergency lodging. Households take measures if they can afford them, and copy what their "
+            "neighbours do; the government can learn from each flood.",
             "sea_level_rise": "Over a century the sea rises and floods come more often and hit harder. A "
             "neighbourhood can be raised and redesigned together once enough residents support it and the "
             "government works with them. Households that cannot pay their share are left behind.",
         },
         "page_step": {
-            "leak": "One step: one day.",
+            "leak": "One step: one hour.",
             "flooding": "One step: four weeks.",
             "sea_level_rise": "One step: one year.",
         },
@@ -49,11 +50,12 @@ TEXT = {
         "pending": "You changed the settings: press Reset to start again with them.",
         "communities": {"low": "Low cohesion", "high": "High cohesion", "chosen": "This community"},
         "clock": {
-            "leak": "Day {days:.0f} of {horizon_days:.0f}",
+            "leak": "Day {whole_days:.0f}, {hour:02.0f}:00 (of {horizon_days:.0f} days)",
             "flooding": "Year {years:.1f} of {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Year {years:.0f} of {horizon_years:.0f}",
         },
-        "readout": "recovered {recovered} · in fear {fear} · initiatives {initiatives} · precariaat vs the rest {gap}",
+        "readout": "functioning {functioning} · recovered {recovered} · displaced {displaced} · in fear {fear} · "
+        "initiatives {initiatives} · precariaat vs the rest {gap}",
         "gap": "{days:+.1f} days, ratio {ratio:.2f}",
         "network_note": "Each dot is a household, coloured by how well it functions (red: hard hit, green: back to "
         "normal); squares are the precariaat. Grey lines are bonding ties, blue lines bridging ties. "
@@ -70,6 +72,8 @@ TEXT = {
             "fear_share": "share in fear of unavailable essentials",
             "active_initiatives": "active citizen initiatives",
             "prepared_share": "share of households prepared",
+            "without_water_share": "share of households without tap water",
+            "displaced_share": "share of households displaced",
             "transformed_neighbourhoods": "neighbourhoods transformed",
         },
         "classes": {
@@ -92,18 +96,19 @@ TEXT = {
             "sea_level_rise": "Zeespiegelstijging (transformeren)",
         },
         "explanations": {
-            "leak": "Een waterleiding springt en een deel van de stad zit een paar dagen zonder kraanwater. "
-            "Huishoudens redden zich met eigen middelen, met hulp van familie en buren, van burgerinitiatieven "
-            "en, na enige tijd, van de overheid.",
-            "flooding": "Dertig jaar lang overstroomt de stad om de paar jaar. Na schade nemen huishoudens "
-            "maatregelen als ze die kunnen betalen, en ze doen hun buren na; initiatieven regelen maatregelen "
-            "voor de hele buurt; de overheid kan van elke overstroming leren.",
+            "leak": "Een waterleiding springt en een deel van de stad zit enkele uren zonder kraanwater. "
+            "Huishoudens redden zich met een eigen voorraad en flessenwater van familie, buren, initiatieven en "
+            "het waterbedrijf; wie zorg nodig heeft, of wiens huis water binnenkreeg, is later hersteld.",
+            "flooding": "Dertig jaar lang overstroomt de stad om de paar jaar. Overstroomde huizen moeten drogen, "
+            "betaald en hersteld worden voordat hun bewoners terug kunnen; zo lang logeren ze bij familie, in een "
+            "tijdelijke woning of in noodonderdak. Huishoudens nemen maatregelen als ze die kunnen betalen, en doen "
+            "hun buren na; de overheid kan van elke overstroming leren.",
             "sea_level_rise": "In een eeuw stijgt de zee en komen overstromingen vaker en harder. Een buurt kan "
             "samen worden opgehoogd en heringericht als genoeg bewoners dat steunen en de overheid met hen "
             "samenwerkt. Huishoudens die hun deel niet kunnen betalen, blijven achter.",
         },
         "page_step": {
-            "leak": "Eén stap: één dag.",
+            "leak": "Eén stap: één uur.",
             "flooding": "Eén stap: vier weken.",
             "sea_level_rise": "Eén stap: één jaar.",
         },
@@ -128,11 +133,12 @@ TEXT = {
         "pending": "U hebt de instellingen veranderd: druk op Reset om ermee opnieuw te beginnen.",
         "communities": {"low": "Weinig samenhang", "high": "Veel samenhang", "chosen": "Deze gemeenschap"},
         "clock": {
-            "leak": "Dag {days:.0f} van {horizon_days:.0f}",
+            "leak": "Dag {whole_days:.0f}, {hour:02.0f}:00 (van {horizon_days:.0f} dagen)",
             "flooding": "Jaar {years:.1f} van {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Jaar {years:.0f} van {horizon_years:.0f}",
         },
-        "readout": "hersteld {recovered} · in angst {fear} · initiatieven {initiatives} · precariaat t.o.v. de rest {gap}",
+        "readout": "functioneren {functioning} · hersteld {recovered} · ontheemd {displaced} · in angst {fear} · "
+        "initiatieven {initiatives} · precariaat t.o.v. de rest {gap}",
         "gap": "{days:+.1f} dagen, verhouding {ratio:.2f}",
         "network_note": "Elke stip is een huishouden, gekleurd naar hoe goed het functioneert (rood: zwaar getroffen, "
         "groen: weer normaal); vierkantjes zijn het precariaat. Grijze lijnen zijn sterke banden, blauwe lijnen "
@@ -149,6 +155,8 @@ TEXT = {
             "fear_share": "aandeel in angst voor tekorten",
             "active_initiatives": "actieve burgerinitiatieven",
             "prepared_share": "aandeel huishoudens voorbereid",
+            "without_water_share": "aandeel huishoudens zonder kraanwater",
+            "displaced_share": "aandeel huishoudens ontheemd",
             "transformed_neighbourhoods": "buurten getransformeerd",
         },
         "classes": {

@@ -1,0 +1,30 @@
+"""Interval estimates and tables shared by the report, the tie analysis and the notebooks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% confidence interval (t distribution); NaN bounds for fewer than two values."""
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if values.size < 2:
+        return mean, np.nan, np.nan
+    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
+    return mean, mean - half, mean + half
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a markdown table, numbers to three significant digits."""
+
+    def cell(value) -> str:
+        return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + " --- |" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)

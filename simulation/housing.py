@@ -1,0 +1,444 @@
+"""Damaged homes: displacement, shelter, money for the repair, and the repair itself.
+
+A flood (or the water of a burst main) damages homes. From ``uninhabitable_from`` on, nobody can
+live in a home: its household is displaced, first to emergency lodging it pays for itself, then
+to a bonding tie with room (phase 4) or to a temporary home the government arranges after its
+delay (phase 6). Before the household can go home the home must dry, the repair must be paid
+(savings, an insurance payout after a claim, the compensation scheme, donations) and a
+contractor from a regional pool with limited capacity must do the work. Claims, scheme
+applications and repairs wait in queues for a limited number of adjusters, assessors and
+contractors, so a large event makes the queues long. Equations are in docs/ODD.md (7.7-7.9).
+
+Capacities are given per 1,000 households of the town and become whole numbers of slots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from simulation import dynamics as dyn
+from simulation.config import GovernmentConfig, HousingConfig
+from simulation.networks import row_entries
+from simulation.provisions import AT_HOME, EMERGENCY, HOSTED, TEMPORARY
+from simulation.state import HouseholdState
+
+HOSTING_ROUNDS = 3  # rounds of asking: a household whose first choice is taken asks its next
+
+
+def slots(per_thousand: float, households: int) -> int:
+    """A capacity per 1,000 households as a whole number of slots (at least one if it is above 0)."""
+    return max(1, round(per_thousand * households / 1000)) if per_thousand > 0 else 0
+
+
+def first_in_line(waiting: np.ndarray, key: np.ndarray, free: int) -> np.ndarray:
+    """The first ``free`` of the ``waiting`` households (indices, ascending) by ``key``, ties by index.
+
+    Selects without sorting the whole line (which can be long after a large event).
+    """
+    if free <= 0 or waiting.size == 0:
+        return waiting[:0]
+    if free >= waiting.size:
+        return waiting
+    keys = key[waiting]
+    last = np.partition(keys, free - 1)[free - 1]
+    before = waiting[keys < last]
+    return np.concatenate((before, waiting[keys == last][: free - before.size]))
+
+
+@dataclass
+class WayIn:
+    """How far each household gets through paperwork and to a contractor, asked for the rows that need it.
+
+    Attributes:
+        cultural: every household's cultural capital.
+        knowhow: know-how about rules its bridging ties carry.
+        reach: how far an initiative reaches it (0 where none does).
+    """
+
+    cultural: np.ndarray
+    knowhow: np.ndarray
+    reach: np.ndarray
+
+    def paperwork(self, rows: np.ndarray) -> np.ndarray:
+        """The way through claims and applications: cultural capital, bridging know-how, an initiative's help."""
+        return 1.0 - (1.0 - self.cultural[rows]) * (1.0 - self.knowhow[rows]) * (1.0 - self.reach[rows])
+
+    def access(self, rows: np.ndarray) -> np.ndarray:
+        """Access to a contractor: bridging know-how and an initiative's help."""
+        return 1.0 - (1.0 - self.knowhow[rows]) * (1.0 - self.reach[rows])
+
+
+@dataclass
+class Money:
+    """Euros that moved in a step, by kind (for measurement)."""
+
+    own: float = 0.0
+    insurance: float = 0.0
+    scheme: float = 0.0
+    donations: float = 0.0
+    landlord: float = 0.0
+    lodging: float = 0.0
+    temporary_homes: float = 0.0
+
+
+class Housing:
+    """The home pipeline of one town: its capacities, and one method per phase it acts in.
+
+    Args:
+        cfg: the housing config.
+        government: the government config (temporary homes, the compensation scheme).
+        households: the household state.
+    """
+
+    def __init__(self, cfg: HousingConfig, government: GovernmentConfig, households: HouseholdState) -> None:
+        self.cfg, self.government = cfg, government
+        n = households.n
+        self.contractors = slots(cfg.contractors, n)
+        self.adjusters = slots(cfg.adjusters, n)
+        self.assessors = slots(government.scheme_assessors, n)
+        self.temporary_homes = slots(government.temporary_homes, n)
+        # What a household can save at most: economic capital squared (the poorest have next to nothing).
+        self.savings_eur = cfg.savings_eur * households.economic**2
+        self.spell_days: list[np.ndarray] = []  # lengths of the displacement spells that ended, in days
+
+    # ---- phase 1: damage --------------------------------------------------------------------
+
+    def damage(self, h: HouseholdState, hit: np.ndarray, added: np.ndarray, day: float, money: Money) -> None:
+        """Add damage ``added`` to the homes of the households ``hit`` (indices); displace whom it makes homeless.
+
+        A repair under way starts again once the home has dried anew. A tenant's landlord pays
+        the repair at once; an owner has to find the money.
+        """
+        cfg = self.cfg
+        before = h.home_damage[hit]
+        after = 1.0 - (1.0 - before) * (1.0 - added)
+        h.home_damage[hit] = after
+        added_cost = (after - before) * cfg.repair_cost_eur
+        h.repair_cost[hit] += added_cost
+        # A tenant's landlord pays for the repair (it has the means and insures its homes).
+        tenants = ~h.owner[hit]
+        h.funds[hit[tenants]] += added_cost[tenants]
+        h.paid_landlord[hit[tenants]] += added_cost[tenants]
+        money.landlord += float(added_cost[tenants].sum())
+        damaged = hit[after > before]
+        h.dry_day[damaged] = day + cfg.drying_days * h.home_damage[damaged]
+        h.repair_due_day[damaged] = np.nan
+        h.outside_contractor[damaged] = False
+        homeless = damaged[(h.home_damage[damaged] >= cfg.uninhabitable_from)]
+        leaving = homeless[h.displaced[homeless] == AT_HOME]
+        h.displaced[leaving] = EMERGENCY
+        h.displaced_day[leaving] = day
+        h.home_day[leaving] = np.nan
+        h.donation_day[homeless] = day + cfg.donation_days
+        self.release_guests_of(h, homeless)
+
+    def release_guests_of(self, h: HouseholdState, hosts: np.ndarray) -> None:
+        """Guests of these hosts move out, back to emergency lodging."""
+        guests = np.flatnonzero((h.displaced == HOSTED) & np.isin(h.host, hosts))
+        h.displaced[guests] = EMERGENCY
+        h.host[guests] = -1
+
+    # ---- phase 3: own means -----------------------------------------------------------------
+
+    def pay_own(self, h: HouseholdState, dt: float, money: Money) -> None:
+        """Households pay their own part of the repair (or the deposit) from their savings; emergency lodging is paid.
+
+        Their own part is what the insurer or the scheme will not pay; the deposit is what a
+        contractor asks before starting. What comes in later beyond the cost goes back to savings
+        when the repair is done. An insurer pays the emergency lodging of the insured; the others
+        pay it from their savings, as far as these go.
+        """
+        cfg, gov = self.cfg, self.government
+        lodging = np.flatnonzero(h.displaced == EMERGENCY)
+        money.lodging += lodging.size * cfg.emergency_eur_per_day * dt
+        own_lodging = lodging[~h.insured[lodging]]
+        spend = np.minimum(cfg.emergency_eur_per_day * dt, self.savings_eur[own_lodging] * h.buffer[own_lodging])
+        h.buffer[own_lodging] -= dyn.divide_or_zero(spend, self.savings_eur[own_lodging])
+        h.spent_lodging[own_lodging] += spend
+
+        open_ = np.flatnonzero(h.repair_cost > h.funds)
+        cost = h.repair_cost[open_]
+        expected = np.where(
+            h.insured[open_],
+            cfg.insurance_payout_share * (cost - h.claim_cost[open_]),
+            gov.scheme_coverage * (cost - h.scheme_cost[open_]),
+        )
+        needed = np.maximum(cost - expected, cfg.deposit_share * cost) - h.funds[open_]
+        pay = np.clip(np.minimum(needed, self.savings_eur[open_] * h.buffer[open_]), 0.0, None)
+        h.buffer[open_] -= dyn.divide_or_zero(pay, self.savings_eur[open_])
+        h.funds[open_] += pay
+        h.paid_own[open_] += pay
+        money.own += float(pay.sum())
+
+    # ---- phase 4: shelter with bonding ties -----------------------------------------------------
+
+    def find_hosts(self, h: HouseholdState, bonding: sp.csr_array, hosting_limit: float) -> None:
+        """Guests of tired or displaced hosts leave; households in emergency lodging ask their bonding ties.
+
+        A host has room, lives at home, hosts nobody yet and is below its strain limit. Each
+        household asks its eligible tie with the most economic capital (the largest home); a
+        host asked by several takes the first; those turned down ask their next choice, for a few
+        rounds.
+        """
+        guests = np.flatnonzero(h.displaced == HOSTED)
+        leave = guests[(h.strain[h.host[guests]] >= hosting_limit) | (h.displaced[h.host[guests]] != AT_HOME)]
+        h.displaced[leave] = EMERGENCY
+        h.host[leave] = -1
+
+        seeking = h.displaced == EMERGENCY
+        hosting = np.zeros(h.n, dtype=bool)
+        hosting[h.host[h.host >= 0]] = True
+        eligible = h.has_room & (h.displaced == AT_HOME) & (h.strain < hosting_limit) & ~hosting
+        seekers, hosts = np.flatnonzero(seeking), np.flatnonzero(eligible)
+        if seekers.size == 0 or hosts.size == 0:
+            return
+        # The (seeker, possible host) pairs that a bonding tie joins, read from the smaller side.
+        if seekers.size <= hosts.size:
+            position, other, _ = row_entries(bonding, seekers)
+            seeker, host = seekers[position], other
+        else:
+            position, other, _ = row_entries(bonding, hosts)
+            seeker, host = other, hosts[position]
+        pair = seeking[seeker] & eligible[host]
+        seeker, host = seeker[pair], host[pair]
+        for _ in range(HOSTING_ROUNDS):
+            candidate = np.flatnonzero(seeking[seeker] & eligible[host])
+            if candidate.size == 0:
+                return
+            # Each seeker's first choice: its eligible tie with the most economic capital.
+            candidate = candidate[np.lexsort((-h.economic[host[candidate]], seeker[candidate]))]
+            first_choice = candidate[np.r_[True, seeker[candidate][1:] != seeker[candidate][:-1]]]
+            chosen, first = np.unique(host[first_choice], return_index=True)  # a host takes the first who asks
+            guests = seeker[first_choice][first]
+            h.displaced[guests] = HOSTED
+            h.host[guests] = chosen
+            eligible[chosen] = False
+            seeking[guests] = False
+
+    # ---- phase 6: temporary homes, insurance, the compensation scheme, donations ------------------------
+
+    def house_temporarily(
+        self, h: HouseholdState, open_: bool, receptivity: float, way_in: WayIn, dt: float, money: Money
+    ) -> None:
+        """Once the government's temporary homes are open, it moves households out of emergency lodging.
+
+        Homes go first to those with the highest priority while any are free: by need (little
+        money left) as far as the government is receptive, by who applies first (the way through
+        paperwork) as far as it waits for applications. Each costs a daily rent.
+        """
+        if open_:
+            waiting = np.flatnonzero(h.displaced == EMERGENCY)
+            money_left = h.economic[waiting] * h.buffer[waiting]
+            priority = np.zeros(h.n)
+            priority[waiting] = receptivity * (1.0 - money_left) + (1.0 - receptivity) * way_in.paperwork(waiting)
+            free = self.temporary_homes - int(np.count_nonzero(h.displaced == TEMPORARY))
+            moving = first_in_line(waiting, -priority, free)
+            h.displaced[moving] = TEMPORARY
+        money.temporary_homes += (
+            np.count_nonzero(h.displaced == TEMPORARY) * self.government.temporary_home_eur_per_day * dt
+        )
+
+    def settle_claims(
+        self, h: HouseholdState, open_: np.ndarray, day: float, dt: float, way_in: WayIn, money: Money
+    ) -> int:
+        """Insured owners file claims; adjusters settle them in order; the insurer pays its share of the cost.
+
+        Args:
+            open_: the households with a repair still open (every claim is among them).
+
+        Returns:
+            The number of claims settled in the step.
+        """
+        cfg = self.cfg
+        settled = self.apply(
+            h,
+            "claim",
+            open_[h.owner[open_] & h.insured[open_]],
+            open_,
+            day,
+            dt,
+            way_in,
+            slots=self.adjusters,
+            handling_days=lambda rows: (
+                cfg.claim_handling_days
+                * np.maximum((h.repair_cost[rows] - h.claim_cost[rows]) / cfg.repair_cost_eur, 0.25)
+            ),
+            waiting_days=0.0,
+        )
+        payout = cfg.insurance_payout_share * (h.repair_cost[settled] - h.claim_cost[settled])
+        self.settle(h, "claim", settled, payout, day, h.paid_insurance)
+        money.insurance += float(payout.sum())
+        return int(settled.size)
+
+    def pay_scheme(
+        self, h: HouseholdState, open_: np.ndarray, day: float, dt: float, opened: bool, way_in: WayIn, money: Money
+    ) -> tuple[int, int]:
+        """Once the scheme is open, uninsured owners apply; assessors decide in order; the scheme pays its share.
+
+        Args:
+            open_: the households with a repair still open (every application is among them).
+
+        Returns:
+            The number of applications filed and paid in the step.
+        """
+        gov = self.government
+        filed_before = int(np.count_nonzero(~np.isnan(h.scheme_filed_day[open_])))
+        paid = self.apply(
+            h,
+            "scheme",
+            open_[h.owner[open_] & ~h.insured[open_]] if opened else open_[:0],
+            open_,
+            day,
+            dt,
+            way_in,
+            slots=self.assessors,
+            handling_days=lambda rows: np.full(rows.size, gov.scheme_assessment_days),
+            waiting_days=gov.scheme_payment_days,
+        )
+        filed = int(np.count_nonzero(~np.isnan(h.scheme_filed_day[open_]))) - filed_before
+        payout = gov.scheme_coverage * (h.repair_cost[paid] - h.scheme_cost[paid])
+        self.settle(h, "scheme", paid, payout, day, h.paid_scheme)
+        money.scheme += float(payout.sum())
+        return filed, int(paid.size)
+
+    def apply(
+        self,
+        h: HouseholdState,
+        kind: str,
+        eligible: np.ndarray,
+        open_: np.ndarray,
+        day: float,
+        dt: float,
+        way_in: WayIn,
+        slots: int,
+        handling_days,
+        waiting_days: float,
+    ) -> np.ndarray:
+        """One round of an application process (``kind``: "claim" or "scheme"); return those due to be paid.
+
+        The eligible households whose cost is not yet covered file, as fast as their way through
+        paperwork allows (``claim_filing_days`` with a full way in). Filed applications wait in
+        order of filing for one of ``slots`` handlers, who take ``handling_days(rows)`` each; the
+        payment follows ``waiting_days`` later. Fields used: ``KIND_progress``, ``KIND_filed_day``,
+        ``KIND_due_day`` (handled and paid), ``KIND_cost`` (cost already covered).
+        """
+        progress, filed, due = (getattr(h, f"{kind}_{name}") for name in ("progress", "filed_day", "due_day"))
+        covered = getattr(h, f"{kind}_cost")
+        filing = eligible[(h.repair_cost[eligible] > covered[eligible]) & np.isnan(filed[eligible])]
+        progress[filing] = np.minimum(
+            progress[filing] + dt * way_in.paperwork(filing) / self.cfg.claim_filing_days, 1.0
+        )
+        filed[filing[progress[filing] >= 1.0]] = day
+
+        handling = int(np.count_nonzero(due[open_] - waiting_days > day))
+        waiting = open_[~np.isnan(filed[open_]) & np.isnan(due[open_])]
+        starting = first_in_line(waiting, filed, slots - handling)
+        due[starting] = day + handling_days(starting) + waiting_days
+        return open_[due[open_] <= day]
+
+    def settle(
+        self, h: HouseholdState, kind: str, rows: np.ndarray, payout: np.ndarray, day: float, paid: np.ndarray
+    ) -> None:
+        """Pay ``payout`` to ``rows`` towards their repair; their application of ``kind`` is closed."""
+        h.funds[rows] += payout
+        paid[rows] += payout
+        getattr(h, f"{kind}_cost")[rows] = h.repair_cost[rows]
+        getattr(h, f"{kind}_settled_day")[rows] = day
+        getattr(h, f"{kind}_progress")[rows] = 0.0
+        getattr(h, f"{kind}_filed_day")[rows] = np.nan
+        getattr(h, f"{kind}_due_day")[rows] = np.nan
+
+    def pay_donations(self, h: HouseholdState, day: float, way_in: WayIn, money: Money) -> None:
+        """Donations reach made-homeless households that apply, as far as their way in takes them."""
+        due = np.flatnonzero(h.donation_day <= day)
+        amount = self.cfg.donation_eur * way_in.paperwork(due)
+        h.funds[due] += amount
+        h.paid_donations[due] += amount
+        h.donation_day[due] = np.nan
+        money.donations += float(amount.sum())
+
+    # ---- phase 7: repair and coming home -------------------------------------------------------------
+
+    def repair(
+        self,
+        h: HouseholdState,
+        open_: np.ndarray,
+        day: float,
+        dt: float,
+        way_in: WayIn,
+        head_start_days: float,
+    ) -> np.ndarray:
+        """Contractors take dry homes whose households have the deposit; finished, paid homes are lived in again.
+
+        The regional pool's queue is in order of the day a home was ready, less a head start for
+        households with access (know-how from bridging ties, an initiative's help). While they
+        wait, households search beyond the pool through their bridging ties (their know-how) and may
+        find a contractor from outside the region, who takes no place in the pool. A finished
+        repair needs the full cost in hand; until then the household waits. What is left over
+        goes back to savings.
+
+        Args:
+            open_: the households with a repair still to pay.
+
+        Returns:
+            The households that came home in the step.
+        """
+        cfg = self.cfg
+        working = int(np.count_nonzero((h.repair_due_day[open_] > day) & ~h.outside_contractor[open_]))
+        ready = open_[
+            (h.dry_day[open_] <= day)
+            & np.isnan(h.repair_due_day[open_])
+            & (h.funds[open_] >= cfg.deposit_share * h.repair_cost[open_])
+        ]
+        progress = h.search_progress[ready] + dt * cfg.outside_contractor_rate * way_in.knowhow[ready]
+        h.search_progress[ready] = np.minimum(progress, 1.0)
+        outside = h.search_progress[ready] >= 1.0
+        found = ready[outside]
+        h.outside_contractor[found] = True
+        waiting = ready[~outside]
+        key = np.zeros(h.n)
+        key[waiting] = h.dry_day[waiting] - head_start_days * way_in.access(waiting)
+        in_pool = first_in_line(waiting, key, self.contractors - working)
+        starting = np.concatenate((found, in_pool))
+        h.repair_due_day[starting] = day + cfg.repair_days * h.home_damage[starting]
+
+        done = open_[(h.repair_due_day[open_] <= day) & (h.funds[open_] >= h.repair_cost[open_])]
+        return self.close(h, done, h.funds[done] - h.repair_cost[done], day)
+
+    def rehouse(self, h: HouseholdState, households: np.ndarray, day: float) -> np.ndarray:
+        """These households get new or rebuilt homes: no repair is owed any more, and the displaced come home.
+
+        Money they held for a repair goes back to their savings.
+        """
+        return self.close(h, households, h.funds[households].copy(), day)
+
+    def close(self, h: HouseholdState, done: np.ndarray, left_over: np.ndarray, day: float) -> np.ndarray:
+        """Close the repairs of ``done``: ``left_over`` goes back to savings; the displaced among them come home.
+
+        Returns:
+            The households that came home.
+        """
+        h.buffer[done] = np.minimum(h.buffer[done] + dyn.divide_or_zero(left_over, self.savings_eur[done]), 1.0)
+        for name in ("home_damage", "repair_cost", "funds", "claim_cost", "scheme_cost", "search_progress"):
+            getattr(h, name)[done] = 0.0
+        h.outside_contractor[done] = False
+        for name in (
+            "repair_due_day",
+            "dry_day",
+            "claim_filed_day",
+            "claim_due_day",
+            "scheme_filed_day",
+            "scheme_due_day",
+        ):
+            getattr(h, name)[done] = np.nan
+        h.claim_progress[done] = 0.0
+        h.scheme_progress[done] = 0.0
+        coming_home = done[h.displaced[done] != AT_HOME]
+        self.spell_days.append(day - h.displaced_day[coming_home])
+        h.displaced[coming_home] = AT_HOME
+        h.host[coming_home] = -1
+        h.home_day[coming_home] = day
+        return coming_home
