@@ -19,6 +19,7 @@ class CitizenInitiative(mesa.Agent):
         members: indices of the member households.
         effectiveness: 1 + creativity times the class diversity of its members.
         collaborates: whether it works with the government as an equal.
+        supported: whether it is supported to last between crises (it does not dissolve).
     """
 
     def __init__(
@@ -28,9 +29,11 @@ class CitizenInitiative(mesa.Agent):
         members: np.ndarray,
         effectiveness: float,
         collaborates: bool,
+        supported: bool = False,
     ) -> None:
         super().__init__(model)
         self.neighbourhood = neighbourhood
         self.members = members
         self.effectiveness = effectiveness
         self.collaborates = collaborates
+        self.supported = supported

@@ -1,8 +1,9 @@
 """``veerkracht-aggregate SWEEP_DIR``: one tidy table from any sweep, complete or not.
 
 Writes ``SWEEP_DIR/runs.parquet`` and ``runs.csv`` (one row per run: its status ``ok``,
-``failed`` or ``missing``, the error of a failed run, the seed, every config key that varies
-across the sweep, and every summary key) and ``SWEEP_DIR/timeseries.parquet`` (the per-step
+``failed`` or ``missing``, the error of a failed run, the seed, its policy levers (``policy``:
+``co_design + flood_defences``, or ``none``), every config key that varies across the sweep,
+and every summary key) and ``SWEEP_DIR/timeseries.parquet`` (the per-step
 series of every completed run, with the same identifying columns).
 
 The expected runs come from the sweep itself (``multirun.yaml``: the command-line overrides
@@ -30,7 +31,7 @@ from simulation.compose import compose_config, config_from_dict, config_to_dict,
 from simulation.config import ConfigError
 from simulation.results import SUMMARY_FILE, write_atomically
 
-IDENTIFYING = ("job", "seed", "status", "error", "folder")
+IDENTIFYING = ("job", "seed", "status", "error", "folder", "policy")
 
 
 def expected_jobs(sweep_dir: Path) -> list[list[str]]:
@@ -67,14 +68,22 @@ def job_runs(sweep_dir: Path, number: int, overrides: list[str]) -> tuple[list[d
             config = to_config(compose_config(overrides))
     except ConfigError as error:
         return [
-            {"job": number, "seed": None, "status": "failed", "error": str(error), "folder": str(job_folder)}
+            {
+                "job": number,
+                "seed": None,
+                "status": "failed",
+                "error": str(error),
+                "folder": str(job_folder),
+                "policy": None,
+            }
         ], set()
     rows = []
     replicates = replicate_configs(config)
     flat_config = flatten(config_to_dict(replicates[0]))  # the same for every replicate but the seed
+    levers = " + ".join(config.policy.enabled()) or "none"
     for replicate in replicates:
         folder = run_folder(job_folder, replicate, config.replicates)
-        row: dict[str, Any] = {"job": number, "folder": str(folder.relative_to(sweep_dir))}
+        row: dict[str, Any] = {"job": number, "folder": str(folder.relative_to(sweep_dir)), "policy": levers}
         row.update(flat_config, seed=replicate.seed)
         if (folder / COMPLETE).exists():
             row.update(status="ok", error=None, **json.loads((folder / SUMMARY_FILE).read_text()))
@@ -112,7 +121,7 @@ def aggregate(sweep_dir: str | Path, progress: bool = True) -> pd.DataFrame:
     series = []
     for _, run in runs[runs.status == "ok"].iterrows():
         frame = pd.read_parquet(sweep_dir / run["folder"] / "timeseries.parquet")
-        for column in ("job", "seed", *keep_config):
+        for column in ("job", "seed", "policy", *keep_config):
             frame.insert(0, column, run[column])
         series.append(frame)
     timeseries = pd.concat(series, ignore_index=True) if series else pd.DataFrame()

@@ -1,4 +1,4 @@
-"""``veerkracht-report SWEEP_DIR``: figures and a short markdown report of a cohesion sweep.
+"""``veerkracht-report SWEEP_DIR``: figures and a short markdown report of a cohesion or policy sweep.
 
 Reads the aggregated tables (and aggregates first if they are missing) and writes, in
 ``SWEEP_DIR/report/``:
@@ -12,7 +12,10 @@ Reads the aggregated tables (and aggregates first if they are missing) and write
 - ``effects.csv`` and ``report.md``: effect sizes of high versus low cohesion, paired by seed,
   with 95% confidence intervals (t distribution over the seed pairs); for a sweep over bonding
   and bridging ties in open and closed towns (the ``ties`` experiment), a section on what each
-  kind of tie does (``experiments.ties``).
+  kind of tie does (``experiments.ties``);
+- for a sweep over policy levers (the ``policy`` experiment): ``policy.csv``, ``policy.png`` and
+  a section in ``report.md`` on what each set of levers gains, overall and for the precariaat,
+  and per million euros (``experiments.policy``).
 
 Low cohesion is the sweep's fewest bonding and bridging ties, high cohesion the most (other
 swept parameters at their first value).
@@ -28,6 +31,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.aggregate import aggregate
+from experiments.policy import figure as policy_figure
+from experiments.policy import sweep_section as policy_section
 from experiments.stats import markdown_table, mean_ci
 from experiments.ties import sweep_section
 
@@ -207,15 +212,10 @@ def describe(values: dict) -> str:
     )
 
 
-def report(sweep_dir: str | Path) -> Path:
-    """Write the report folder of a sweep; return its path."""
-    sweep_dir = Path(sweep_dir)
-    if not (sweep_dir / "runs.parquet").exists():
-        aggregate(sweep_dir)
-    runs = pd.read_parquet(sweep_dir / "runs.parquet")
-    timeseries = pd.read_parquet(sweep_dir / "timeseries.parquet")
-    out = sweep_dir / "report"
-    out.mkdir(exist_ok=True)
+def cohesion_section(
+    runs: pd.DataFrame, timeseries: pd.DataFrame, sweep_dir: Path, out: Path
+) -> tuple[list[str], dict]:
+    """The report's cohesion sections (high versus low cohesion, what each kind of tie does) and their figures."""
     levels = cohesion_levels(runs)
     effects = effects_table(runs, levels)
     effects.to_csv(out / "effects.csv", index=False)
@@ -227,22 +227,51 @@ def report(sweep_dir: str | Path) -> Path:
         figures["precariaat_gap.png"] = precariaat_gap(runs)
     if BONDING in runs and BRIDGING in runs:
         figures["heatmap_resilience_loss.png"] = heatmap(runs)
-    for name, figure in figures.items():
-        figure.savefig(out / name, dpi=110)
-
-    counts = runs.status.value_counts().to_dict()
-    ties = sweep_section(sweep_dir, runs, timeseries)
     lines = [
-        f"# Cohesion report: {sweep_dir.name}",
-        "",
-        f"Runs: {len(runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
         f"Low cohesion: {describe(levels['low'])}. High cohesion: {describe(levels['high'])}.",
         "",
         "## Effect of high versus low cohesion (paired by seed, 95% confidence intervals)",
         "",
         markdown_table(effects) if not effects.empty else "(no complete pairs)",
         "",
-        *(ties or []),
+        *(sweep_section(sweep_dir, runs, timeseries) or []),
+    ]
+    return lines, figures
+
+
+def report(sweep_dir: str | Path) -> Path:
+    """Write the report folder of a sweep; return its path.
+
+    A sweep over ties gets the cohesion sections, a sweep over policy levers the policy
+    section; a sweep over neither is refused.
+    """
+    sweep_dir = Path(sweep_dir)
+    if not (sweep_dir / "runs.parquet").exists():
+        aggregate(sweep_dir)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    timeseries = pd.read_parquet(sweep_dir / "timeseries.parquet")
+    policy = policy_section(runs)
+    cohesion = BONDING in runs or BRIDGING in runs
+    if policy is None and not cohesion:
+        raise SystemExit("veerkracht-report: the sweep varies neither bonding nor bridging ties nor policy levers")
+    out = sweep_dir / "report"
+    out.mkdir(exist_ok=True)
+    lines, figures = cohesion_section(runs, timeseries, sweep_dir, out) if cohesion else ([], {})
+    if policy is not None:
+        policy_lines, table = policy
+        table.to_csv(out / "policy.csv", index=False)
+        figures["policy.png"] = policy_figure(table)
+        lines += policy_lines
+    for name, figure in figures.items():
+        figure.savefig(out / name, dpi=110)
+
+    counts = runs.status.value_counts().to_dict()
+    lines = [
+        f"# Report: {sweep_dir.name}",
+        "",
+        f"Runs: {len(runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
+        "",
+        *lines,
         "## Figures",
         "",
         *[f"![{name}]({name})" for name in figures],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, ClassVar
 
-from simulation.config import ConfigError, ScenarioConfig
+from simulation.config import ConfigError, FloodDefencesConfig, ScenarioConfig
 
 if TYPE_CHECKING:
     from simulation.model import CrisisModel
@@ -47,13 +47,15 @@ class Scenario:
 
     def summary(self, model: CrisisModel) -> dict[str, float | int | None]:
         """Transformation keys of the run summary; without transformation nothing transformed."""
-        keys: dict[str, float | int | None] = {
-            "transformed_neighbourhoods": 0,
-            "first_transformation_day": None,
-            "left_behind_share": None,
-        }
-        keys.update({f"left_behind_share__{name}": None for name in model.households.class_names})
-        return keys
+        return {"transformed_neighbourhoods": 0, "first_transformation_day": None}
+
+    def projects_started(self) -> int:
+        """Transformation projects started (none without transformation)."""
+        return 0
+
+    def defence_cost(self, lever: FloodDefencesConfig, years: float) -> float:
+        """Euros of the ``flood_defences`` lever in this scenario (nothing where there are no floods)."""
+        return 0.0
 
 
 SCENARIOS: dict[str, type[Scenario]] = {}

@@ -16,6 +16,7 @@ from simulation import dynamics as dyn
 from simulation.config import (
     DAYS_PER_YEAR,
     ConfigError,
+    FloodDefencesConfig,
     ScenarioConfig,
     check_before_horizon,
     check_range,
@@ -69,19 +70,28 @@ class Flooding(Scenario):
         """
         cfg, households = self.cfg, model.households
         rng = model.streams.get("hazard", model.steps)
+        # Higher dikes (the flood_defences lever) let only a share of the floods through: the same
+        # draw decides, so that the floods that get through are among those that came without them.
+        defences = model.cfg.policy.flood_defences
+        through = defences.residual_share if defences.enabled else 1.0
+        draw = rng.random()
         if cfg.schedule_days:
             in_step = [
                 s
                 for d, s in zip(cfg.schedule_days, cfg.schedule_severity, strict=True)
                 if model.day <= d < model.day + model.dt
             ]
-            if not in_step:
+            if not in_step or draw >= through:
                 return
             severity = max(in_step)
         else:
-            comes = rng.random() < dyn.closed_fraction(dyn.per_day(cfg.floods_per_year), model.dt)
+            comes = draw < dyn.closed_fraction(dyn.per_day(cfg.floods_per_year * through), model.dt)
             severity = cfg.severity_mean + cfg.severity_sd * rng.standard_normal()
             if not comes:
                 return
         hit = rng.random(households.n) < households.exposure
         model.shock(hit, severity + cfg.household_spread * rng.standard_normal(households.n), severity)
+
+    def defence_cost(self, lever: FloodDefencesConfig, years: float) -> float:
+        """Reinforcing the dikes once, and their upkeep over the run."""
+        return lever.eur_flooding + lever.maintenance_eur_per_year * years

@@ -30,6 +30,7 @@ from simulation import dynamics as dyn
 from simulation.config import (
     DAYS_PER_YEAR,
     ConfigError,
+    FloodDefencesConfig,
     ScenarioConfig,
     check_positive,
     check_range,
@@ -183,7 +184,9 @@ class SeaLevelRise(Scenario):
         """A flood comes with a chance that grows with the sea level; it reaches further and hits harder."""
         cfg, households = self.cfg, model.households
         rng = model.streams.get("hazard", model.steps)
-        level = self.sea_level(model.day)
+        # Raised dikes (the flood_defences lever) must be overtopped first: the sea counts as that much lower.
+        defences = model.cfg.policy.flood_defences
+        level = max(self.sea_level(model.day) - (defences.raise_m if defences.enabled else 0.0), 0.0)
         # Whether a flood comes and how severe it is come first in the step's stream (common random numbers).
         draw = rng.random()
         severity = cfg.severity_now + cfg.severity_per_metre * level + cfg.severity_sd * rng.standard_normal()
@@ -208,30 +211,38 @@ class SeaLevelRise(Scenario):
 
     def transform(self, model) -> None:
         """Start projects where support is enough and the government joins; finish those that are due."""
-        cfg = self.cfg
+        cfg, co_design = self.cfg, model.cfg.policy.co_design
         draws = model.streams.get("projects", model.steps).random(model.n_neighbourhoods)
         support = model.per_neighbourhood_mean(self.support(model))
-        rate = cfg.start_rate_per_year * model.government.collaboration
+        # With residents at the design table a supported project starts at the full rate, whatever
+        # the government's stance; the design then takes longer.
+        rate = cfg.start_rate_per_year * (1.0 if co_design.enabled else model.government.collaboration)
         chance = dyn.closed_fraction(dyn.per_day(rate), model.dt)
         start = np.isnan(self.project_start) & (support >= cfg.support_threshold) & (draws < chance)
         self.project_start[start] = model.end_of_step
-        due = np.isnan(self.transformed_day) & (
-            model.end_of_step >= self.project_start + cfg.duration_years * DAYS_PER_YEAR
-        )
+        years = cfg.duration_years + (co_design.design_years if co_design.enabled else 0.0)
+        due = np.isnan(self.transformed_day) & (model.end_of_step >= self.project_start + years * DAYS_PER_YEAR)
         for n in np.flatnonzero(due):
             self.complete(model, int(n))
 
     def complete(self, model, neighbourhood: int) -> None:
-        """Transform the neighbourhood: who can afford it follows (new or raised homes, low exposure), the others are left behind."""
-        cfg, h = self.cfg, model.households
+        """Transform the neighbourhood: who can afford it follows (new or raised homes, low exposure), the others are left behind.
+
+        A co-designed plan (the ``co_design`` lever) asks less of those with less economic
+        capital, and lets tenants follow with their landlord whatever their own means.
+        """
+        cfg, h, co_design = self.cfg, model.households, model.cfg.policy.co_design
         residents = model.neighbourhood_members[neighbourhood]
         own = h.economic[residents] * (1.0 + h.buffer[residents]) / 2.0  # capital, and the savings left
         lendable = dyn.saturating((model.ties @ h.economic)[residents] / model.cfg.network.social_capital_scale)
         means = 1.0 - (1.0 - own) * (1.0 - cfg.tie_help * lendable)
-        follows = means >= cfg.cost
+        cost = np.full(residents.size, cfg.cost)
+        if co_design.enabled:
+            cost *= 1.0 - co_design.cost_relief * (1.0 - h.economic[residents])
+        follows = (means >= cost) | (co_design.enabled & ~h.owner[residents])
         followers = residents[follows]
         h.exposure[followers] *= cfg.transformed_exposure
-        h.buffer[followers] = np.maximum(h.buffer[followers] - cfg.cost, 0.0)  # pays a share of its savings
+        h.buffer[followers] = np.maximum(h.buffer[followers] - cost[follows], 0.0)  # pays a share of its savings
         model.housing.rehouse(h, followers, model.end_of_step)
         h.transformation[followers] = 1
         left_behind = residents[~follows]
@@ -239,6 +250,14 @@ class SeaLevelRise(Scenario):
         if cfg.transformation == "relocate":
             h.exposure[left_behind] = np.minimum(h.exposure[left_behind] * cfg.abandoned_exposure, 1.0)
         self.transformed_day[neighbourhood] = model.end_of_step
+
+    def projects_started(self) -> int:
+        """Transformation projects started so far."""
+        return int(np.count_nonzero(~np.isnan(self.project_start)))
+
+    def defence_cost(self, lever: FloodDefencesConfig, years: float) -> float:
+        """Raising the dikes once, and their upkeep over the run."""
+        return lever.eur_per_metre * lever.raise_m + lever.maintenance_eur_per_year * years
 
     def indicators(self, model) -> dict[str, float]:
         """Sea level, mean exposure, projects underway and neighbourhoods transformed."""
@@ -252,18 +271,10 @@ class SeaLevelRise(Scenario):
         }
 
     def summary(self, model) -> dict[str, float | int | None]:
-        """How many neighbourhoods transformed, when the first did, and who was left behind (by class)."""
+        """How many neighbourhoods transformed, and when the first did."""
         keys = super().summary(model)
-        h = model.households
         done = self.transformed_day[~np.isnan(self.transformed_day)]
-        if done.size == 0:
-            return keys
-        keys["transformed_neighbourhoods"] = int(done.size)
-        keys["first_transformation_day"] = float(np.min(done))
-        in_transformed = h.transformation > 0
-        left_behind = h.transformation == 2
-        keys["left_behind_share"] = float(left_behind.sum() / in_transformed.sum())
-        for index, name in enumerate(h.class_names):
-            in_class = in_transformed & (h.household_class == index)
-            keys[f"left_behind_share__{name}"] = float(left_behind[in_class].mean()) if in_class.any() else None
+        if done.size:
+            keys["transformed_neighbourhoods"] = int(done.size)
+            keys["first_transformation_day"] = float(np.min(done))
         return keys

@@ -108,6 +108,14 @@ def config_from_dict(data: dict[str, Any]) -> Config:
     return to_config(OmegaConf.merge(schema, data))
 
 
+def group_options(group: str) -> list[str]:
+    """The options of a config group stored in Hydra's ConfigStore (Hydra lists only file options itself)."""
+    from hydra.core.config_store import ConfigStore
+
+    stored = ConfigStore.instance().repo.get(group, {})
+    return sorted(name.removesuffix(".yaml") for name in stored if isinstance(name, str) and name.endswith(".yaml"))
+
+
 def _allowed_keys(object_type: Any) -> str:
     if dataclasses.is_dataclass(object_type):
         return ", ".join(f.name for f in dataclasses.fields(object_type))
@@ -119,7 +127,7 @@ def explain(error: BaseException) -> str:
     cause = error.__cause__ or error.__context__ or error
     if isinstance(error, MissingConfigException) and error.missing_cfg_file:
         group, _, name = error.missing_cfg_file.rpartition("/")
-        options = ", ".join(error.options or []) or "none"
+        options = ", ".join(error.options or group_options(group)) or "none"
         return f"{group or 'config'}={name!r} is not allowed: expected one of {options}"
     if isinstance(cause, ConfigKeyError | AttributeError) and getattr(cause, "full_key", None):
         return (

@@ -76,28 +76,32 @@ class ClassProfile:
 # 0.34 (precariaat) on a 0..1 scale (CALIBRATION.md 6, M-H); each class's four means average to
 # its total (the top and bottom from SCP, the classes between in SCP's order, roughly evenly spaced: an
 # assumption). How a total splits over the four capitals follows SCP's description of each class
-# (which capitals it has much or little of); those splits are assumptions. Trust: SCP reports
-# lower trust in government in the classes with fewer capitals; the levels are assumptions.
+# (which capitals it has much or little of); those splits are assumptions. Trust in government:
+# a mean of 0.45, between SCP's 41% who trust "the government" (2022, M) and CBS's 50.6% who
+# trust their municipal council (2022, H); by class it follows cultural capital (education), as
+# CBS finds trust in people at 40% for those with primary education against 89% for university
+# graduates (2022, H; a proxy, trust in people not government): trust = 0.45 + 0.6 * (the class's
+# cultural capital - the population mean, 0.52); the slope is an assumption (CALIBRATION.md 4).
 SCP_2023_CLASSES: dict[str, ClassProfile] = {
     # total 0.72: much of all four capitals
-    "werkende_bovenlaag": ClassProfile(0.199, economic=0.74, social=0.70, cultural=0.76, personal=0.68, trust=0.65),
+    "werkende_bovenlaag": ClassProfile(0.199, economic=0.74, social=0.70, cultural=0.76, personal=0.68, trust=0.59),
     # total 0.64: young; much cultural, social and personal capital, little wealth yet
-    "jongere_kansrijken": ClassProfile(0.086, economic=0.46, social=0.72, cultural=0.72, personal=0.66, trust=0.60),
+    "jongere_kansrijken": ClassProfile(0.086, economic=0.46, social=0.72, cultural=0.72, personal=0.66, trust=0.57),
     # total 0.59: older; much wealth, cultural capital fair, health declining
     "rentenierende_bovenlaag": ClassProfile(
-        0.122, economic=0.78, social=0.56, cultural=0.60, personal=0.42, trust=0.60
+        0.122, economic=0.78, social=0.56, cultural=0.60, personal=0.42, trust=0.50
     ),
     # total 0.53: around the middle on every capital
-    "werkende_middengroep": ClassProfile(0.249, economic=0.52, social=0.52, cultural=0.50, personal=0.58, trust=0.50),
+    "werkende_middengroep": ClassProfile(0.249, economic=0.52, social=0.52, cultural=0.50, personal=0.58, trust=0.44),
     # total 0.46: fairly high economic capital (pension, own home), strong family ties, low
     # education and digital skills, poorer health
     "laagopgeleide_gepensioneerden": ClassProfile(
-        0.181, economic=0.60, social=0.58, cultural=0.26, personal=0.40, trust=0.45
+        0.181, economic=0.60, social=0.58, cultural=0.26, personal=0.40, trust=0.29
     ),
     # total 0.40: insecure income and work, otherwise below the middle
-    "onzekere_werkenden": ClassProfile(0.100, economic=0.30, social=0.40, cultural=0.42, personal=0.48, trust=0.35),
+    "onzekere_werkenden": ClassProfile(0.100, economic=0.30, social=0.40, cultural=0.42, personal=0.48, trust=0.39),
     # total 0.34: little of all four capitals, the most vulnerable group
-    "precariaat": ClassProfile(0.063, economic=0.22, social=0.32, cultural=0.36, personal=0.46, trust=0.25),
+    "precariaat": ClassProfile(0.063, economic=0.22, social=0.32, cultural=0.36, personal=0.46, trust=0.35),
 }
 
 # Everyone alike, so that network effects can be shown on their own (teaching preset).
@@ -204,15 +208,22 @@ class NetworkConfig:
 
 @dataclass
 class GovernmentConfig:
-    """The local government: how fast, how far it reaches out, how much it learns."""
+    """The local government: its stance on Leary's rose, how fast it acts, how much it learns.
+
+    Its stance has two axes: above-below (directive versus receptive) and against-together
+    (defensive versus cooperative). ``receptivity`` and ``collaboration`` set where it starts;
+    during a run its stance moves with what households' stances invite (Leary's complementarity:
+    above invites below, together invites together, against invites against).
+    """
 
     name: str = "default"
     delay_days: float = 7.0  # assumption: bureaucratic delay from the start of an event until aid flows
-    receptivity: float = 0.3  # assumption: 0 = waits for applications, 1 = reaches every household itself
-    learning: float = (
-        0.3  # assumption: share of the remaining delay (and of the receptivity gap) removed after each event
-    )
-    collaboration: float = 0.5  # assumption: probability that a new initiative works with the government as an equal
+    receptivity: float = 0.3  # assumption: its starting stance on the above-below axis: 0 = directive (waits for applications, decides alone), 1 = receptive (reaches every household itself)
+    learning: float = 0.3  # assumption: share of the remaining delay (and of the way to a receptive stance) it closes after each event
+    collaboration: float = 0.5  # assumption: its starting stance on the against-together axis: 0 = defensive, 1 = cooperative (works with every initiative as an equal)
+    stance_rate: float = 0.01  # assumption: per day, how fast its stance follows what households' stances invite
+    stance_anchor: float = 0.5  # assumption: weight of its own (configured, learnt) stance against what households invite (institutional inertia)
+    promised_coverage: float = 0.9  # assumption: the share of uninsured repair cost it promises the compensation scheme will pay; 2021's promise of generous ("ruimhartig") help met a scheme that is only a safety net (AEF/WODC evaluation, CALIBRATION.md 1, H)
     aid_capacity: float = 0.15  # assumption: households served at full intensity at the same time, as a share of all households (each at aid_rate per day)
     # Temporary housing, arranged after delay_days.
     temporary_homes: float = 20.0  # assumption: temporary homes it can arrange per 1,000 households of the town
@@ -237,8 +248,19 @@ class GovernmentConfig:
         ):
             check_range(f"government.{name}", getattr(self, name), 0.0)
         check_positive("government.scheme_assessment_days", self.scheme_assessment_days)
+        check_range("government.stance_rate", self.stance_rate, 0.0)
         check_unit_fields(
-            "government", self, ("receptivity", "learning", "collaboration", "aid_capacity", "scheme_coverage")
+            "government",
+            self,
+            (
+                "receptivity",
+                "learning",
+                "collaboration",
+                "aid_capacity",
+                "scheme_coverage",
+                "stance_anchor",
+                "promised_coverage",
+            ),
         )
 
 
@@ -349,9 +371,17 @@ class DynamicsConfig:
     initiative_openness: float = 0.3  # assumption: share of an initiative's pool spread over every needy household of its neighbourhood; the rest goes to members and their ties
     access_head_start_days: float = 30.0  # assumption: days a household with full access (know-how from bridging ties, an initiative's help) moves up the contractors' queue
     personal_buffering: float = 0.5  # assumption: share of stress that full personal capital takes away
-    trust_rate: float = (
-        0.02  # assumption: per day, how fast a needy household's trust follows the share of government aid it obtains
+    trust_gain_rate: float = 0.005  # assumption: per day, how fast trust rises with good treatment (timely, fair, receptive; outcomes that meet the promise)
+    trust_loss_rate: float = 0.02  # assumption: per day, how fast trust falls with bad treatment; larger than the gain: negative experiences weigh more (Frontiers in Psychology 2023, doi 10.3389/fpsyg.2023.1207453, CALIBRATION.md 4, M; the ratio 4 is ours)
+    # assumption: per day, how fast trust returns to the trust a household holds apart from its own experience (time constant a year: 39% back after six months, the shape of Groningen, where trust recovered only partly in the six months after a large quake, Stroebe & Postmes 2018, CALIBRATION.md 4, M)
+    trust_fade_rate: float = 1.0 / 365.0
+    trust_spread_rate: float = 0.01  # assumption: per day, how fast trust moves towards that of one's ties
+    expected_wait_days: float = (
+        3.0  # assumption: days households expect to wait for help after an event before waiting counts as neglect
     )
+    expected_home_days: float = 180.0  # assumption: days displaced households expect to be away before being away counts as an outcome that fails the promise
+    injustice_weight: float = 0.5  # assumption: weight of felt horizontal injustice (others of another group getting the scarce aid one needs) in a household's experience of government
+    stance_follow_rate: float = 0.05  # assumption: per day, how fast a household's stance towards the government follows its trust and the government's stance
     saving_rate: float = (
         0.01  # assumption: per day, how fast a household's savings refill towards what it had at the start (buffer 1)
     )
@@ -363,12 +393,199 @@ class DynamicsConfig:
     collective_measures_rate: float = 0.002  # assumption: per day, growth of collective protection under an initiative
 
     def __post_init__(self) -> None:
-        unbounded = (*(n for n in vars(self) if n.endswith("_rate")), "initiative_commitment", "access_head_start_days")
+        unbounded = (
+            *(n for n in vars(self) if n.endswith("_rate")),
+            "initiative_commitment",
+            "access_head_start_days",
+            "expected_wait_days",
+            "expected_home_days",
+        )
         for name in unbounded:
             check_range(f"dynamics.{name}", getattr(self, name), 0.0)
         check_unit_fields("dynamics", self, tuple(n for n in vars(self) if n not in unbounded))
         # spare capacity is measured from spare_from up to full functioning, so the gap must exist
         check_range("dynamics.spare_from", self.spare_from, 0.0, 0.99)
+
+
+# --------------------------------------------------------------------------------------------
+# Affective polarisation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PolarisationConfig:
+    """Attitudes towards other groups, moving by attraction and repulsion (Axelrod, Daymude & Forrest 2021).
+
+    Each household has an attitude in [0, 1]. In an encounter it moves towards the other's
+    attitude if the two lie within ``tolerance`` of each other, and away from it otherwise.
+    Encounters come through ties, or, with probability ``media_exposure``, through media with
+    anyone in town; exposure to distant attitudes is what lets polarisation run away. Between
+    encounters an attitude returns towards where it started (Friedkin & Johnsen 1990), which
+    holds polarisation in check below a threshold of media exposure.
+    """
+
+    media_exposure: float = 0.1  # assumption: share of encounters that come through (social) media with anyone in town rather than through one's ties
+    media_distortion: float = 1.0  # assumption: how much further away than they are media show others' attitudes (1: twice as far; outrage travels best)
+    encounters_per_day: float = (
+        0.02  # assumption: encounters per household per day that touch its attitude towards other groups
+    )
+    tolerance: float = 0.3  # assumption: attitude distance within which an encounter attracts and beyond which it repels (Axelrod et al. 2021's tolerance; the value is ours)
+    responsiveness: float = 0.05  # assumption: share of the distance one encounter moves an attitude
+    # assumption: per day, how fast an attitude returns to where it started between encounters (Friedkin & Johnsen 1990's attachment to one's initial view; the time constant of two years is ours)
+    anchoring_rate: float = 1.0 / 730.0
+    class_distance: float = 0.3  # assumption: distance between the starting attitudes of the classes with the most and the least capital (SCP: separated lifeworlds of rich and poor)
+    spread: float = 0.05  # assumption: sd of starting attitudes within a class
+
+    def __post_init__(self) -> None:
+        check_unit_fields(
+            "polarisation", self, ("media_exposure", "tolerance", "responsiveness", "class_distance", "spread")
+        )
+        check_range("polarisation.encounters_per_day", self.encounters_per_day, 0.0)
+        check_range("polarisation.media_distortion", self.media_distortion, 0.0)
+        check_range("polarisation.anchoring_rate", self.anchoring_rate, 0.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Policy levers (``policy=[...]``: any together, each off unless chosen)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaringNeighbourhoodConfig:
+    """Before the crisis: neighbourhood workers and facilities give the most vulnerable households bridging ties."""
+
+    enabled: bool = False
+    reach_share: float = (
+        0.2  # assumption: share of households (those with the least capital) the workers and facilities reach
+    )
+    ties_added: int = 2  # assumption: bridging ties each of them gains, to households with more capital
+    years_before: float = 2.0  # assumption: years the workers and facilities run before the crisis (ties take time)
+    workers_per_neighbourhood: float = 1.0  # assumption
+    worker_eur_per_year: float = 75_000.0  # assumption: employer cost of one neighbourhood worker
+    facility_eur_per_year: float = 50_000.0  # assumption: running a neighbourhood centre
+
+
+@dataclass
+class DiverseHousingConfig:
+    """Over years before the crisis: mixed housing lowers the segregation of classes over neighbourhoods."""
+
+    enabled: bool = False
+    mixing: float = 0.5  # assumption: share by which segregation falls
+    homes_changed_share: float = 0.1  # assumption: share of homes built or converted to mix the neighbourhoods
+    eur_per_home: float = 30_000.0  # assumption: public contribution per home built or converted
+
+
+@dataclass
+class ReceptiveGovernmentConfig:
+    """Before and during the crisis: a government that starts receptive and cooperative, and acts sooner."""
+
+    enabled: bool = False
+    receptivity: float = (
+        0.8  # assumption: its starting stance on the above-below axis (instead of government.receptivity)
+    )
+    collaboration: float = (
+        0.8  # assumption: its starting stance on the against-together axis (instead of government.collaboration)
+    )
+    delay_factor: float = 0.5  # assumption: its delay is this share of government.delay_days
+    eur_per_1000_households_per_year: float = 20_000.0  # assumption: outreach staff and training
+    years_before: float = 1.0  # assumption: years of outreach before the crisis
+
+
+@dataclass
+class CoDesignConfig:
+    """During a transformation: citizens and initiatives at the design table (sea-level rise)."""
+
+    enabled: bool = False
+    cost_relief: float = 0.5  # assumption: how far a co-designed plan lowers the cost for those with the least economic capital (cost times 1 - relief * (1 - economic capital))
+    design_years: float = 1.0  # assumption: extra years the design takes
+    eur_per_project: float = 250_000.0  # assumption: facilitating the design with residents
+
+
+@dataclass
+class StandingInitiativesConfig:
+    """Before and during crises: an initiative in every neighbourhood, supported so that it lasts between crises."""
+
+    enabled: bool = False
+    eur_per_initiative_per_year: float = 20_000.0  # assumption: a budget and a coordinator's hours
+    years_before: float = 2.0  # assumption: years of support before the crisis
+
+
+@dataclass
+class GenerousCompensationConfig:
+    """During the crisis: a compensation scheme that opens sooner, decides faster and pays more."""
+
+    enabled: bool = False
+    opening_days: float = (
+        14.0  # assumption: days after the event the scheme opens (instead of government.scheme_opening_days)
+    )
+    assessors_factor: float = 3.0  # assumption: times as many assessors
+    coverage: float = 0.9  # assumption: share of the uninsured repair cost it pays (instead of government.scheme_coverage); it meets the promise
+    eur_per_assessor_day: float = 400.0  # assumption: cost of an assessor's day
+
+
+@dataclass
+class FloodDefencesConfig:
+    """Before and during floods: higher dikes (flooding and sea-level rise; nothing in a leak)."""
+
+    enabled: bool = False
+    residual_share: float = 0.2  # assumption: share of floods that still get through (flooding)
+    raise_m: float = 0.5  # assumption: metres the dikes are raised, which floods of the rising sea must overtop first (sea-level rise)
+    eur_flooding: float = 60_000_000.0  # assumption: reinforcing the town's dikes against river and rain floods (Dutch dike reinforcement costs some EUR 10-20 M per km; a town's ring of a few km)
+    eur_per_metre: float = 40_000_000.0  # assumption: raising the town's ring of dikes by a metre (sea-level rise)
+    maintenance_eur_per_year: float = 1_000_000.0  # assumption
+
+
+@dataclass
+class PolicyConfig:
+    """The policy levers of a run; ``policy=[caring_neighbourhood,co_design]`` turns levers on."""
+
+    caring_neighbourhood: CaringNeighbourhoodConfig = field(default_factory=CaringNeighbourhoodConfig)
+    diverse_housing: DiverseHousingConfig = field(default_factory=DiverseHousingConfig)
+    receptive_government: ReceptiveGovernmentConfig = field(default_factory=ReceptiveGovernmentConfig)
+    co_design: CoDesignConfig = field(default_factory=CoDesignConfig)
+    standing_initiatives: StandingInitiativesConfig = field(default_factory=StandingInitiativesConfig)
+    generous_compensation: GenerousCompensationConfig = field(default_factory=GenerousCompensationConfig)
+    flood_defences: FloodDefencesConfig = field(default_factory=FloodDefencesConfig)
+
+    def __post_init__(self) -> None:
+        for lever in POLICY_LEVERS:
+            settings = getattr(self, lever)
+            for name, value in vars(settings).items():
+                if name == "enabled":
+                    continue
+                key = f"policy.{lever}.{name}"
+                if name in (
+                    "reach_share",
+                    "mixing",
+                    "homes_changed_share",
+                    "receptivity",
+                    "collaboration",
+                    "delay_factor",
+                    "cost_relief",
+                    "coverage",
+                    "residual_share",
+                ):
+                    check_range(key, value, 0.0, 1.0)
+                elif name == "ties_added":
+                    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                        raise ConfigError(f"{key}={value!r} is not allowed: expected a whole number >= 0")
+                else:
+                    check_range(key, value, 0.0)
+
+    def enabled(self) -> list[str]:
+        """The names of the levers turned on."""
+        return [lever for lever in POLICY_LEVERS if getattr(self, lever).enabled]
+
+
+POLICY_LEVERS = (
+    "caring_neighbourhood",
+    "diverse_housing",
+    "receptive_government",
+    "co_design",
+    "standing_initiatives",
+    "generous_compensation",
+    "flood_defences",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,7 +640,7 @@ class OutputConfig:
 
 @dataclass
 class Config:
-    """One run: a scenario, a population, its networks, a government, homes, the dynamics and a seed."""
+    """One run: a scenario, a population, its networks, a government, homes, the dynamics, polarisation, policy levers and a seed."""
 
     scenario: Any = MISSING
     population: Any = MISSING  # Any: a preset replaces the class table rather than merging into the default one
@@ -431,6 +648,8 @@ class Config:
     government: GovernmentConfig = MISSING
     housing: HousingConfig = MISSING
     dynamics: DynamicsConfig = MISSING
+    polarisation: PolarisationConfig = MISSING
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     seed: int = 0
     replicates: int = 1  # runs of one command-line job: seeds seed, seed+1, ..., in one process (for large sweeps)
@@ -479,6 +698,11 @@ def register_configs() -> None:
     store.store(group="network", name="default", node=NetworkConfig)
     store.store(group="dynamics", name="default", node=DynamicsConfig)
     store.store(group="housing", name="default", node=HousingConfig)
+    store.store(group="polarisation", name="default", node=PolarisationConfig)
+    # Each lever is an option of the ``policy`` group that turns itself on; several compose.
+    store.store(group="policy", name="none", node={})
+    for lever in POLICY_LEVERS:
+        store.store(group="policy", name=lever, node={lever: {"enabled": True}})
     store.store(group="government", name="default", node=GovernmentConfig)
     # A government entangled in rules, and one that reaches out and learns (assumptions).
     store.store(

@@ -100,6 +100,7 @@ class Housing:
         self.adjusters = slots(cfg.adjusters, n)
         self.assessors = slots(government.scheme_assessors, n)
         self.temporary_homes = slots(government.temporary_homes, n)
+        self.scheme_open_days = 0.0  # days the compensation scheme was open with homes at stake (its assessors at work)
         # What a household can save at most: economic capital squared (the poorest have next to nothing).
         self.savings_eur = cfg.savings_eur * households.economic**2
         self.spell_days: list[np.ndarray] = []  # lengths of the displacement spells that ended, in days
@@ -275,16 +276,17 @@ class Housing:
 
     def pay_scheme(
         self, h: HouseholdState, open_: np.ndarray, day: float, dt: float, opened: bool, way_in: WayIn, money: Money
-    ) -> tuple[int, int]:
+    ) -> tuple[int, np.ndarray]:
         """Once the scheme is open, uninsured owners apply; assessors decide in order; the scheme pays its share.
 
         Args:
             open_: the households with a repair still open (every application is among them).
 
         Returns:
-            The number of applications filed and paid in the step.
+            The number of applications filed in the step, and the households paid in it.
         """
         gov = self.government
+        self.scheme_open_days += dt if opened else 0.0
         filed_before = int(np.count_nonzero(~np.isnan(h.scheme_filed_day[open_])))
         paid = self.apply(
             h,
@@ -302,7 +304,7 @@ class Housing:
         payout = gov.scheme_coverage * (h.repair_cost[paid] - h.scheme_cost[paid])
         self.settle(h, "scheme", paid, payout, day, h.paid_scheme)
         money.scheme += float(payout.sum())
-        return filed, int(paid.size)
+        return filed, paid
 
     def apply(
         self,

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulation.policy import GAIN_KEYS
+from simulation.policy import costs as policy_costs
 from simulation.provisions import AT_HOME, lacks_provision, without_water
+from simulation.relations import polarisation
 from simulation.state import MONEY_SOURCES, RECOVERY_CHANNELS, SHELTERS
 
 if TYPE_CHECKING:
@@ -34,6 +37,9 @@ OVERALL = {
     "without_water_share": "share of households whose tap is off",
     **{f"displaced_{kind}_share": f"share of households displaced and staying: {kind}" for kind in SHELTERS.values()},
     "strain": "mean strain of helpers and hosts",
+    "polarisation": "affective polarisation: twice the sd of attitudes towards other groups",
+    "government_dominance": "the government's stance, above (+1, directive) to below (-1, receptive)",
+    "government_affiliation": "the government's stance, against (-1, defensive) to together (+1, cooperative)",
     "active_initiatives": "number of active citizen initiatives",
     "prepared_share": "share of households prepared (preparedness at least dynamics.prepared_from)",
     "events": "hazard events so far",
@@ -77,6 +83,8 @@ class Recorder:
         columns: every column by name; ``NAME__<class>`` columns are views on ``per_class[NAME]``.
         per_class: for each indicator of ``PER_CLASS``, an array of rows x classes.
         row: the number of rows recorded.
+        functioning_lost: per class, the household-days of functioning lost so far (the
+            integral of 1 - functioning over the class's households, trapezoid within each step).
     """
 
     def __init__(self, model: CrisisModel) -> None:
@@ -84,6 +92,8 @@ class Recorder:
         self.class_names = model.households.class_names
         self.class_size = np.bincount(model.households.household_class, minlength=k).astype(float)
         self.row = 0
+        self.functioning_lost = np.zeros(k)
+        self._lost_at_start = np.zeros(k)
         self.empty_ratio = np.repeat(np.array(EMPTY_RATIO)[:, None], k, axis=1)
         self.columns: dict[str, np.ndarray] = {"day": np.full(rows, np.nan)}
         self.per_class: dict[str, np.ndarray] = {}
@@ -97,9 +107,10 @@ class Recorder:
 
     def record_start(self, model: CrisisModel) -> None:
         """Record the mean functioning of affected households right after the hazard of this step."""
-        affected = model.affected
-        self.columns["functioning_start"][self.row] = (
-            model.households.functioning[affected].mean() if affected.size else 1.0
+        affected, h = model.affected, model.households
+        self.columns["functioning_start"][self.row] = h.functioning[affected].mean() if affected.size else 1.0
+        self._lost_at_start = np.bincount(
+            h.household_class[affected], 1.0 - h.functioning[affected], self.class_size.size
         )
 
     def record(self, model: CrisisModel) -> None:
@@ -128,6 +139,9 @@ class Recorder:
         )
         counts = np.vstack((affected_count, affected_count, *[self.class_size] * 4))
         by_class = _ratio(sums, counts, self.empty_ratio)
+        if row > 0:  # only the affected lack functioning
+            lost_at_end = affected_count - sums[0]
+            self.functioning_lost += model.dt * (self._lost_at_start + lost_at_end) / 2.0
         overall = _ratio(sums.sum(axis=1), counts.sum(axis=1), self.empty_ratio[:, 0])
         columns = self.columns
         columns["day"][row] = model.day
@@ -144,6 +158,9 @@ class Recorder:
         for code, kind in SHELTERS.items():
             columns[f"displaced_{kind}_share"][row] = shelters[code]
         columns["strain"][row] = h.strain.mean()
+        columns["polarisation"][row] = polarisation(h.attitude)
+        columns["government_dominance"][row] = model.government.dominance
+        columns["government_affiliation"][row] = model.government.affiliation
         columns["active_initiatives"][row] = len(model.initiatives)
         columns["prepared_share"][row] = np.count_nonzero(h.preparedness >= d.prepared_from) / n
         columns["events"][row] = len(model.event_log)
@@ -247,7 +264,64 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
         )
     summary.update(displacement_summary(model, timeseries))
     summary.update(model.crisis.summary(model))
+    summary.update(left_behind(model))
+    summary.update(functioning_loss(model))
+    summary.update(relations_summary(model, timeseries))
+    summary.update(dict.fromkeys(GAIN_KEYS))  # CrisisModel.run fills them in when levers are on
     return summary
+
+
+def functioning_loss(model: CrisisModel) -> dict[str, float | None]:
+    """Days of functioning lost per household, over all households and by class.
+
+    Unlike ``resilience_loss_days`` (per affected household) this counts everyone, so that a
+    lever that spares households from being hit at all shows its gain.
+    """
+    lost, size = model.recorder.functioning_lost, model.recorder.class_size
+    keys: dict[str, float | None] = {"functioning_loss_days": float(lost.sum() / size.sum())}
+    for name, class_lost, class_size in zip(model.households.class_names, lost, size, strict=True):
+        keys[f"functioning_loss_days__{name}"] = float(class_lost / class_size) if class_size > 0 else None
+    return keys
+
+
+def left_behind(model: CrisisModel) -> dict[str, float | None]:
+    """Who is left behind at the horizon, overall and by class.
+
+    ``left_behind_share``: of all households, those in a transformed neighbourhood that could not
+    follow, and those hit and still not recovered that did not follow a transformation (left
+    exposed and unrecovered); null if nobody was hit. ``left_behind_share_transformed``: of the
+    households of transformed neighbourhoods, those that could not follow; null if none transformed.
+    """
+    h = model.households
+    hit = ~np.isnan(h.shock_day)
+    unrecovered = hit & np.isnan(h.recovered_day) & (h.transformation != 1)
+    behind = (h.transformation == 2) | unrecovered
+    keys: dict[str, float | None] = {"left_behind_share": float(behind.mean()) if hit.any() else None}
+    for index, name in enumerate(h.class_names):
+        in_class = h.household_class == index
+        keys[f"left_behind_share__{name}"] = float(behind[in_class].mean()) if hit.any() and in_class.any() else None
+    in_transformed = h.transformation > 0
+    keys["left_behind_share_transformed"] = (
+        float(np.count_nonzero(h.transformation == 2) / np.count_nonzero(in_transformed))
+        if in_transformed.any()
+        else None
+    )
+    return keys
+
+
+def relations_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float]:
+    """Trust and polarisation at the horizon, the government's stance, and what the policy levers cost."""
+    gov = model.government
+    costs = policy_costs(model)
+    keys: dict[str, float] = {
+        "trust_end": float(timeseries["trust"].iloc[-1]),
+        "polarisation_end": float(timeseries["polarisation"].iloc[-1]),
+        "government_dominance_end": float(gov.dominance),
+        "government_affiliation_end": float(gov.affiliation),
+        "policy_cost_eur": float(sum(costs.values())),
+    }
+    keys.update({f"policy_cost_eur__{lever}": float(cost) for lever, cost in costs.items()})
+    return keys
 
 
 def displacement_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float | int | None]:

@@ -10,15 +10,17 @@ import numpy as np
 from agents import CitizenInitiative, Government, Household
 from scenarios import make_scenario
 from simulation import dynamics as dyn
+from simulation import policy
 from simulation import provisions as prov
+from simulation import relations as rel
 from simulation.compose import as_config
 from simulation.config import Config
 from simulation.events import EventLog
-from simulation.housing import Housing, Money, WayIn
+from simulation.housing import AT_HOME, Housing, Money, WayIn
 from simulation.memory import check_memory, keep_freed_memory
 from simulation.metrics import Recorder, summarize
 from simulation.networks import RowsOf, build_networks, social_capital
-from simulation.population import build_population
+from simulation.population import build_population, standing_rank
 from simulation.results import Results
 from simulation.streams import Streams
 
@@ -58,6 +60,8 @@ class Help:
     reach: np.ndarray | None = None  # how far an initiative reaches it, in [0, 1)
     known: np.ndarray | None = None  # whether an initiative knows it (a member, or a member's tie)
     aid_obtained: np.ndarray | None = None  # share of full government aid obtained
+    injustice: np.ndarray | None = None  # felt horizontal injustice, where aid is scarce
+    scheme_paid: np.ndarray | None = None  # indices (of all households) the compensation scheme paid in the step
 
 
 @dataclass
@@ -136,7 +140,9 @@ class CrisisModel(mesa.Model):
         # One stream per random process, from the same seed as model.rng (common random numbers).
         self.streams = Streams(np.random.SeedSequence(cfg.seed))
 
-        self.households, propensity = build_population(cfg.population, self.streams.get("population"))
+        self.households, propensity = build_population(
+            cfg.population, self.streams.get("population"), policy.segregation(cfg)
+        )
         h = self.households
         self.networks = build_networks(
             cfg.network,
@@ -146,11 +152,22 @@ class CrisisModel(mesa.Model):
             self.streams.get("bonding"),
             self.streams.get("bridging"),
         )
+        if cfg.policy.caring_neighbourhood.enabled:
+            capital = h.economic + propensity + h.cultural + h.personal  # the tie propensity stands for social capital
+            self.networks = policy.caring_ties(self.networks, capital, cfg, self.streams.get("caring_ties"))
         self._precompute()
 
         self.crisis = make_scenario(cfg.scenario)
-        self.government = Government(self, cfg.government)
-        self.housing = Housing(cfg.housing, cfg.government, h)
+        government_cfg, start = policy.government(cfg)
+        self.government = Government(self, government_cfg, **start)
+        self.housing = Housing(cfg.housing, government_cfg, h)
+        h.attitude[:] = rel.starting_attitudes(
+            h.household_class, standing_rank(cfg.population), cfg.polarisation, self.streams.get("attitudes")
+        )
+        h.attitude_anchor[:] = h.attitude
+        h.affiliation[:] = 2.0 * h.trust - 1.0
+        h.dominance[:] = 0.5 * (2.0 * h.personal - 1.0) - 0.5 * self.government.dominance
+        self.refresh_bridging()
         self.money = Money()
         self.initiatives: dict[int, CitizenInitiative] = {}
         self._known: np.ndarray | None = None  # households the initiatives know (see known_to_initiatives)
@@ -166,6 +183,8 @@ class CrisisModel(mesa.Model):
         for index in range(h.n):
             Household(self, index)
         self.crisis.start(self)
+        if cfg.policy.standing_initiatives.enabled:
+            self.start_standing_initiatives()
 
         self.recorder = Recorder(self)
         self.recorder.record(self)
@@ -187,11 +206,20 @@ class CrisisModel(mesa.Model):
         self.cohesion = self.per_neighbourhood_mean(bonding_capital)
         # What a helper brings: its resources and know-how (economic, cultural, personal capital).
         self.resources = (h.economic + h.cultural + h.personal) / 3.0
-        # Know-how about rules that bridging ties carry (cultural capital across weak ties).
-        self.bridging_knowhow = dyn.saturating(net.bridging @ h.cultural)
+        # Bridging ties as used in a step: their weight times the willingness to help across them,
+        # which affective polarisation lowers (refresh_bridging); and the know-how they carry.
+        self.bridging_rows = np.repeat(np.arange(h.n), np.diff(net.bridging.indptr))
+        self.bridging_now = net.bridging.copy()
         self.neighbourhood_members = np.split(
             np.argsort(h.neighbourhood, kind="stable"), np.cumsum(self.neighbourhood_size)[:-1]
         )
+
+    def refresh_bridging(self) -> None:
+        """Bridging ties' weights from the attitudes now, and the know-how about rules they carry."""
+        h, net = self.households, self.networks
+        willing = rel.willingness(h.attitude, self.bridging_rows, net.bridging.indices, self.cfg.polarisation.tolerance)
+        self.bridging_now.data = net.bridging.data * willing
+        self.bridging_knowhow = dyn.saturating(self.bridging_now @ h.cultural)
 
     def per_neighbourhood_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of a per-household array within each neighbourhood."""
@@ -269,10 +297,21 @@ class CrisisModel(mesa.Model):
         return self.steps * self.dt
 
     def run(self) -> Results:
-        """Run every step up to the scenario's horizon and return the results."""
+        """Run every step up to the scenario's horizon and return the results.
+
+        With policy levers on, it also runs the same town (same seed) without them, and the
+        summary gains what the levers gained (``policy.recovery_gained``).
+        """
         while self.steps < self.n_steps:
             self.step()
-        return self.results
+        results = self.results
+        if self.cfg.policy.enabled():
+            without = CrisisModel(policy.without_levers(self.cfg)).run().summary
+            h = self.households
+            outsiders = h.class_names.index(policy.OUTSIDERS) if policy.OUTSIDERS in h.class_names else -1
+            precariaat = int(np.count_nonzero(h.household_class == outsiders))
+            results.summary.update(policy.recovery_gained(results.summary, without, h.n, precariaat))
+        return results
 
     @property
     def results(self) -> Results:
@@ -349,7 +388,7 @@ class CrisisModel(mesa.Model):
         need_of_needy = need[needy]
         spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from) * (1.0 - h.strain)
         offer = spare * self.resources
-        bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(net.bridging, needy)
+        bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(self.bridging_now, needy)
         needy_ties_need = bonding_of_needy.from_rows(need_of_needy) + bridging_of_needy.from_rows(need_of_needy)
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         initiative_claim = self.initiative_claims(needy, neighbourhood_need)
@@ -508,20 +547,21 @@ class CrisisModel(mesa.Model):
         return active
 
     def dissolve_initiatives(self, needy_share: np.ndarray) -> None:
-        """Initiatives whose neighbourhood has (nearly) no needy households left dissolve."""
-        for n in [n for n in self.initiatives if needy_share[n] < self.cfg.dynamics.dissolve_below]:
+        """Initiatives whose neighbourhood has (nearly) no needy households left dissolve, unless supported to last."""
+        ending = [
+            n
+            for n, initiative in self.initiatives.items()
+            if needy_share[n] < self.cfg.dynamics.dissolve_below and not initiative.supported
+        ]
+        for n in ending:
             initiative = self.initiatives.pop(n)
             self.households.initiative[initiative.members] = -1
             initiative.remove()
             self._known = None
 
     def form_initiatives(self, now: StepState, needy_share: np.ndarray) -> None:
-        """Neighbourhoods without an initiative start one with a hazard set by cohesion, spare capacity and need.
-
-        Households join with probability equal to their social capital; the initiative's
-        creativity grows with the class diversity of its members.
-        """
-        h, d = self.households, self.cfg.dynamics
+        """Neighbourhoods without an initiative start one with a hazard set by cohesion, spare capacity and need."""
+        d = self.cfg.dynamics
         hazard = dyn.formation_hazard(d.formation_rate, self.cohesion, now.spare_by_neighbourhood, needy_share)
         # Fixed blocks from their own streams: one uniform per neighbourhood for formation and for
         # collaboration, one per resident for membership (drawn only where one forms, keyed by it).
@@ -529,22 +569,42 @@ class CrisisModel(mesa.Model):
         collaboration = self.streams.get("collaboration", self.steps).random(self.n_neighbourhoods)
         forming = (formation < dyn.closed_fraction(hazard, self.dt)) & ~self.has_initiative()
         for n in np.flatnonzero(forming):
-            residents = self.neighbourhood_members[n]
-            joins = self.streams.get("membership", self.steps, n).random(residents.size) < h.social[residents]
-            members = residents[joins]
-            class_counts = np.bincount(h.household_class[members], minlength=self.n_classes)[None, :]
-            self.initiatives[int(n)] = CitizenInitiative(
-                self,
-                neighbourhood=int(n),
-                members=members,
-                effectiveness=1.0 + d.creativity * float(dyn.class_diversity(class_counts)[0]),
-                collaborates=bool(collaboration[n] < self.government.collaboration),
-            )
-            h.initiative[members] = n
-            self._known = None
-            self.initiatives_formed += 1
+            self.start_initiative(int(n), self.steps, collaboration[n], supported=False)
             if self.first_initiative_day is None:
                 self.first_initiative_day = self.end_of_step
+
+    def start_standing_initiatives(self) -> None:
+        """An initiative in every neighbourhood from the start, supported to last (``standing_initiatives`` lever)."""
+        collaboration = self.streams.get("collaboration", 0).random(self.n_neighbourhoods)
+        for n in range(self.n_neighbourhoods):
+            self.start_initiative(n, 0, collaboration[n], supported=True)
+
+    def start_initiative(self, neighbourhood: int, step: int, collaboration_draw: float, supported: bool) -> None:
+        """Start an initiative in ``neighbourhood``: who joins, how creative it is, whether it works with the government.
+
+        A resident joins with a chance of its social capital, more if it stands above (takes
+        initiative) and together with the government, less if below or against; the initiative's
+        creativity grows with the class diversity of its members; it works with the government as
+        far as the government is cooperative and its members are together with it.
+        """
+        h, d = self.households, self.cfg.dynamics
+        residents = self.neighbourhood_members[neighbourhood]
+        chance = h.social[residents] * (1.0 + 0.5 * h.dominance[residents]) * (1.0 + 0.5 * h.affiliation[residents])
+        draws = self.streams.get("membership", step, neighbourhood).random(residents.size)
+        members = residents[draws < np.clip(chance, 0.0, 1.0)]
+        class_counts = np.bincount(h.household_class[members], minlength=self.n_classes)[None, :]
+        members_together = (1.0 + h.affiliation[members].mean()) / 2.0 if members.size else 0.0
+        self.initiatives[neighbourhood] = CitizenInitiative(
+            self,
+            neighbourhood=neighbourhood,
+            members=members,
+            effectiveness=1.0 + d.creativity * float(dyn.class_diversity(class_counts)[0]),
+            collaborates=bool(collaboration_draw < self.government.collaboration * members_together),
+            supported=supported,
+        )
+        h.initiative[members] = neighbourhood
+        self._known = None
+        self.initiatives_formed += 1
 
     # ---- 6. aid and institutions ---------------------------------------------------------------
 
@@ -563,6 +623,7 @@ class CrisisModel(mesa.Model):
         h, d, gov = self.households, self.cfg.dynamics, self.government
         flowing = gov.aid_flowing(self.day)
         needy = now.needy
+        help_.aid_obtained, help_.injustice = np.zeros(needy.size), np.zeros(needy.size)
         if flowing:
             collaborating = np.zeros(self.n_neighbourhoods, dtype=bool)
             for n, initiative in self.initiatives.items():
@@ -571,20 +632,26 @@ class CrisisModel(mesa.Model):
             uptake = dyn.aid_uptake(
                 h.trust[needy], h.cultural[needy], self.bridging_knowhow[needy], access, gov.receptivity
             )
-            help_.aid_obtained = uptake * dyn.rationing(gov.aid_capacity * h.n, float(uptake.sum()))
-        else:
-            help_.aid_obtained = np.zeros(needy.size)
+            share_met = dyn.rationing(gov.aid_capacity * h.n, float(uptake.sum()))
+            help_.aid_obtained = uptake * share_met
+            if share_met < 1.0:  # scarce: some feel that others, of other groups, got what they need
+                help_.injustice = rel.injustice(
+                    help_.aid_obtained, h.household_class[needy], h.attitude[needy], self.n_classes
+                )
         help_.rates["aid"] = d.aid_rate * help_.aid_obtained
 
         self.housing.pay_donations(h, self.end_of_step, way_in, self.money)
+        help_.scheme_paid = np.empty(0, dtype=np.int64)
         if not now.homes_at_stake:
             return 0, 0, 0
         end = self.end_of_step
         self.housing.house_temporarily(h, flowing, gov.receptivity, way_in, self.dt, self.money)
         claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
-        scheme_open = gov.events > 0 and self.day >= gov.event_start_day + self.cfg.government.scheme_opening_days
-        filed, paid = self.housing.pay_scheme(h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money)
-        return claims, filed, paid
+        scheme_open = gov.events > 0 and self.day >= gov.event_start_day + self.housing.government.scheme_opening_days
+        filed, help_.scheme_paid = self.housing.pay_scheme(
+            h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money
+        )
+        return claims, filed, int(help_.scheme_paid.size)
 
     # ---- 7. update --------------------------------------------------------------------------
 
@@ -653,10 +720,43 @@ class CrisisModel(mesa.Model):
         straining = np.flatnonzero(straining)
         gain = d.helping_strain_rate * given[straining] + d.hosting_strain_rate * hosting[straining]
         h.strain[straining] = dyn.strain_step(h.strain[straining], gain, d.strain_recovery_rate, self.dt)
-        # Needy households' trust follows the share of aid they obtain (none during the delay).
-        h.trust[needy] = dyn.relax(h.trust[needy], help_.aid_obtained, d.trust_rate, self.dt)
         saving = np.flatnonzero(h.buffer < 1.0)
         h.buffer[saving] = dyn.settle(dyn.relax(h.buffer[saving], 1.0, d.saving_rate, self.dt), 1.0)
+        self.update_relations(now, help_)
+
+    def update_relations(self, now: StepState, help_: Help) -> None:
+        """Trust, stances on Leary's rose, and attitudes towards other groups, at the end of the step.
+
+        Households in need during an event experience the government: how it treats people (its
+        stance), whether help came in time, and, where aid was scarce, whether others got it
+        instead; those the compensation scheme paid compare it with what was promised. Trust
+        moves with that experience (falling faster than it rises) and towards the trust of one's
+        ties. Households' stances follow their trust and the government's stance; the government
+        answers theirs. Encounters move attitudes towards other groups, and with them the
+        willingness to help across group lines.
+        """
+        h, d, gov = self.households, self.cfg.dynamics, self.government
+        felt = np.zeros(h.n)
+        if gov.events > 0 and now.needy.size:
+            if gov.aid_flowing(self.day):
+                timeliness = help_.aid_obtained.copy()
+            else:
+                waited_too_long = self.day - gov.event_start_day > d.expected_wait_days
+                timeliness = np.full(now.needy.size, -1.0 if waited_too_long else 0.0)
+            away = h.displaced[now.needy] != AT_HOME
+            timeliness[away & (self.day - h.displaced_day[now.needy] > d.expected_home_days)] = -1.0
+            procedural = (gov.affiliation - gov.dominance) / 2.0
+            felt[now.needy] = rel.experience(procedural, timeliness, 0.0, help_.injustice, d.injustice_weight)
+        if help_.scheme_paid.size:
+            scheme = self.housing.government
+            gap = (scheme.scheme_coverage - scheme.promised_coverage) / scheme.promised_coverage
+            felt[help_.scheme_paid] = np.clip(felt[help_.scheme_paid] + gap, -1.0, 1.0)
+        rel.update_trust(h.trust, h.trust_baseline, felt, self.ties, self.tie_strength, d, self.dt)
+        rel.update_stances(h, gov.dominance, d.stance_follow_rate, self.dt)
+        gov.respond(float(h.dominance.mean()), float(h.affiliation.mean()), self.dt)
+        encounters = self.streams.get("encounters", self.steps)
+        rel.update_attitudes(h.attitude, h.attitude_anchor, self.ties, self.cfg.polarisation, encounters, self.dt)
+        self.refresh_bridging()
 
     def adapt(self) -> None:
         """Adaptation: households take measures, initiatives organise collective ones.

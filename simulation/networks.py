@@ -145,6 +145,24 @@ def _to_matrix(keys: np.ndarray, n: int, weight: float) -> sp.csr_array:
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
 
 
+def add_bridging_ties(networks: Networks, a: np.ndarray, b: np.ndarray, weight: float) -> Networks:
+    """The networks with bridging ties of ``weight`` added between ``a[k]`` and ``b[k]``.
+
+    Self-pairs, repeated pairs and pairs that already hold a tie (bonding or bridging) are left out.
+    """
+    n = networks.bonding.shape[0]
+    keep = a != b
+    keys = np.unique(_pair_keys(a[keep], b[keep], n))
+    existing = np.concatenate([_upper_keys(networks.bonding), _upper_keys(networks.bridging)])
+    keys = keys[~np.isin(keys, existing)]
+    return Networks(networks.bonding, (networks.bridging + _to_matrix(keys, n, weight)).tocsr())
+
+
+def _upper_keys(matrix: sp.csr_array) -> np.ndarray:
+    upper = sp.triu(matrix, k=1).tocoo()
+    return upper.row.astype(np.int64) * matrix.shape[0] + upper.col
+
+
 def build_networks(
     cfg: NetworkConfig,
     household_class: np.ndarray,

@@ -18,8 +18,17 @@ def draw_classes(cfg: PopulationConfig, rng: np.random.Generator) -> np.ndarray:
     return rng.permutation(classes)
 
 
+def standing_rank(cfg: PopulationConfig) -> np.ndarray:
+    """Each class's rank by standing (the mean of its four capitals), from 0 (the most) to 1 (the least)."""
+    standing = np.array([(p.economic + p.social + p.cultural + p.personal) / 4 for p in cfg.classes.values()])
+    class_order = np.argsort(-standing, kind="stable")
+    rank_of_class = np.empty(class_order.size)
+    rank_of_class[class_order] = np.arange(class_order.size)
+    return rank_of_class / max(class_order.size - 1, 1)
+
+
 def place_in_neighbourhoods(
-    cfg: PopulationConfig, household_class: np.ndarray, standing: np.ndarray, rng: np.random.Generator
+    cfg: PopulationConfig, household_class: np.ndarray, segregation: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Neighbourhood of each household; with segregation, classes of low standing cluster in the last ones.
 
@@ -30,25 +39,25 @@ def place_in_neighbourhoods(
     exposure rises with its index.
     """
     n = household_class.size
-    class_order = np.argsort(-standing, kind="stable")
-    rank_of_class = np.empty_like(class_order)
-    rank_of_class[class_order] = np.arange(class_order.size)
-    rank = rank_of_class[household_class] / max(class_order.size - 1, 1)
-    key = cfg.segregation * rank + (1.0 - cfg.segregation) * rng.random(n)
+    rank = standing_rank(cfg)[household_class]
+    key = segregation * rank + (1.0 - segregation) * rng.random(n)
     order = np.argsort(key, kind="stable")
     neighbourhood = np.empty(n, dtype=np.int32)
     neighbourhood[order] = (np.arange(n) * cfg.neighbourhoods) // n
     return neighbourhood
 
 
-def build_population(cfg: PopulationConfig, rng: np.random.Generator) -> tuple[HouseholdState, np.ndarray]:
+def build_population(
+    cfg: PopulationConfig, rng: np.random.Generator, segregation: float | None = None
+) -> tuple[HouseholdState, np.ndarray]:
     """Draw the households.
 
     Capitals are the class mean plus normal noise with sd ``capital_spread``, clipped to [0, 1].
     The social capital drawn here is only a propensity to form ties: the realised social capital
     follows from the ties (``networks.social_capital``). Care dependence is drawn more often
     where personal capital (health) is low, room to host and owning one's home more often where
-    economic capital is high, each with the configured mean share.
+    economic capital is high, each with the configured mean share. ``segregation`` replaces the
+    config's (a policy lever may lower it).
 
     Returns:
         The household state, and each household's tie propensity.
@@ -66,9 +75,10 @@ def build_population(cfg: PopulationConfig, rng: np.random.Generator) -> tuple[H
     state.cultural[:] = draw("cultural")
     state.personal[:] = draw("personal")
     state.trust[:] = draw("trust")
+    state.trust_baseline[:] = state.trust
 
-    standing = np.array([(p.economic + p.social + p.cultural + p.personal) / 4 for p in profiles])
-    state.neighbourhood[:] = place_in_neighbourhoods(cfg, state.household_class, standing, rng)
+    segregation = cfg.segregation if segregation is None else segregation
+    state.neighbourhood[:] = place_in_neighbourhoods(cfg, state.household_class, segregation, rng)
     neighbourhood_exposure = np.linspace(cfg.exposure_low, cfg.exposure_high, cfg.neighbourhoods)
     state.exposure[:] = np.clip(
         neighbourhood_exposure[state.neighbourhood] + cfg.exposure_spread * rng.standard_normal(cfg.households),

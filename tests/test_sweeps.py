@@ -112,6 +112,30 @@ def test_report_writes_its_figures_and_effect_table(tmp_path):
     assert loss.difference < 0, "more ties should lower resilience loss in the leak"
 
 
+def test_report_of_a_policy_sweep_gives_the_policy_table_and_figure(tmp_path):
+    result, folder = sweep(
+        tmp_path,
+        "policy",
+        "replicates=3",
+        "scenario=flooding,leak",
+        "scenario.horizon_days=400",
+        "policy=choice([flood_defences],[caring_neighbourhood,flood_defences])",
+    )
+    assert result.returncode == 0, result.stderr
+    report = command("experiments.report", str(folder), cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    out = folder / "report"
+    assert (out / "policy.png").stat().st_size > 0, "missing the policy figure"
+    assert "## Policy levers" in (out / "report.md").read_text(), "expected the policy section in the report"
+    table = pd.read_csv(out / "policy.csv")
+    assert set(table.policy) == {"flood_defences", "caring_neighbourhood + flood_defences"}
+    assert (table.seeds == 3).all(), "three seeds per scenario and set of levers"
+    dikes = table[(table.scenario == "flooding") & (table.policy == "flood_defences")].iloc[0]
+    assert dikes.cost_meur > 0 and dikes.gain_days_low <= dikes.gain_days <= dikes.gain_days_high
+    in_leak = table[(table.scenario == "leak") & (table.policy == "flood_defences")].iloc[0]
+    assert in_leak.gain_days == 0 and in_leak.cost_meur == 0, "dikes do nothing in a leak and cost nothing there"
+
+
 def test_sobol_gives_indices_for_every_parameter(tmp_path):
     spec = tmp_path / "spec.yaml"
     spec.write_text(

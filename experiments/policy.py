@@ -1,0 +1,123 @@
+"""What the policy levers gain and what they cost: the report's policy section.
+
+Every run with levers on carries in its summary what they gained against the same town with
+the same seed and without them (``simulation.policy.recovery_gained``), so each run is a pair.
+Per scenario and set of levers the table gives, over seeds, the mean and 95% t interval of:
+
+- the days of functioning regained per household (``recovery_gained_days``), overall and for
+  the precariaat;
+- the household-days regained per million euros (``recovery_gained_per_meur``), overall and for
+  the precariaat;
+
+and the mean cost in millions of euros. Runs without levers (``policy=[]``) have nothing to
+compare and are left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from experiments.stats import markdown_table, mean_ci
+from simulation.policy import OUTSIDERS
+
+SCENARIO = "scenario.name"
+MEASURES = {
+    "gain_days": "recovery_gained_days",
+    "gain_days_precariaat": f"recovery_gained_days__{OUTSIDERS}",
+    "per_meur": "recovery_gained_per_meur",
+    "per_meur_precariaat": f"recovery_gained_per_meur__{OUTSIDERS}",
+}
+
+
+def policy_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and set of levers: gains with 95% intervals, cost, and gains per million euros."""
+    ok = runs[(runs.status == "ok") & (runs.policy != "none")]
+    if SCENARIO not in ok:
+        ok = ok.assign(**{SCENARIO: "(one scenario)"})
+    rows = []
+    for (scenario, policy), group in ok.groupby([SCENARIO, "policy"], sort=True):
+        row = {"scenario": scenario, "policy": policy, "seeds": len(group)}
+        for name, key in MEASURES.items():
+            values = pd.to_numeric(group[key], errors="coerce").to_numpy(dtype=float)
+            row[name], row[f"{name}_low"], row[f"{name}_high"] = mean_ci(values)
+        row["cost_meur"] = float(group.policy_cost_eur.mean()) / 1e6
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def with_interval(table: pd.DataFrame, name: str) -> pd.Series:
+    """``mean [low, high]`` text of a measure."""
+
+    def text(row) -> str:
+        mean, low, high = row[name], row[f"{name}_low"], row[f"{name}_high"]
+        if np.isnan(mean):
+            return "-"
+        return f"{mean:.3g} [{low:.3g}, {high:.3g}]" if np.isfinite(low) else f"{mean:.3g}"
+
+    return table.apply(text, axis=1)
+
+
+def figure(table: pd.DataFrame) -> Figure:
+    """Per scenario: days regained per household (left) and household-days regained per million euros (right), 95% intervals."""
+    scenarios = list(dict.fromkeys(table.scenario))
+    fig = Figure(figsize=(11, 1.2 + 0.28 * len(table) + 0.6 * len(scenarios)), layout="constrained")
+    heights = [max(int((table.scenario == s).sum()), 1) for s in scenarios]
+    axes = fig.subplots(len(scenarios), 2, squeeze=False, gridspec_kw={"height_ratios": heights})
+    panels = (
+        ("gain_days", "days of functioning regained per household"),
+        ("per_meur", "household-days per million EUR"),
+    )
+    for row, scenario in enumerate(scenarios):
+        part = table[table.scenario == scenario].reset_index(drop=True)
+        y = np.arange(len(part))
+        for column, (name, label) in enumerate(panels):
+            ax = axes[row, column]
+            for offset, suffix, colour, who in (
+                (-0.15, "", "tab:blue", "everyone"),
+                (0.15, "_precariaat", "tab:red", OUTSIDERS),
+            ):
+                key = name + suffix
+                mean = part[key].to_numpy(dtype=float)
+                err = np.abs(np.vstack((mean - part[f"{key}_low"], part[f"{key}_high"] - mean)).astype(float))
+                ax.errorbar(mean, y + offset, xerr=np.nan_to_num(err), fmt="o", ms=4, color=colour, label=who)
+            ax.axvline(0.0, color="grey", lw=0.8)
+            ax.set_yticks(y, part.policy if column == 0 else [""] * len(part))
+            ax.invert_yaxis()
+            if name == "per_meur":
+                ax.set_xscale("symlog", linthresh=1.0)
+            ax.set_title(f"{scenario}: {label}", fontsize=9, loc="left")
+    axes[0, 1].legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def sweep_section(runs: pd.DataFrame) -> tuple[list[str], pd.DataFrame] | None:
+    """The report's policy section and its table, or None if the sweep did not vary the levers."""
+    table = policy_table(runs)
+    if table.empty:
+        return None
+    shown = pd.DataFrame(
+        {
+            "scenario": table.scenario,
+            "policy": table.policy,
+            "days regained": with_interval(table, "gain_days"),
+            f"days regained ({OUTSIDERS})": with_interval(table, "gain_days_precariaat"),
+            "cost (M EUR)": table.cost_meur,
+            "household-days per M EUR": with_interval(table, "per_meur"),
+            f"{OUTSIDERS} household-days per M EUR": with_interval(table, "per_meur_precariaat"),
+            "seeds": table.seeds,
+        }
+    )
+    lines = [
+        "## Policy levers: what they gain and what they cost",
+        "",
+        "Each run is paired with the same town and seed without levers. Days regained: days of functioning per "
+        "household over the run (`recovery_gained_days`); per M EUR: household-days regained per million euros "
+        "of the levers' cost (`recovery_gained_per_meur`). Means over seeds with 95% t intervals; every cost is "
+        "an assumption (`simulation/config.py`).",
+        "",
+        markdown_table(shown),
+        "",
+    ]
+    return lines, table

@@ -1,0 +1,158 @@
+"""Vertical and horizontal relations: experience of government, trust, stances, attitudes towards other groups.
+
+- **Experience of government** (households in need during an event): how they were treated
+  (the government's stance), whether help came in time, whether what came met what was promised,
+  and whether others of another group got the scarce aid they needed (horizontal injustice).
+- **Trust** rises with good experience and falls, faster, with bad (asymmetric); as experience
+  fades it returns to the trust the household holds apart from it; it also moves towards the
+  trust of one's ties.
+- **Stances on Leary's rose**: a household's stance towards the government follows its trust
+  (together or against) and, by complementarity, the government's stance (a directive
+  government invites dependence, a receptive one invites initiative) together with its own
+  self-confidence; the government answers the households' mean stance (``Government.respond``).
+- **Attitudes towards other groups** move by attraction and repulsion in encounters through
+  ties or media (Axelrod, Daymude & Forrest 2021) and return towards where they started
+  (Friedkin & Johnsen 1990); the distance between two households'
+  attitudes, beyond the tolerance, lowers their willingness to help each other across group lines.
+
+Equations and defaults are in docs/ODD.md (7.17-7.19).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from simulation import dynamics as dyn
+from simulation.config import DynamicsConfig, PolarisationConfig
+from simulation.state import HouseholdState
+
+
+def experience(
+    procedural: float,
+    timeliness: np.ndarray,
+    promise_gap: np.ndarray,
+    injustice: np.ndarray,
+    injustice_weight: float,
+) -> np.ndarray:
+    """Experience of government in [-1, 1] for the households in contact with it.
+
+    Args:
+        procedural: how the government treats people, from its stance: ``(affiliation - dominance) / 2``.
+        timeliness: per household: +aid obtained once aid flows; -1 while waiting past the expected wait,
+            or away from home past the expected time; else 0.
+        promise_gap: per household: what the scheme paid against what was promised, as a share (<= 0 when short).
+        injustice: per household: how much more aid others of other groups got, times the attitude distance to them.
+        injustice_weight: weight of injustice.
+    """
+    return np.clip((procedural + timeliness) / 2.0 + promise_gap - injustice_weight * injustice, -1.0, 1.0)
+
+
+def update_trust(
+    trust: np.ndarray,
+    baseline: np.ndarray,
+    felt: np.ndarray,
+    ties: sp.csr_array,
+    tie_strength: np.ndarray,
+    d: DynamicsConfig,
+    dt: float,
+) -> None:
+    """Trust after a step: towards 1 with good experience, towards 0 (faster) with bad, back towards
+    the household's baseline as experience fades, then towards the trust of its ties.
+
+    Args:
+        trust: every household's trust (updated in place).
+        baseline: the trust each holds apart from its own experience.
+        felt: every household's experience of government in the step (0 without contact).
+        ties: the tie matrix; tie_strength: its row sums.
+    """
+    good, bad = np.clip(felt, 0.0, None), np.clip(-felt, 0.0, None)
+    trust += (1.0 - trust) * dyn.closed_fraction(d.trust_gain_rate * good, dt)
+    trust -= trust * dyn.closed_fraction(d.trust_loss_rate * bad, dt)
+    trust[:] = dyn.relax(trust, baseline, d.trust_fade_rate, dt)
+    tied = tie_strength > 0
+    ties_trust = dyn.divide_or_zero(ties @ trust, tie_strength)
+    trust[tied] = dyn.relax(trust[tied], ties_trust[tied], d.trust_spread_rate, dt)
+
+
+def update_stances(h: HouseholdState, government_dominance: float, rate: float, dt: float) -> None:
+    """Households' stances towards the government: together as far as they trust it; above as far as
+    their self-confidence and the government's stance below invite (Leary's complementarity)."""
+    h.affiliation[:] = dyn.relax(h.affiliation, 2.0 * h.trust - 1.0, rate, dt)
+    invited = 0.5 * (2.0 * h.personal - 1.0) - 0.5 * government_dominance
+    h.dominance[:] = dyn.relax(h.dominance, invited, rate, dt)
+
+
+def starting_attitudes(
+    household_class: np.ndarray, standing_rank: np.ndarray, cfg: PolarisationConfig, rng: np.random.Generator
+) -> np.ndarray:
+    """Attitudes at the start: the class's place (by standing: most capital at one end) plus noise."""
+    place = 0.5 + cfg.class_distance * (0.5 - standing_rank[household_class])
+    return np.clip(place + cfg.spread * rng.standard_normal(household_class.size), 0.0, 1.0)
+
+
+def update_attitudes(
+    attitude: np.ndarray,
+    anchor: np.ndarray,
+    ties: sp.csr_array,
+    cfg: PolarisationConfig,
+    rng: np.random.Generator,
+    dt: float,
+) -> None:
+    """One step of encounters, then each attitude back towards its anchor at ``anchoring_rate``.
+
+    Each encounter moves an attitude towards the other's if within ``tolerance``, else away
+    (Axelrod, Daymude & Forrest 2021). The number of encounters in the step is drawn first
+    (Poisson, ``encounters_per_day`` per household), then for each: who (anyone, with
+    replacement), whether it comes through media (anyone in town, shown ``media_distortion``
+    further away than they are) or a tie (a random one of the household's ties; media for those
+    without), and the other. Attitudes move from where they were at the start of the step. The
+    pull back to the anchor is Friedkin & Johnsen's (1990) attachment to one's own starting view.
+    """
+    n = attitude.size
+    count = rng.poisson(cfg.encounters_per_day * dt * n)
+    if count:
+        who = rng.integers(0, n, size=count)
+        by_media = rng.random(count) < cfg.media_exposure
+        anyone = rng.integers(0, n, size=count)
+        pick = rng.random(count)
+        other = anyone.copy()
+        degree = np.diff(ties.indptr)[who]
+        through_tie = ~by_media & (degree > 0)
+        position = ties.indptr[who[through_tie]] + (pick[through_tie] * degree[through_tie]).astype(np.int64)
+        other[through_tie] = ties.indices[position]
+        gap = attitude[other] - attitude[who]
+        gap[by_media] *= 1.0 + cfg.media_distortion  # media show the other further away than they are
+        move = cfg.responsiveness * np.where(np.abs(gap) <= cfg.tolerance, gap, -gap)
+        np.add.at(attitude, who, move)
+        np.clip(attitude, 0.0, 1.0, out=attitude)
+    attitude[:] = dyn.relax(attitude, anchor, cfg.anchoring_rate, dt)
+
+
+def willingness(attitude: np.ndarray, rows: np.ndarray, columns: np.ndarray, tolerance: float) -> np.ndarray:
+    """Per tie: the willingness to help across it, 1 within ``tolerance`` of attitude, falling to 0 at the far end."""
+    distance = np.abs(attitude[rows] - attitude[columns])
+    return np.clip(1.0 - (distance - tolerance) / max(1.0 - tolerance, 1e-9), 0.0, 1.0)
+
+
+def polarisation(attitude: np.ndarray) -> float:
+    """Affective polarisation: twice the sd of attitudes (0 when all agree, 1 when split evenly at the ends)."""
+    return float(2.0 * attitude.std())
+
+
+def injustice(obtained: np.ndarray, household_class: np.ndarray, attitude: np.ndarray, n_classes: int) -> np.ndarray:
+    """Felt horizontal injustice of needy households when aid is scarce.
+
+    For each: how much more aid the needy of other classes obtained on average than itself
+    (0 if less), times how far its attitude lies from theirs.
+
+    Args:
+        obtained: aid obtained by each needy household; household_class and attitude: theirs.
+    """
+    count = np.bincount(household_class, minlength=n_classes).astype(np.float64)
+    aid = np.bincount(household_class, weights=obtained, minlength=n_classes)
+    view = np.bincount(household_class, weights=attitude, minlength=n_classes)
+    others = np.maximum(count.sum() - count[household_class], 1.0)
+    others_aid = (aid.sum() - aid[household_class]) / others
+    others_view = (view.sum() - view[household_class]) / others
+    return np.clip(others_aid - obtained, 0.0, None) * np.abs(attitude - others_view)
