@@ -1,8 +1,9 @@
-"""The class demo's model: one community, or the same community with low and high cohesion.
+"""The class demo's model: one community, or the same community twice, compared.
 
 ``ClassroomModel`` is a Mesa model that holds one or two ``CrisisModel`` communities built from
-the same seed, so in side-by-side mode both have the same households, the same hazard draws
-and the same government: the only difference is their ties. It steps them together, in page
+the same seed, so in side-by-side mode both have the same households and the same hazard
+draws: the only difference is their ties (low and high cohesion) or one policy lever (without
+and with it, for example a receptive government against the default one). It steps them together, in page
 steps that suit the scenario (a day of a leak, four weeks of floods, a year of sea-level rise).
 The browser page (``simulation.demo``) draws it; nothing here knows about the page.
 """
@@ -16,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.compose import load_config
-from simulation.config import Config, ConfigError, GovernmentConfig, PopulationConfig
+from simulation.config import POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
 from simulation.model import CrisisModel
 
 SCENARIOS = ("leak", "flooding", "sea_level_rise")
@@ -35,6 +36,8 @@ COHESION_SCALE = {
     "homophily": (0.9, 0.3),
 }
 LOW_COHESION, HIGH_COHESION = 0.0, 1.0
+# What side by side compares: low against high cohesion, or the town without and with a lever.
+COMPARISONS = ("cohesion", *POLICY_LEVERS)
 
 # Households drawn in the network view; a larger population is shown by a random sample.
 VIEW_SIZE = 400
@@ -53,8 +56,10 @@ class ClassroomSettings:
 
     Attributes:
         scenario: ``leak``, ``flooding`` or ``sea_level_rise``.
-        side_by_side: run the community twice, at the low and the high end of the cohesion
-            scale; otherwise run it once with the tie settings below.
+        side_by_side: run the community twice; otherwise run it once with the settings below.
+        compare: what side by side compares: ``cohesion`` (the low and the high end of the
+            cohesion scale) or a policy lever (the community with the ties below, without and
+            with the lever).
         cohesion: the position of the cohesion control (0..1) that set the three tie keys.
         bonding_degree, bridging_degree, homophily: the network keys of a single community.
         delay_days, receptivity, learning: the government.
@@ -64,6 +69,7 @@ class ClassroomSettings:
 
     scenario: str = "leak"
     side_by_side: bool = True
+    compare: str = "cohesion"
     cohesion: float = 0.5
     bonding_degree: float = ties_for_cohesion(0.5)["bonding_degree"]
     bridging_degree: float = ties_for_cohesion(0.5)["bridging_degree"]
@@ -78,17 +84,28 @@ class ClassroomSettings:
         """These settings with the cohesion control moved, and the tie keys it sets."""
         return replace(self, cohesion=cohesion, **ties_for_cohesion(cohesion))
 
+    @property
+    def compares_cohesion(self) -> bool:
+        """Whether the two communities differ by their ties (not by a lever)."""
+        return self.side_by_side and self.compare == "cohesion"
+
     def ties(self) -> dict[str, dict[str, float]]:
-        """The tie keys of each community, by its name (``low`` and ``high``, or ``chosen``)."""
-        if self.side_by_side:
+        """The tie keys of each community, by its name (``low`` and ``high``, ``without`` and ``with``, or ``chosen``)."""
+        if self.compares_cohesion:
             return {"low": ties_for_cohesion(LOW_COHESION), "high": ties_for_cohesion(HIGH_COHESION)}
-        keys = ("bonding_degree", "bridging_degree", "homophily")
-        return {"chosen": {key: getattr(self, key) for key in keys}}
+        chosen = {key: getattr(self, key) for key in ("bonding_degree", "bridging_degree", "homophily")}
+        return {"without": chosen, "with": chosen} if self.side_by_side else {"chosen": chosen}
+
+    def levers(self, name: str) -> list[str]:
+        """The policy levers of a community: the compared lever in ``with``, none elsewhere."""
+        return [self.compare] if name == "with" else []
 
     def configs(self) -> dict[str, Config]:
         """The validated config of each community; raises ``ConfigError`` naming a bad value."""
         if self.scenario not in SCENARIOS:
             raise ConfigError(f"scenario={self.scenario!r} is not allowed: expected one of {', '.join(SCENARIOS)}")
+        if self.compare not in COMPARISONS:
+            raise ConfigError(f"compare={self.compare!r} is not allowed: expected one of {', '.join(COMPARISONS)}")
         shared = [
             f"government.delay_days={self.delay_days}",
             f"government.receptivity={self.receptivity}",
@@ -98,7 +115,12 @@ class ClassroomSettings:
         ]
         return {
             name: load_config(
-                scenario=self.scenario, overrides=[*shared, *(f"network.{key}={value}" for key, value in ties.items())]
+                scenario=self.scenario,
+                overrides=[
+                    *shared,
+                    *(f"network.{key}={value}" for key, value in ties.items()),
+                    f"policy=[{','.join(self.levers(name))}]",
+                ],
             )
             for name, ties in self.ties().items()
         }
@@ -147,8 +169,8 @@ class ClassroomModel(mesa.Model):
 
     Attributes:
         settings: the settings the communities were built from.
-        communities: the ``CrisisModel`` of each community by name (``low`` and ``high``, or
-            ``chosen``).
+        communities: the ``CrisisModel`` of each community by name (``low`` and ``high``,
+            ``without`` and ``with``, or ``chosen``).
         reference: the first community, whose clock, step length and households the others share.
         steps_per_page_step: model steps taken by one ``step()``.
         view: the households drawn in the network view.

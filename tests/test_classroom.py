@@ -46,6 +46,27 @@ def test_high_cohesion_recovers_faster_side_by_side():
     assert high["resilience_loss_days"] < low["resilience_loss_days"], "high cohesion should lose less functioning"
 
 
+def test_a_lever_side_by_side_is_the_same_town_with_and_without_it():
+    settings = ClassroomSettings(scenario="flooding", compare="receptive_government", **SMALL)
+    model = ClassroomModel(settings)
+    assert list(model.communities) == ["without", "with"], "a lever compared gives a town without and with it"
+    without, with_lever = model.communities["without"], model.communities["with"]
+    assert without.cfg.policy.enabled() == [] and with_lever.cfg.policy.enabled() == ["receptive_government"]
+    assert without.networks.bonding.nnz == with_lever.networks.bonding.nnz, "both towns should have the same ties"
+    while model.day < 3 * 365.25:
+        model.step()
+    assert np.array_equal(without.households.shock_day, with_lever.households.shock_day, equal_nan=True), (
+        "both towns should see the same floods hit the same households"
+    )
+    trust = [community.households.trust.mean() for community in (without, with_lever)]
+    assert trust[1] > trust[0], f"a receptive government should be trusted more after floods, got {trust}"
+
+
+def test_a_comparison_that_is_no_lever_is_refused():
+    with pytest.raises(ConfigError, match=r"compare='dikes' is not allowed: expected one of cohesion, "):
+        ClassroomSettings(compare="dikes").configs()
+
+
 @pytest.mark.parametrize(("scenario", "days"), [("leak", 1 / 24), ("flooding", 28.0), ("sea_level_rise", 365.25)])
 def test_one_page_step_advances_the_scenarios_unit(scenario, days):
     model = ClassroomModel(ClassroomSettings(scenario=scenario, side_by_side=False, **SMALL))

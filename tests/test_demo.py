@@ -90,6 +90,18 @@ def test_side_by_side_communities_differ(open_page):
     assert high > low, f"without water, the high-cohesion town should function better ({high}% vs {low}%)"
 
 
+def test_a_lever_can_be_compared_side_by_side(open_page):
+    page = open_page()
+    page.locator(".v-select__slot").filter(has_text="low and high cohesion").click()
+    page.get_by_role("option", name="without and with a receptive government").click()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.locator(".veerkracht-readout-with")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("With a receptive government:").first).to_be_visible()
+    step_and_wait(page, 2)
+    readout = page.locator(".veerkracht-readout-without").inner_text()
+    assert "trust in government" in readout, f"expected trust in the readout, got {readout!r}"
+
+
 def test_switching_scenario_applies_on_reset(open_page):
     page = open_page()
     page.locator(".v-select__slot").filter(has_text="Leak (coping)").click()

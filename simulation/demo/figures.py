@@ -20,9 +20,10 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from simulation.classroom import PAGE_STEP_DAYS, ClassroomModel
+from simulation.demo.texts import community_name
 
 DAYS_PER_YEAR = 365.25
-COMMUNITY_COLOURS = {"low": "#d95f02", "high": "#1b9e77", "chosen": "#7570b3"}
+COMMUNITY_COLOURS = {"low": "#d95f02", "high": "#1b9e77", "chosen": "#7570b3", "without": "#d95f02", "with": "#1b9e77"}
 FUNCTIONING_COLOURS = "RdYlGn"
 CEILINGS = (0.05, 0.1, 0.2, 0.5, 1.0)  # upper limits a share's axis steps through
 
@@ -111,7 +112,9 @@ def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
                 linewidths=0.4,
             )
             dots.append((dot, households, view.households[mask]))
-        ax.set_title(text["communities"][name], color=COMMUNITY_COLOURS[name], fontweight="bold")
+        ax.set_title(
+            community_name(text, model.settings.compare, name), color=COMMUNITY_COLOURS[name], fontweight="bold"
+        )
         ax.set_aspect("equal")
         ax.axis("off")
     figure.colorbar(
@@ -143,7 +146,7 @@ def class_figure(model: ClassroomModel, text: dict) -> LiveFigure:
             (line,) = ax.plot([], [], label=text["classes"].get(class_name, class_name))
             lines.append((line, recorder, f"functioning__{class_name}"))
         ax.set(xlim=(0, to_time_unit(model, model.horizon_days)), ylim=(0, 1.02), xlabel=unit)
-        ax.set_title(text["communities"][name], color=COMMUNITY_COLOURS[name])
+        ax.set_title(community_name(text, model.settings.compare, name), color=COMMUNITY_COLOURS[name])
     axes[0].set_ylabel(text["functioning"])
     axes[-1].legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
     figure.suptitle(text["functioning_by_class"])
@@ -170,7 +173,9 @@ def indicator_figure(model: ClassroomModel, text: dict) -> LiveFigure:
     for ax, indicator in zip(axes, indicators, strict=True):
         top = float(neighbourhoods) if indicator in COUNTS else 1.0
         for name, community in model.communities.items():
-            (line,) = ax.plot([], [], color=COMMUNITY_COLOURS[name], label=text["communities"][name])
+            (line,) = ax.plot(
+                [], [], color=COMMUNITY_COLOURS[name], label=community_name(text, model.settings.compare, name)
+            )
             lines.append((line, community.recorder, indicator, ax, top))
         ax.set(xlim=(0, to_time_unit(model, model.horizon_days)), ylim=(0, ceiling(0.0, top)), xlabel=unit)
         ax.set_title(text["indicators"][indicator], fontsize="small")

@@ -17,6 +17,7 @@ from mesa.visualization.utils import update_counter
 
 from simulation.classroom import (
     COHESION_SCALE,
+    COMPARISONS,
     HIGH_COHESION,
     LOW_COHESION,
     SCENARIOS,
@@ -26,7 +27,7 @@ from simulation.classroom import (
 )
 from simulation.config import ConfigError
 from simulation.demo.figures import COMMUNITY_COLOURS, DAYS_PER_YEAR, dashboard_figures
-from simulation.demo.texts import TEXT
+from simulation.demo.texts import TEXT, community_name
 from simulation.metrics import precariaat_gap
 from simulation.model import CrisisModel
 
@@ -81,13 +82,22 @@ def readout(model: ClassroomModel, name: str, text: dict) -> str:
         displaced=percent(columns["displaced_share"][row]),
         fear=percent(columns["fear_share"][row]),
         initiatives=int(columns["active_initiatives"][row]),
+        trust=percent(columns["trust"][row]),
         gap=gap(community, text),
     )
 
 
 def community_title(model: ClassroomModel, name: str, text: dict) -> str:
     """A community's name and its ties."""
-    return f"{text['communities'][name]}: {text['ties'].format(**model.settings.ties()[name])}"
+    settings = model.settings
+    return f"{community_name(text, settings.compare, name)}: {text['ties'].format(**settings.ties()[name])}"
+
+
+def comparison_label(text: dict, compare: str) -> str:
+    """What side by side compares, in words: 'low and high cohesion', 'without and with higher dikes'."""
+    if compare == "cohesion":
+        return text["compare_cohesion"]
+    return text["compare_lever"].format(lever=text["levers"][compare])
 
 
 # ---- page ------------------------------------------------------------------------------------
@@ -139,12 +149,22 @@ def SettingsPanel(
             label=text["side_by_side"], value=current.side_by_side, on_value=lambda v: change(side_by_side=v)
         )
         if current.side_by_side:
-            solara.Text(
-                text["side_by_side_note"].format(
+            labels = {comparison_label(text, c): c for c in COMPARISONS}
+            solara.Select(
+                text["compare"],
+                value=comparison_label(text, current.compare),
+                values=list(labels),
+                on_value=lambda label: change(compare=labels[label]),
+            )
+            if current.compares_cohesion:
+                note = text["side_by_side_note"].format(
                     low=text["ties"].format(**ties_for_cohesion(LOW_COHESION)),
                     high=text["ties"].format(**ties_for_cohesion(HIGH_COHESION)),
                 )
-            )
+            else:
+                lever = current.compare
+                note = text["lever_note"].format(lever=text["levers"][lever], what=text["levers_explained"][lever])
+            solara.Text(note)
         solara.SliderFloat(
             text["cohesion"],
             value=current.cohesion,
@@ -152,7 +172,7 @@ def SettingsPanel(
             max=1.0,
             step=0.05,
             on_value=set_cohesion,
-            disabled=current.side_by_side,
+            disabled=current.compares_cohesion,
         )
         solara.Text(text["cohesion_note"].format(ties=text["ties_explained"]))
         with solara.Details(summary=text["advanced"]):
@@ -165,7 +185,7 @@ def SettingsPanel(
                     max=high,
                     step=step,
                     on_value=lambda v, key=key: change(**{key: v}),
-                    disabled=current.side_by_side and key in COHESION_SCALE,
+                    disabled=current.compares_cohesion and key in COHESION_SCALE,
                 )
             solara.InputInt(text["seed"], value=current.seed, on_value=lambda v: change(seed=v))
         if error.value:

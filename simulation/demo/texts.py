@@ -29,9 +29,34 @@ TEXT = {
             "flooding": "One step: four weeks.",
             "sea_level_rise": "One step: one year.",
         },
-        "side_by_side": "Side by side: low and high cohesion",
+        "side_by_side": "Side by side: the same town twice",
         "side_by_side_note": "The same town twice (same households, same crisis, same government); only the ties "
         "differ. Low cohesion: {low}. High cohesion: {high}.",
+        "compare": "Compare",
+        "compare_cohesion": "low and high cohesion",
+        "compare_lever": "without and with {lever}",
+        "lever_note": "The same town twice (same households, same ties, same crisis); only {lever} differs: {what}",
+        "levers": {
+            "caring_neighbourhood": "a caring neighbourhood",
+            "diverse_housing": "diverse housing",
+            "receptive_government": "a receptive government",
+            "co_design": "co-design",
+            "standing_initiatives": "standing initiatives",
+            "generous_compensation": "generous compensation",
+            "flood_defences": "higher dikes",
+        },
+        "levers_explained": {
+            "caring_neighbourhood": "neighbourhood workers and facilities give the households with the least "
+            "capital ties to households with more, years before the crisis.",
+            "diverse_housing": "classes live more mixed over the neighbourhoods.",
+            "receptive_government": "the government starts receptive and cooperative, and acts sooner.",
+            "co_design": "residents and initiatives sit at the design table of a transformation: a plan that asks "
+            "less of those with less, and tenants move with their landlord (sea-level rise).",
+            "standing_initiatives": "every neighbourhood has a supported citizen initiative from the start.",
+            "generous_compensation": "the compensation scheme opens sooner, decides faster and pays what was "
+            "promised (floods).",
+            "flood_defences": "higher dikes stop most floods (flooding and sea-level rise; nothing in a leak).",
+        },
         "cohesion": "Cohesion",
         "cohesion_note": "Cohesion sets three things at once: {ties}.",
         "ties": "{bonding_degree:g} bonding ties, {bridging_degree:g} bridging ties, homophily {homophily:g}",
@@ -48,14 +73,20 @@ TEXT = {
         "seed": "Seed (the same seed gives the same town and crisis)",
         "apply": "Settings take effect when you press Reset.",
         "pending": "You changed the settings: press Reset to start again with them.",
-        "communities": {"low": "Low cohesion", "high": "High cohesion", "chosen": "This community"},
+        "communities": {
+            "low": "Low cohesion",
+            "high": "High cohesion",
+            "chosen": "This community",
+            "without": "Without {lever}",
+            "with": "With {lever}",
+        },
         "clock": {
             "leak": "Day {whole_days:.0f}, {hour:02.0f}:00 (of {horizon_days:.0f} days)",
             "flooding": "Year {years:.1f} of {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Year {years:.0f} of {horizon_years:.0f}",
         },
         "readout": "functioning {functioning} · recovered {recovered} · displaced {displaced} · in fear {fear} · "
-        "initiatives {initiatives} · precariaat vs the rest {gap}",
+        "initiatives {initiatives} · trust in government {trust} · precariaat vs the rest {gap}",
         "gap": "{days:+.1f} days, ratio {ratio:.2f}",
         "network_note": "Each dot is a household, coloured by how well it functions (red: hard hit, green: back to "
         "normal); squares are the precariaat. Grey lines are bonding ties, blue lines bridging ties. "
@@ -112,9 +143,36 @@ TEXT = {
             "flooding": "Eén stap: vier weken.",
             "sea_level_rise": "Eén stap: één jaar.",
         },
-        "side_by_side": "Naast elkaar: weinig en veel samenhang",
+        "side_by_side": "Naast elkaar: twee keer dezelfde stad",
         "side_by_side_note": "Twee keer dezelfde stad (dezelfde huishoudens, dezelfde crisis, dezelfde overheid); "
         "alleen de banden verschillen. Weinig samenhang: {low}. Veel samenhang: {high}.",
+        "compare": "Vergelijk",
+        "compare_cohesion": "weinig en veel samenhang",
+        "compare_lever": "zonder en met {lever}",
+        "lever_note": "Twee keer dezelfde stad (dezelfde huishoudens, dezelfde banden, dezelfde crisis); alleen "
+        "{lever} verschilt: {what}",
+        "levers": {
+            "caring_neighbourhood": "een zorgzame buurt",
+            "diverse_housing": "gemengd wonen",
+            "receptive_government": "een ontvankelijke overheid",
+            "co_design": "samen ontwerpen",
+            "standing_initiatives": "blijvende initiatieven",
+            "generous_compensation": "ruimhartige compensatie",
+            "flood_defences": "hogere dijken",
+        },
+        "levers_explained": {
+            "caring_neighbourhood": "buurtwerkers en voorzieningen verbinden de huishoudens met de minste "
+            "hulpbronnen met huishoudens die meer hebben, jaren voor de crisis.",
+            "diverse_housing": "klassen wonen meer gemengd over de buurten.",
+            "receptive_government": "de overheid begint ontvankelijk en samenwerkend, en handelt sneller.",
+            "co_design": "bewoners en initiatieven zitten aan de ontwerptafel van een transformatie: een plan dat "
+            "minder vraagt van wie minder heeft, en huurders verhuizen mee met hun verhuurder (zeespiegelstijging).",
+            "standing_initiatives": "elke buurt heeft vanaf het begin een ondersteund burgerinitiatief.",
+            "generous_compensation": "de compensatieregeling opent eerder, beslist sneller en betaalt wat beloofd "
+            "is (overstromingen).",
+            "flood_defences": "hogere dijken houden de meeste overstromingen tegen (overstromingen en "
+            "zeespiegelstijging; niets bij een lek).",
+        },
         "cohesion": "Samenhang",
         "cohesion_note": "Samenhang bepaalt drie dingen tegelijk: {ties}.",
         "ties": "{bonding_degree:g} sterke banden, {bridging_degree:g} overbruggende banden, homofilie {homophily:g}",
@@ -131,14 +189,20 @@ TEXT = {
         "seed": "Seed (dezelfde seed geeft dezelfde stad en crisis)",
         "apply": "Instellingen gaan in als u op Reset drukt.",
         "pending": "U hebt de instellingen veranderd: druk op Reset om ermee opnieuw te beginnen.",
-        "communities": {"low": "Weinig samenhang", "high": "Veel samenhang", "chosen": "Deze gemeenschap"},
+        "communities": {
+            "low": "Weinig samenhang",
+            "high": "Veel samenhang",
+            "chosen": "Deze gemeenschap",
+            "without": "Zonder {lever}",
+            "with": "Met {lever}",
+        },
         "clock": {
             "leak": "Dag {whole_days:.0f}, {hour:02.0f}:00 (van {horizon_days:.0f} dagen)",
             "flooding": "Jaar {years:.1f} van {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Jaar {years:.0f} van {horizon_years:.0f}",
         },
         "readout": "functioneren {functioning} · hersteld {recovered} · ontheemd {displaced} · in angst {fear} · "
-        "initiatieven {initiatives} · precariaat t.o.v. de rest {gap}",
+        "initiatieven {initiatives} · vertrouwen in de overheid {trust} · precariaat t.o.v. de rest {gap}",
         "gap": "{days:+.1f} dagen, verhouding {ratio:.2f}",
         "network_note": "Elke stip is een huishouden, gekleurd naar hoe goed het functioneert (rood: zwaar getroffen, "
         "groen: weer normaal); vierkantjes zijn het precariaat. Grijze lijnen zijn sterke banden, blauwe lijnen "
@@ -170,3 +234,8 @@ TEXT = {
         },
     },
 }
+
+
+def community_name(text: dict, compare: str, name: str) -> str:
+    """A community's name on the page: ``Low cohesion``, or ``With a receptive government`` for a lever compared."""
+    return text["communities"][name].format(lever=text["levers"].get(compare, ""))
