@@ -12,7 +12,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["01_quickstart.ipynb", "02_cohesion.ipynb", "03_scenarios.ipynb"]
+NAMES = ["01_quickstart.ipynb", "02_cohesion.ipynb", "03_scenarios.ipynb", "04_policy.ipynb"]
 
 pytestmark = pytest.mark.slow  # the fast tier leaves these out
 
@@ -28,7 +28,7 @@ def execute(notebook: nbformat.NotebookNode) -> None:
     client.execute(cleanup_kc=True)
 
 
-def test_the_three_notebooks_are_there():
+def test_the_notebooks_are_there():
     found = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
     assert found == NAMES, f"expected exactly the notebooks {NAMES} in notebooks/, found {found}"
 
