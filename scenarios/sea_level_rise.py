@@ -6,8 +6,9 @@ own measures have a ceiling: beyond it only collective change helps.
 
 Transformation is collective. A household supports it when it has experienced floods and
 either trusts the government or is carried by an initiative; support spreads along ties. Once
-enough of a neighbourhood supports it, a project can start, if the government works with
-residents (``government.collaboration``). After ``duration_years`` the neighbourhood transforms,
+enough of a neighbourhood supports it, a project can start, as far as the government works
+with residents (its stance on the against-together axis, which starts at
+``government.collaboration``; with the ``co_design`` lever, whatever its stance). After ``duration_years`` the neighbourhood transforms,
 in one of two ways (``transformation``): ``raise`` (the default) raises and redesigns it in
 place (ground and homes raised, water-robust design), the option discussed for Dutch
 neighbourhoods that keeps the community together (assumption); ``relocate`` moves those who

@@ -249,6 +249,7 @@ class GovernmentConfig:
             check_range(f"government.{name}", getattr(self, name), 0.0)
         check_positive("government.scheme_assessment_days", self.scheme_assessment_days)
         check_range("government.stance_rate", self.stance_rate, 0.0)
+        check_positive("government.promised_coverage", self.promised_coverage)  # trust compares payments with it
         check_unit_fields(
             "government",
             self,
@@ -381,6 +382,7 @@ class DynamicsConfig:
     )
     expected_home_days: float = 180.0  # assumption: days displaced households expect to be away before being away counts as an outcome that fails the promise
     injustice_weight: float = 0.5  # assumption: weight of felt horizontal injustice (others of another group getting the scarce aid one needs) in a household's experience of government
+    stance_joining_weight: float = 0.5  # assumption: how far a household's stance moves its chance to join an initiative: times 1 + w * dominance (taking initiative) and 1 + w * affiliation (together with the government)
     stance_follow_rate: float = 0.05  # assumption: per day, how fast a household's stance towards the government follows its trust and the government's stance
     saving_rate: float = (
         0.01  # assumption: per day, how fast a household's savings refill towards what it had at the start (buffer 1)

@@ -106,8 +106,9 @@ class CrisisModel(mesa.Model):
     6. aid and institutions: government aid after its delay, temporary homes, insurance claims,
        the compensation scheme and donations, each taken up through the way in (cultural capital,
        bridging know-how, an initiative's help);
-    7. update: harm, stand-ins for missing water and care, stress, strain, trust and savings;
-       repairs and coming home; adaptation; transformation;
+    7. update: harm, stand-ins for missing water and care, stress, strain and savings; then
+       relations: trust, stances on Leary's rose (households' and the government's) and
+       attitudes towards other groups; repairs and coming home; adaptation; transformation;
     8. measurement: functioning, recovery days, the step's flows and one row of indicators.
 
     Args:
@@ -177,6 +178,7 @@ class CrisisModel(mesa.Model):
         # Collective measures that initiatives organised, per neighbourhood (damage avoided, 0..1).
         self.collective_protection = np.zeros(self.n_neighbourhoods)
         self.flows: StepFlows | None = None
+        self.policy_gains: dict[str, float | None] = {}  # what the levers gained, once run() has compared
         self.covered = np.empty(0, dtype=np.int64)  # households with a stand-in for water or care
         self.affected = np.empty(0, dtype=np.int64)  # households hit at least once
         self.at_stake = np.empty(0, dtype=np.int64)  # households with a provision at stake, at the last update
@@ -300,7 +302,8 @@ class CrisisModel(mesa.Model):
         """Run every step up to the scenario's horizon and return the results.
 
         With policy levers on, it also runs the same town (same seed) without them, and the
-        summary gains what the levers gained (``policy.recovery_gained``).
+        summary (here and in ``results`` from then on) gains what the levers gained
+        (``policy.recovery_gained``).
         """
         while self.steps < self.n_steps:
             self.step()
@@ -310,7 +313,8 @@ class CrisisModel(mesa.Model):
             h = self.households
             outsiders = h.class_names.index(policy.OUTSIDERS) if policy.OUTSIDERS in h.class_names else -1
             precariaat = int(np.count_nonzero(h.household_class == outsiders))
-            results.summary.update(policy.recovery_gained(results.summary, without, h.n, precariaat))
+            self.policy_gains = policy.recovery_gained(results.summary, without, h.n, precariaat)
+            results.summary.update(self.policy_gains)
         return results
 
     @property
@@ -321,7 +325,7 @@ class CrisisModel(mesa.Model):
             timeseries=timeseries,
             households=self.households.to_frame(),
             events=self.event_log.frame(self.households.household_class, self.households.class_names, self.day),
-            summary=summarize(self, timeseries),
+            summary=summarize(self, timeseries) | self.policy_gains,
             config=self.cfg,
         )
 
@@ -589,7 +593,8 @@ class CrisisModel(mesa.Model):
         """
         h, d = self.households, self.cfg.dynamics
         residents = self.neighbourhood_members[neighbourhood]
-        chance = h.social[residents] * (1.0 + 0.5 * h.dominance[residents]) * (1.0 + 0.5 * h.affiliation[residents])
+        w = d.stance_joining_weight
+        chance = h.social[residents] * (1.0 + w * h.dominance[residents]) * (1.0 + w * h.affiliation[residents])
         draws = self.streams.get("membership", step, neighbourhood).random(residents.size)
         members = residents[draws < np.clip(chance, 0.0, 1.0)]
         class_counts = np.bincount(h.household_class[members], minlength=self.n_classes)[None, :]
@@ -725,7 +730,7 @@ class CrisisModel(mesa.Model):
         self.update_relations(now, help_)
 
     def update_relations(self, now: StepState, help_: Help) -> None:
-        """Trust, stances on Leary's rose, and attitudes towards other groups, at the end of the step.
+        """Trust, stances on Leary's rose, and attitudes towards other groups (the end of ``update_wellbeing``).
 
         Households in need during an event experience the government: how it treats people (its
         stance), whether help came in time, and, where aid was scarce, whether others got it
@@ -746,7 +751,7 @@ class CrisisModel(mesa.Model):
             away = h.displaced[now.needy] != AT_HOME
             timeliness[away & (self.day - h.displaced_day[now.needy] > d.expected_home_days)] = -1.0
             procedural = (gov.affiliation - gov.dominance) / 2.0
-            felt[now.needy] = rel.experience(procedural, timeliness, 0.0, help_.injustice, d.injustice_weight)
+            felt[now.needy] = rel.experience(procedural, timeliness, help_.injustice, d.injustice_weight)
         if help_.scheme_paid.size:
             scheme = self.housing.government
             gap = (scheme.scheme_coverage - scheme.promised_coverage) / scheme.promised_coverage

@@ -63,7 +63,9 @@ def sea_level_and_transformation(results: Results) -> Figure:
     }
     names = list(shares)
     behind.barh([n.replace("_", " ") for n in names], [shares[n] or 0.0 for n in names])
-    behind.set(xlabel="share left behind", title="in transformed neighbourhoods", xlim=(0, 1))
+    behind.set(
+        xlabel="share of the class left behind", title="at the horizon: unable to follow, or unrecovered", xlim=(0, 1)
+    )
     figure.suptitle(
         f"{results.config.scenario.name}: sea level, exposure and transformation (seed {results.config.seed})"
     )

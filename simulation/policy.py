@@ -9,7 +9,8 @@ Each lever acts through a mechanism of the model, never as a multiplier on recov
   on Leary's rose, and acts sooner;
 - ``co_design`` (during a transformation, sea-level rise): residents and initiatives at the design
   table: a plan whose cost falls with a household's means, tenants follow with their landlord,
-  the project starts as soon as residents support it, and the design takes longer;
+  a supported project starts at the full rate whatever the government's stance, and the design
+  takes longer;
 - ``standing_initiatives`` (before and during): an initiative in every neighbourhood from the
   start, supported so that it lasts between crises;
 - ``generous_compensation`` (during): the compensation scheme opens sooner, has more assessors

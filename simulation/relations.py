@@ -28,24 +28,20 @@ from simulation.config import DynamicsConfig, PolarisationConfig
 from simulation.state import HouseholdState
 
 
-def experience(
-    procedural: float,
-    timeliness: np.ndarray,
-    promise_gap: np.ndarray,
-    injustice: np.ndarray,
-    injustice_weight: float,
-) -> np.ndarray:
-    """Experience of government in [-1, 1] for the households in contact with it.
+def experience(procedural: float, timeliness: np.ndarray, injustice: np.ndarray, injustice_weight: float) -> np.ndarray:
+    """Experience of government in [-1, 1] for the households in need during an event.
+
+    Households the compensation scheme pays add the gap between what it paid and what was
+    promised (``CrisisModel.update_relations``).
 
     Args:
         procedural: how the government treats people, from its stance: ``(affiliation - dominance) / 2``.
         timeliness: per household: +aid obtained once aid flows; -1 while waiting past the expected wait,
             or away from home past the expected time; else 0.
-        promise_gap: per household: what the scheme paid against what was promised, as a share (<= 0 when short).
         injustice: per household: how much more aid others of other groups got, times the attitude distance to them.
         injustice_weight: weight of injustice.
     """
-    return np.clip((procedural + timeliness) / 2.0 + promise_gap - injustice_weight * injustice, -1.0, 1.0)
+    return np.clip((procedural + timeliness) / 2.0 - injustice_weight * injustice, -1.0, 1.0)
 
 
 def update_trust(
@@ -105,8 +101,8 @@ def update_attitudes(
     (Axelrod, Daymude & Forrest 2021). The number of encounters in the step is drawn first
     (Poisson, ``encounters_per_day`` per household), then for each: who (anyone, with
     replacement), whether it comes through media (anyone in town, shown ``media_distortion``
-    further away than they are) or a tie (a random one of the household's ties; media for those
-    without), and the other. Attitudes move from where they were at the start of the step. The
+    further away than they are) or a tie (a random one of the household's ties; for those without
+    ties, anyone in town, shown as they are), and the other. Attitudes move from where they were at the start of the step. The
     pull back to the anchor is Friedkin & Johnsen's (1990) attachment to one's own starting view.
     """
     n = attitude.size

@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from simulation import CrisisModel, load_config, run
+from simulation import CrisisModel, ConfigError, load_config, run
 from simulation.config import POLICY_LEVERS
 
 SEEDS = (0, 1)
@@ -138,10 +138,17 @@ def test_levers_compose_and_their_costs_add_up():
 
 def test_a_lever_that_acts_on_nothing_here_gains_nothing_and_costs_nothing():
     # There are no floods in a leak: higher dikes change nothing, so the paired run is identical.
-    result = run(load_config("leak", ["population.households=300", "policy=[flood_defences]"])).summary
+    model = CrisisModel(load_config("leak", ["population.households=300", "policy=[flood_defences]"]))
+    result = model.run().summary
     assert result["recovery_gained_days"] == 0.0, f"expected exactly no gain, got {result['recovery_gained_days']}"
     assert result["policy_cost_eur"] == 0.0
     assert result["recovery_gained_per_meur"] is None, "per million euros is undefined without a cost"
+    assert model.results.summary["recovery_gained_days"] == 0.0, "the results read after run() keep the gain"
+
+
+def test_a_promise_of_nothing_is_refused():
+    with pytest.raises(ConfigError, match=r"government\.promised_coverage=0\.0 is not allowed: expected a number > 0"):
+        load_config("flooding", ["government.promised_coverage=0"])
 
 
 def test_without_levers_there_is_nothing_to_compare():
