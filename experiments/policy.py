@@ -59,6 +59,18 @@ def with_interval(table: pd.DataFrame, name: str) -> pd.Series:
     return table.apply(text, axis=1)
 
 
+def decade_ticks(low: float, high: float, linthresh: float, most: int = 2) -> list[float]:
+    """Ticks of a symlog axis: 0 and at most ``most`` decades on each side, from ``linthresh`` out."""
+
+    def side(end: float) -> list[float]:
+        if end <= linthresh:
+            return []
+        decades = np.arange(np.log10(linthresh), np.floor(np.log10(end)) + 1)
+        return list(10.0 ** decades[:: int(np.ceil(decades.size / most))])
+
+    return [-t for t in reversed(side(-low))] + [0.0] + side(high)
+
+
 def figure(table: pd.DataFrame) -> Figure:
     """Per scenario: days regained per household (left) and household-days regained per million euros (right), 95% intervals."""
     scenarios = list(dict.fromkeys(table.scenario))
@@ -85,10 +97,15 @@ def figure(table: pd.DataFrame) -> Figure:
             ax.axvline(0.0, color="grey", lw=0.8)
             ax.set_yticks(y, part.policy if column == 0 else [""] * len(part))
             ax.invert_yaxis()
-            if name == "per_meur":
-                ax.set_xscale("symlog", linthresh=1.0)
+            if name == "per_meur":  # spans decades: logarithmic beyond the smaller gains, linear around 0
+                means = np.abs(part[[name, f"{name}_precariaat"]].to_numpy(dtype=float))
+                means = means[np.isfinite(means) & (means > 0)]
+                linthresh = 10.0 ** np.floor(np.log10(np.quantile(means, 0.25))) if means.size else 1.0
+                ax.set_xscale("symlog", linthresh=linthresh, linscale=2.0)
+                ax.set_xticks(decade_ticks(*ax.get_xlim(), linthresh))
             ax.set_title(f"{scenario}: {label}", fontsize=9, loc="left")
-    axes[0, 1].legend(fontsize=8, loc="lower right")
+    handles, labels = axes[0, 1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper right", ncols=2, fontsize=8)
     return fig
 
 

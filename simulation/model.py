@@ -381,6 +381,8 @@ class CrisisModel(mesa.Model):
         h.shock_day[new_spell] = self.day
         h.recovered_day[hit] = np.nan
         self.government.start_event(self.day)
+        if self.cfg.policy.standing_initiatives.enabled:
+            self.start_standing_initiatives()
         self.event_log.add(self.steps, self.day, event_severity, index, lost)
 
     def read_state(self) -> StepState:
@@ -558,10 +560,14 @@ class CrisisModel(mesa.Model):
             if needy_share[n] < self.cfg.dynamics.dissolve_below and not initiative.supported
         ]
         for n in ending:
-            initiative = self.initiatives.pop(n)
-            self.households.initiative[initiative.members] = -1
-            initiative.remove()
-            self._known = None
+            self.end_initiative(n)
+
+    def end_initiative(self, neighbourhood: int) -> None:
+        """The initiative of ``neighbourhood`` ends: its members are free again."""
+        initiative = self.initiatives.pop(neighbourhood)
+        self.households.initiative[initiative.members] = -1
+        initiative.remove()
+        self._known = None
 
     def form_initiatives(self, now: StepState, needy_share: np.ndarray) -> None:
         """Neighbourhoods without an initiative start one with a hazard set by cohesion, spare capacity and need."""
@@ -574,14 +580,24 @@ class CrisisModel(mesa.Model):
         forming = (formation < dyn.closed_fraction(hazard, self.dt)) & ~self.has_initiative()
         for n in np.flatnonzero(forming):
             self.start_initiative(int(n), self.steps, collaboration[n], supported=False)
+            self.initiatives_formed += 1
             if self.first_initiative_day is None:
                 self.first_initiative_day = self.end_of_step
 
     def start_standing_initiatives(self) -> None:
-        """An initiative in every neighbourhood from the start, supported to last (``standing_initiatives`` lever)."""
-        collaboration = self.streams.get("collaboration", 0).random(self.n_neighbourhoods)
+        """An initiative in every neighbourhood, supported to last (``standing_initiatives`` lever).
+
+        Called at the start, and again when an event begins: a supported initiative then
+        recruits afresh, as a new one would (who joins, and whether it works with the
+        government, drawn with the stances of now), so that its membership is never years old.
+        """
+        collaboration = self.streams.get("collaboration", self.steps).random(self.n_neighbourhoods)
         for n in range(self.n_neighbourhoods):
-            self.start_initiative(n, 0, collaboration[n], supported=True)
+            if n in self.initiatives:
+                self.end_initiative(n)  # renewed, not a new one
+            else:
+                self.initiatives_formed += 1
+            self.start_initiative(n, self.steps, collaboration[n], supported=True)
 
     def start_initiative(self, neighbourhood: int, step: int, collaboration_draw: float, supported: bool) -> None:
         """Start an initiative in ``neighbourhood``: who joins, how creative it is, whether it works with the government.
@@ -609,7 +625,6 @@ class CrisisModel(mesa.Model):
         )
         h.initiative[members] = neighbourhood
         self._known = None
-        self.initiatives_formed += 1
 
     # ---- 6. aid and institutions ---------------------------------------------------------------
 

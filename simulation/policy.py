@@ -12,7 +12,7 @@ Each lever acts through a mechanism of the model, never as a multiplier on recov
   a supported project starts at the full rate whatever the government's stance, and the design
   takes longer;
 - ``standing_initiatives`` (before and during): an initiative in every neighbourhood from the
-  start, supported so that it lasts between crises;
+  start, supported so that it lasts between crises and recruits afresh when an event begins;
 - ``generous_compensation`` (during): the compensation scheme opens sooner, has more assessors
   and pays what was promised;
 - ``flood_defences`` (before and during floods): higher dikes stop most floods (flooding) or must

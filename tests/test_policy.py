@@ -7,7 +7,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from simulation import CrisisModel, ConfigError, load_config, run
+from simulation import ConfigError, CrisisModel, load_config, run
 from simulation.config import POLICY_LEVERS
 
 SEEDS = (0, 1)
@@ -173,4 +173,29 @@ def test_left_behind_is_defined_when_nothing_transformed():
     assert result["left_behind_share_transformed"] is None, "the narrow meaning has no neighbourhood to count"
     assert result["left_behind_share"] is not None and result["left_behind_share"] > 0, (
         f"expected households left exposed and unrecovered to count as left behind, got {result['left_behind_share']}"
+    )
+
+
+def test_standing_initiatives_last_between_floods_and_recruit_afresh_when_one_begins():
+    cfg = load_config(
+        "flooding",
+        [
+            "population.households=400",
+            "policy=[standing_initiatives]",
+            "scenario.schedule_days=[10,200]",
+            "scenario.schedule_severity=[0.35,0.35]",
+            "scenario.step_days=1",
+            "scenario.horizon_days=300",
+        ],
+    )
+    model = CrisisModel(cfg)
+    members = {}
+    for day in (150, 300):  # long after the first flood; after the second
+        while model.day < day:
+            model.step()
+        assert len(model.initiatives) == model.n_neighbourhoods, f"day {day}: every neighbourhood keeps its initiative"
+        members[day] = {n: set(i.members.tolist()) for n, i in model.initiatives.items()}
+    assert model.initiatives_formed == model.n_neighbourhoods, "renewing an initiative is not forming a new one"
+    assert any(members[150][n] != members[300][n] for n in members[150]), (
+        "at the second flood the standing initiatives should recruit afresh"
     )
