@@ -382,6 +382,8 @@ class DynamicsConfig:
     )
     expected_home_days: float = 180.0  # assumption: days displaced households expect to be away before being away counts as an outcome that fails the promise
     injustice_weight: float = 0.5  # assumption: weight of felt horizontal injustice (others of another group getting the scarce aid one needs) in a household's experience of government
+    promise_days: float = 30.0  # assumption: days of experience that a payment of the compensation scheme counts for, as far as it falls short of (or exceeds) what was promised
+    relations_step_days: float = 1.0  # assumption: relations (trust, stances, attitudes) move slowly, with time constants of weeks to years: they move once a day (every step where steps are longer), with the experience of the steps between summed
     stance_joining_weight: float = 0.5  # assumption: how far a household's stance moves its chance to join an initiative: times 1 + w * dominance (taking initiative) and 1 + w * affiliation (together with the government)
     stance_follow_rate: float = 0.05  # assumption: per day, how fast a household's stance towards the government follows its trust and the government's stance
     saving_rate: float = (
@@ -401,10 +403,13 @@ class DynamicsConfig:
             "access_head_start_days",
             "expected_wait_days",
             "expected_home_days",
+            "promise_days",
+            "relations_step_days",
         )
         for name in unbounded:
             check_range(f"dynamics.{name}", getattr(self, name), 0.0)
         check_unit_fields("dynamics", self, tuple(n for n in vars(self) if n not in unbounded))
+        check_positive("dynamics.relations_step_days", self.relations_step_days)
         # spare capacity is measured from spare_from up to full functioning, so the gap must exist
         check_range("dynamics.spare_from", self.spare_from, 0.0, 0.99)
 

@@ -14,6 +14,7 @@ Capacities are given per 1,000 households of the town and become whole numbers o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,21 +55,26 @@ class WayIn:
 
     Attributes:
         cultural: every household's cultural capital.
-        knowhow: know-how about rules its bridging ties carry.
+        bridging_knowhow: gives every household's know-how about rules its bridging ties carry
+            (asked only when some household needs it).
         reach: how far an initiative reaches it (0 where none does).
     """
 
     cultural: np.ndarray
-    knowhow: np.ndarray
+    bridging_knowhow: Callable[[], np.ndarray]
     reach: np.ndarray
+
+    def knowhow(self, rows: np.ndarray) -> np.ndarray:
+        """The bridging know-how of the households ``rows``."""
+        return self.bridging_knowhow()[rows] if rows.size else np.zeros(0)
 
     def paperwork(self, rows: np.ndarray) -> np.ndarray:
         """The way through claims and applications: cultural capital, bridging know-how, an initiative's help."""
-        return 1.0 - (1.0 - self.cultural[rows]) * (1.0 - self.knowhow[rows]) * (1.0 - self.reach[rows])
+        return 1.0 - (1.0 - self.cultural[rows]) * (1.0 - self.knowhow(rows)) * (1.0 - self.reach[rows])
 
     def access(self, rows: np.ndarray) -> np.ndarray:
         """Access to a contractor: bridging know-how and an initiative's help."""
-        return 1.0 - (1.0 - self.knowhow[rows]) * (1.0 - self.reach[rows])
+        return 1.0 - (1.0 - self.knowhow(rows)) * (1.0 - self.reach[rows])
 
 
 @dataclass
@@ -395,7 +401,7 @@ class Housing:
             & np.isnan(h.repair_due_day[open_])
             & (h.funds[open_] >= cfg.deposit_share * h.repair_cost[open_])
         ]
-        progress = h.search_progress[ready] + dt * cfg.outside_contractor_rate * way_in.knowhow[ready]
+        progress = h.search_progress[ready] + dt * cfg.outside_contractor_rate * way_in.knowhow(ready)
         h.search_progress[ready] = np.minimum(progress, 1.0)
         outside = h.search_progress[ready] >= 1.0
         found = ready[outside]

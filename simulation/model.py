@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
+import scipy.sparse as sp
 
 from agents import CitizenInitiative, Government, Household
 from scenarios import make_scenario
@@ -166,9 +167,16 @@ class CrisisModel(mesa.Model):
             h.household_class, standing_rank(cfg.population), cfg.polarisation, self.streams.get("attitudes")
         )
         h.attitude_anchor[:] = h.attitude
+        # One stream for the whole run: how many numbers a step draws depends on the population and
+        # the step length alone, so variants stay paired without a stream per step.
+        self.encounters = self.streams.get("encounters")
+        # Relations move every relations_every steps (and at the horizon), with the experience between summed.
+        self.relations_every = max(1, round(cfg.dynamics.relations_step_days / self.dt))
+        self.relations_moved_step = 0
+        self.good_days, self.bad_days = np.zeros(h.n), np.zeros(h.n)
+        self.attitudes_moved = False
         h.affiliation[:] = 2.0 * h.trust - 1.0
         h.dominance[:] = 0.5 * (2.0 * h.personal - 1.0) - 0.5 * self.government.dominance
-        self.refresh_bridging()
         self.money = Money()
         self.initiatives: dict[int, CitizenInitiative] = {}
         self._known: np.ndarray | None = None  # households the initiatives know (see known_to_initiatives)
@@ -201,6 +209,7 @@ class CrisisModel(mesa.Model):
         self.n_classes = len(h.class_names)
         self.ties = (net.bonding + net.bridging).tocsr()
         self.tie_strength = net.bonding_strength + net.bridging_strength
+        self.trust_spread = rel.TrustSpread(self.ties, self.tie_strength)
         h.social[:] = social_capital(net, self.cfg.network.social_capital_scale)
         # Cohesion of a neighbourhood: mean social capital from bonding ties alone.
         bonding_capital = dyn.saturating(net.bonding_strength / self.cfg.network.social_capital_scale)
@@ -208,20 +217,33 @@ class CrisisModel(mesa.Model):
         self.cohesion = self.per_neighbourhood_mean(bonding_capital)
         # What a helper brings: its resources and know-how (economic, cultural, personal capital).
         self.resources = (h.economic + h.cultural + h.personal) / 3.0
-        # Bridging ties as used in a step: their weight times the willingness to help across them,
-        # which affective polarisation lowers (refresh_bridging); and the know-how they carry.
         self.bridging_rows = np.repeat(np.arange(h.n), np.diff(net.bridging.indptr))
-        self.bridging_now = net.bridging.copy()
+        self._bridging_weighted = net.bridging.copy()  # its data are rewritten when attitudes move
+        self._bridging_knowhow: np.ndarray | None = None  # None: to be weighed again (see bridging_now)
         self.neighbourhood_members = np.split(
             np.argsort(h.neighbourhood, kind="stable"), np.cumsum(self.neighbourhood_size)[:-1]
         )
 
-    def refresh_bridging(self) -> None:
-        """Bridging ties' weights from the attitudes now, and the know-how about rules they carry."""
-        h, net = self.households, self.networks
-        willing = rel.willingness(h.attitude, self.bridging_rows, net.bridging.indices, self.cfg.polarisation.tolerance)
-        self.bridging_now.data = net.bridging.data * willing
-        self.bridging_knowhow = dyn.saturating(self.bridging_now @ h.cultural)
+    @property
+    def bridging_now(self) -> sp.csr_array:
+        """Bridging ties as used in this step: their weight times the willingness to help across
+        them, which affective polarisation lowers, from the attitudes at the start of the step
+        (weighed when first used in the step)."""
+        self._weigh_bridging()
+        return self._bridging_weighted
+
+    @property
+    def bridging_knowhow(self) -> np.ndarray:
+        """Per household: the know-how about rules its bridging ties carry (cultural capital across them)."""
+        return self._weigh_bridging()
+
+    def _weigh_bridging(self) -> np.ndarray:
+        if self._bridging_knowhow is None:
+            h, bridging = self.households, self.networks.bridging
+            willing = rel.willingness(h.attitude, self.bridging_rows, bridging.indices, self.cfg.polarisation.tolerance)
+            np.multiply(bridging.data, willing, out=self._bridging_weighted.data)
+            self._bridging_knowhow = dyn.saturating(self._bridging_weighted @ h.cultural)
+        return self._bridging_knowhow
 
     def per_neighbourhood_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of a per-household array within each neighbourhood."""
@@ -242,6 +264,8 @@ class CrisisModel(mesa.Model):
     def step(self) -> None:
         """Advance the model by one step of ``dt`` days, phase by phase (the order of the class docstring)."""
         self.money = Money()
+        if self.attitudes_moved:  # weigh bridging ties again when next used
+            self._bridging_knowhow, self.attitudes_moved = None, False
         harm_before = float(self.households.harm.sum())
         self.deliver_hazard()
         harm_added = float(self.households.harm.sum()) - harm_before
@@ -252,7 +276,7 @@ class CrisisModel(mesa.Model):
         own_rate = self.recover_by_own_means(now)
         self.support(now, help_)
         self.act_collectively(now, help_)
-        way_in = WayIn(self.households.cultural, self.bridging_knowhow, self.reach_of_all(now, help_.reach))
+        way_in = WayIn(self.households.cultural, lambda: self.bridging_knowhow, self.reach_of_all(now, help_.reach))
         claims_settled, scheme_filed, scheme_paid = self.give_aid(now, help_, way_in)
         gains = self.recover(now, own_rate, help_.rates)
         self.stand_in_for_provisions(now, help_)
@@ -394,7 +418,9 @@ class CrisisModel(mesa.Model):
         need_of_needy = need[needy]
         spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from) * (1.0 - h.strain)
         offer = spare * self.resources
-        bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(self.bridging_now, needy)
+        # Without anyone needy no bridging tie is used: no need to weigh them.
+        bridging = self.bridging_now if needy.size else net.bridging
+        bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(bridging, needy)
         needy_ties_need = bonding_of_needy.from_rows(need_of_needy) + bridging_of_needy.from_rows(need_of_needy)
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         initiative_claim = self.initiative_claims(needy, neighbourhood_need)
@@ -753,10 +779,11 @@ class CrisisModel(mesa.Model):
         moves with that experience (falling faster than it rises) and towards the trust of one's
         ties. Households' stances follow their trust and the government's stance; the government
         answers theirs. Encounters move attitudes towards other groups, and with them the
-        willingness to help across group lines.
+        willingness to help across group lines. Experience is summed every step; the relations
+        move every ``dynamics.relations_step_days`` (every step where steps are longer, and at
+        the horizon) over the days since they last moved.
         """
         h, d, gov = self.households, self.cfg.dynamics, self.government
-        felt = np.zeros(h.n)
         if gov.events > 0 and now.needy.size:
             if gov.aid_flowing(self.day):
                 timeliness = help_.aid_obtained.copy()
@@ -766,17 +793,28 @@ class CrisisModel(mesa.Model):
             away = h.displaced[now.needy] != AT_HOME
             timeliness[away & (self.day - h.displaced_day[now.needy] > d.expected_home_days)] = -1.0
             procedural = (gov.affiliation - gov.dominance) / 2.0
-            felt[now.needy] = rel.experience(procedural, timeliness, help_.injustice, d.injustice_weight)
-        if help_.scheme_paid.size:
+            felt = rel.experience(procedural, timeliness, help_.injustice, d.injustice_weight)
+            self.good_days[now.needy] += np.clip(felt, 0.0, None) * self.dt
+            self.bad_days[now.needy] += np.clip(-felt, 0.0, None) * self.dt
+        if help_.scheme_paid.size:  # a payment counts for promise_days, as far as it differs from the promise
             scheme = self.housing.government
             gap = (scheme.scheme_coverage - scheme.promised_coverage) / scheme.promised_coverage
-            felt[help_.scheme_paid] = np.clip(felt[help_.scheme_paid] + gap, -1.0, 1.0)
-        rel.update_trust(h.trust, h.trust_baseline, felt, self.ties, self.tie_strength, d, self.dt)
-        rel.update_stances(h, gov.dominance, d.stance_follow_rate, self.dt)
-        gov.respond(float(h.dominance.mean()), float(h.affiliation.mean()), self.dt)
-        encounters = self.streams.get("encounters", self.steps)
-        rel.update_attitudes(h.attitude, h.attitude_anchor, self.ties, self.cfg.polarisation, encounters, self.dt)
-        self.refresh_bridging()
+            (self.good_days if gap > 0 else self.bad_days)[help_.scheme_paid] += abs(gap) * d.promise_days
+        if self.steps % self.relations_every and self.steps < self.n_steps:
+            return
+        days = (self.steps - self.relations_moved_step) * self.dt
+        self.relations_moved_step = self.steps
+        who = np.flatnonzero((self.good_days > 0) | (self.bad_days > 0))
+        rel.update_trust(
+            h.trust, h.trust_baseline, who, self.good_days[who], self.bad_days[who], self.trust_spread, d, days
+        )
+        self.good_days[who], self.bad_days[who] = 0.0, 0.0
+        rel.update_stances(h, gov.dominance, d.stance_follow_rate, days)
+        gov.respond(float(h.dominance.mean()), float(h.affiliation.mean()), days)
+        if now.open_repairs.size:  # repairs later in this step ask for know-how: weigh with the attitudes of now
+            self._weigh_bridging()
+        rel.update_attitudes(h.attitude, h.attitude_anchor, self.ties, self.cfg.polarisation, self.encounters, days)
+        self.attitudes_moved = True
 
     def adapt(self) -> None:
         """Adaptation: households take measures, initiatives organise collective ones.

@@ -44,39 +44,63 @@ def experience(procedural: float, timeliness: np.ndarray, injustice: np.ndarray,
     return np.clip((procedural + timeliness) / 2.0 - injustice_weight * injustice, -1.0, 1.0)
 
 
+class TrustSpread:
+    """The ties' pull on trust: each household's ties' mean trust, for the households with ties.
+
+    Args:
+        ties: the tie matrix; tie_strength: its row sums (both fixed for a run).
+    """
+
+    def __init__(self, ties: sp.csr_array, tie_strength: np.ndarray) -> None:
+        self.mean_of_ties = sp.diags_array(dyn.divide_or_zero(np.ones(tie_strength.size), tie_strength)) @ ties
+        # 1 for a household with ties, else 0 (None when every household has ties)
+        self.tied = None if (tie_strength > 0).all() else (tie_strength > 0).astype(np.float64)
+
+    def gap(self, trust: np.ndarray) -> np.ndarray:
+        """Per household: its ties' mean trust minus its own (0 without ties)."""
+        gap = self.mean_of_ties @ trust
+        gap -= trust if self.tied is None else self.tied * trust
+        return gap
+
+
 def update_trust(
     trust: np.ndarray,
     baseline: np.ndarray,
-    felt: np.ndarray,
-    ties: sp.csr_array,
-    tie_strength: np.ndarray,
+    who: np.ndarray,
+    good_days: np.ndarray,
+    bad_days: np.ndarray,
+    spread: TrustSpread,
     d: DynamicsConfig,
     dt: float,
 ) -> None:
-    """Trust after a step: towards 1 with good experience, towards 0 (faster) with bad, back towards
-    the household's baseline as experience fades, then towards the trust of its ties.
+    """Trust after ``dt`` days: towards 1 with good experience, towards 0 (faster) with bad, back
+    towards the household's baseline as experience fades, then towards the trust of its ties.
 
     Args:
         trust: every household's trust (updated in place).
         baseline: the trust each holds apart from its own experience.
-        felt: every household's experience of government in the step (0 without contact).
-        ties: the tie matrix; tie_strength: its row sums.
+        who: the households that experienced the government in these days; good_days, bad_days:
+            their good and bad experience summed over the days (experience times days).
+        spread: the ties' pull on trust.
     """
-    good, bad = np.clip(felt, 0.0, None), np.clip(-felt, 0.0, None)
-    trust += (1.0 - trust) * dyn.closed_fraction(d.trust_gain_rate * good, dt)
-    trust -= trust * dyn.closed_fraction(d.trust_loss_rate * bad, dt)
-    trust[:] = dyn.relax(trust, baseline, d.trust_fade_rate, dt)
-    tied = tie_strength > 0
-    ties_trust = dyn.divide_or_zero(ties @ trust, tie_strength)
-    trust[tied] = dyn.relax(trust[tied], ties_trust[tied], d.trust_spread_rate, dt)
+    own = trust[who]
+    own += (1.0 - own) * dyn.closed_fraction(d.trust_gain_rate * good_days, 1.0)
+    own -= own * dyn.closed_fraction(d.trust_loss_rate * bad_days, 1.0)
+    trust[who] = own
+    toward_baseline = baseline - trust
+    toward_baseline *= dyn.closed_fraction(d.trust_fade_rate, dt)
+    trust += toward_baseline
+    toward_ties = spread.gap(trust)
+    toward_ties *= dyn.closed_fraction(d.trust_spread_rate, dt)
+    trust += toward_ties
 
 
 def update_stances(h: HouseholdState, government_dominance: float, rate: float, dt: float) -> None:
     """Households' stances towards the government: together as far as they trust it; above as far as
     their self-confidence and the government's stance below invite (Leary's complementarity)."""
-    h.affiliation[:] = dyn.relax(h.affiliation, 2.0 * h.trust - 1.0, rate, dt)
-    invited = 0.5 * (2.0 * h.personal - 1.0) - 0.5 * government_dominance
-    h.dominance[:] = dyn.relax(h.dominance, invited, rate, dt)
+    closed = float(dyn.closed_fraction(rate, dt))
+    h.affiliation += closed * (2.0 * h.trust - 1.0 - h.affiliation)
+    h.dominance += closed * (h.personal - 0.5 - 0.5 * government_dominance - h.dominance)
 
 
 def starting_attitudes(
@@ -121,8 +145,10 @@ def update_attitudes(
         gap[by_media] *= 1.0 + cfg.media_distortion  # media show the other further away than they are
         move = cfg.responsiveness * np.where(np.abs(gap) <= cfg.tolerance, gap, -gap)
         np.add.at(attitude, who, move)
-        np.clip(attitude, 0.0, 1.0, out=attitude)
-    attitude[:] = dyn.relax(attitude, anchor, cfg.anchoring_rate, dt)
+        attitude[who] = np.clip(attitude[who], 0.0, 1.0)
+    toward_anchor = anchor - attitude
+    toward_anchor *= dyn.closed_fraction(cfg.anchoring_rate, dt)
+    attitude += toward_anchor
 
 
 def willingness(attitude: np.ndarray, rows: np.ndarray, columns: np.ndarray, tolerance: float) -> np.ndarray:
