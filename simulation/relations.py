@@ -119,27 +119,27 @@ def update_attitudes(
     rng: np.random.Generator,
     dt: float,
 ) -> None:
-    """One step of encounters, then each attitude back towards its anchor at ``anchoring_rate``.
+    """The encounters of ``dt`` days, then each attitude back towards its anchor at ``anchoring_rate``.
 
     Each encounter moves an attitude towards the other's if within ``tolerance``, else away
-    (Axelrod, Daymude & Forrest 2021). The number of encounters in the step is drawn first
-    (Poisson, ``encounters_per_day`` per household), then for each: who (anyone, with
-    replacement), whether it comes through media (anyone in town, shown ``media_distortion``
-    further away than they are) or a tie (a random one of the household's ties; for those without
-    ties, anyone in town, shown as they are), and the other. Attitudes move from where they were at the start of the step. The
-    pull back to the anchor is Friedkin & Johnsen's (1990) attachment to one's own starting view.
+    (Axelrod, Daymude & Forrest 2021). The number of encounters is drawn first (Poisson,
+    ``encounters_per_day`` per household), then three uniforms for each: who (anyone, with
+    replacement), whether it comes through media, and the other: through media anyone in town,
+    shown ``media_distortion`` further away than they are; else a random one of the household's
+    ties (for those without ties, anyone in town, shown as they are). Attitudes move from where
+    they were before the encounters. The pull back to the anchor is Friedkin & Johnsen's (1990)
+    attachment to one's own starting view.
     """
     n = attitude.size
     count = rng.poisson(cfg.encounters_per_day * dt * n)
     if count:
-        who = rng.integers(0, n, size=count)
-        by_media = rng.random(count) < cfg.media_exposure
-        anyone = rng.integers(0, n, size=count)
-        pick = rng.random(count)
-        other = anyone.copy()
+        who_draw, media_draw, other_draw = rng.random((3, count))
+        who = (who_draw * n).astype(np.int64)
+        by_media = media_draw < cfg.media_exposure
         degree = np.diff(ties.indptr)[who]
         through_tie = ~by_media & (degree > 0)
-        position = ties.indptr[who[through_tie]] + (pick[through_tie] * degree[through_tie]).astype(np.int64)
+        other = (other_draw * n).astype(np.int64)  # anyone in town
+        position = ties.indptr[who[through_tie]] + (other_draw[through_tie] * degree[through_tie]).astype(np.int64)
         other[through_tie] = ties.indices[position]
         gap = attitude[other] - attitude[who]
         gap[by_media] *= 1.0 + cfg.media_distortion  # media show the other further away than they are
