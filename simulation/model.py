@@ -175,8 +175,7 @@ class CrisisModel(mesa.Model):
         self.relations_moved_step = 0
         self.good_days, self.bad_days = np.zeros(h.n), np.zeros(h.n)
         self.attitudes_moved = False
-        h.affiliation[:] = 2.0 * h.trust - 1.0
-        h.dominance[:] = 0.5 * (2.0 * h.personal - 1.0) - 0.5 * self.government.dominance
+        h.affiliation[:], h.dominance[:] = rel.invited_stances(h, self.government.dominance)
         self.money = Money()
         self.initiatives: dict[int, CitizenInitiative] = {}
         self._known: np.ndarray | None = None  # households the initiatives know (see known_to_initiatives)

@@ -176,6 +176,7 @@ def build_networks(
     n_classes = int(household_class.max()) + 1
     class_in_neighbourhood = neighbourhood.astype(np.int64) * n_classes + household_class
     no_ties = np.empty(0, dtype=np.int64)
+    by_class = {"own_block": household_class.astype(np.int64), "wide_block": np.zeros(n, dtype=np.int64)}
 
     n_bonding = round(n * cfg.bonding_degree / 2)
     # With one neighbourhood there is no elsewhere: every bonding tie is local.
@@ -195,8 +196,7 @@ def build_networks(
     outside = _draw_ties(
         n_outside,
         propensity,
-        own_block=household_class.astype(np.int64),
-        wide_block=np.zeros(n, dtype=np.int64),
+        **by_class,
         homophily=cfg.homophily,
         allowed=lambda a, b: neighbourhood[a] != neighbourhood[b],
         taken=local,
@@ -208,8 +208,7 @@ def build_networks(
     bridging = _draw_ties(
         round(n * cfg.bridging_degree / 2),
         propensity,
-        own_block=household_class.astype(np.int64),
-        wide_block=np.zeros(n, dtype=np.int64),
+        **by_class,
         homophily=cfg.homophily,
         allowed=lambda a, b: class_in_neighbourhood[a] != class_in_neighbourhood[b],
         taken=bonding,

@@ -95,12 +95,22 @@ def update_trust(
     trust += toward_ties
 
 
+def invited_stances(h: HouseholdState, government_dominance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The stances households' trust and self-confidence invite: affiliation and dominance.
+
+    Together as far as a household trusts the government; above as far as its self-confidence
+    (personal capital) and the government's stance below invite (Leary's complementarity), the
+    two weighed equally (an assumption).
+    """
+    return 2.0 * h.trust - 1.0, 0.5 * (2.0 * h.personal - 1.0) - 0.5 * government_dominance
+
+
 def update_stances(h: HouseholdState, government_dominance: float, rate: float, dt: float) -> None:
-    """Households' stances towards the government: together as far as they trust it; above as far as
-    their self-confidence and the government's stance below invite (Leary's complementarity)."""
+    """Households' stances towards the government move towards those invited (``invited_stances``)."""
     closed = float(dyn.closed_fraction(rate, dt))
-    h.affiliation += closed * (2.0 * h.trust - 1.0 - h.affiliation)
-    h.dominance += closed * (h.personal - 0.5 - 0.5 * government_dominance - h.dominance)
+    affiliation, dominance = invited_stances(h, government_dominance)
+    h.affiliation += closed * (affiliation - h.affiliation)
+    h.dominance += closed * (dominance - h.dominance)
 
 
 def starting_attitudes(
