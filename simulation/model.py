@@ -28,7 +28,7 @@ from simulation.streams import Streams
 
 @dataclass
 class StepState:
-    """The households at the start of a step (after the hazard), as phases 2-6 read them.
+    """The households at the start of a step (after the hazard), as phases 2-8 read them.
 
     Help (support, initiatives, aid) goes to needy households only, so those phases work on
     the rows of the needy: arrays named ``*_of_needy`` are aligned with ``needy``.
@@ -49,6 +49,8 @@ class StepState:
     initiative_claim: np.ndarray  # per household: what its initiative asks of it (0 for non-members)
     offer_per_need: np.ndarray  # per household: its offer divided by all the need that claims it
     spare_by_neighbourhood: np.ndarray  # mean spare capacity per neighbourhood
+    ties_trust: np.ndarray  # per household: the summed trust of its ties, weighted (read by phase 7)
+    ties_measures: np.ndarray  # per household: the summed preparedness of its ties, weighted (read by phase 8)
 
 
 @dataclass
@@ -208,7 +210,7 @@ class CrisisModel(mesa.Model):
         self.n_classes = len(h.class_names)
         self.ties = (net.bonding + net.bridging).tocsr()
         self.tie_strength = net.bonding_strength + net.bridging_strength
-        self.trust_spread = rel.TrustSpread(self.ties, self.tie_strength)
+        self.trust_spread = rel.TrustSpread(self.tie_strength)
         h.social[:] = social_capital(net, self.cfg.network.social_capital_scale)
         # Cohesion of a neighbourhood: mean social capital from bonding ties alone.
         bonding_capital = dyn.saturating(net.bonding_strength / self.cfg.network.social_capital_scale)
@@ -290,7 +292,7 @@ class CrisisModel(mesa.Model):
                 way_in,
                 self.cfg.dynamics.access_head_start_days,
             )
-        self.adapt()
+        self.adapt(now)
         self.crisis.transform(self)
         self.day = self.end_of_step
         self.at_stake = prov.update_functioning(self.households, self.cfg.dynamics, self.day)
@@ -409,7 +411,7 @@ class CrisisModel(mesa.Model):
         self.event_log.add(self.steps, self.day, event_severity, index, lost)
 
     def read_state(self) -> StepState:
-        """The state phases 2-6 read."""
+        """The state phases 2-8 read."""
         h, d, net = self.households, self.cfg.dynamics, self.networks
         need = 1.0 - h.functioning
         needy = np.flatnonzero(h.functioning < d.recovery_threshold)
@@ -424,6 +426,8 @@ class CrisisModel(mesa.Model):
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         initiative_claim = self.initiative_claims(needy, neighbourhood_need)
         claimed = needy_ties_need + initiative_claim
+        # what households see of their ties: one product for both (trust and measures change only later in the step)
+        ties_shown = self.ties @ np.stack((h.trust, h.preparedness), axis=1)
         return StepState(
             need=need,
             lacks=prov.lacks_provision(h, self.day),
@@ -440,6 +444,8 @@ class CrisisModel(mesa.Model):
             initiative_claim=initiative_claim,
             offer_per_need=dyn.divide_or_zero(offer, claimed),
             spare_by_neighbourhood=self.per_neighbourhood_mean(spare),
+            ties_trust=ties_shown[:, 0],
+            ties_measures=ties_shown[:, 1],
         )
 
     def initiative_claims(self, needy: np.ndarray, neighbourhood_need: np.ndarray) -> np.ndarray:
@@ -805,7 +811,15 @@ class CrisisModel(mesa.Model):
         self.relations_moved_step = self.steps
         who = np.flatnonzero((self.good_days > 0) | (self.bad_days > 0))
         rel.update_trust(
-            h.trust, h.trust_baseline, who, self.good_days[who], self.bad_days[who], self.trust_spread, d, days
+            h.trust,
+            h.trust_baseline,
+            who,
+            self.good_days[who],
+            self.bad_days[who],
+            self.trust_spread,
+            now.ties_trust,
+            d,
+            days,
         )
         self.good_days[who], self.bad_days[who] = 0.0, 0.0
         rel.update_stances(h, gov.dominance, d.stance_follow_rate, days)
@@ -815,7 +829,7 @@ class CrisisModel(mesa.Model):
         rel.update_attitudes(h.attitude, h.attitude_anchor, self.ties, self.cfg.polarisation, self.encounters, days)
         self.attitudes_moved = True
 
-    def adapt(self) -> None:
+    def adapt(self, now: StepState) -> None:
         """Adaptation: households take measures, initiatives organise collective ones.
 
         A household's preparedness grows with the risk it perceives (its fading memory of damage,
@@ -825,7 +839,7 @@ class CrisisModel(mesa.Model):
         """
         h, d = self.households, self.cfg.dynamics
         h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
-        seen_measures = dyn.saturating((self.ties @ h.preparedness) / self.cfg.network.social_capital_scale)
+        seen_measures = dyn.saturating(now.ties_measures / self.cfg.network.social_capital_scale)
         risk = dyn.perceived_risk(h.risk_memory, seen_measures, d.social_learning)
         ceiling = self.crisis.preparedness_ceiling
         h.preparedness[:] = np.maximum(

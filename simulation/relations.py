@@ -45,20 +45,20 @@ def experience(procedural: float, timeliness: np.ndarray, injustice: np.ndarray,
 
 
 class TrustSpread:
-    """The ties' pull on trust: each household's ties' mean trust, for the households with ties.
+    """The ties' pull on trust: towards the mean trust of one's ties, for the households with ties.
 
     Args:
-        ties: the tie matrix; tie_strength: its row sums (both fixed for a run).
+        tie_strength: each household's summed tie weights (fixed for a run).
     """
 
-    def __init__(self, ties: sp.csr_array, tie_strength: np.ndarray) -> None:
-        self.mean_of_ties = sp.diags_array(dyn.divide_or_zero(np.ones(tie_strength.size), tie_strength)) @ ties
+    def __init__(self, tie_strength: np.ndarray) -> None:
+        self.per_tie = dyn.divide_or_zero(np.ones(tie_strength.size), tie_strength)
         # 1 for a household with ties, else 0 (None when every household has ties)
         self.tied = None if (tie_strength > 0).all() else (tie_strength > 0).astype(np.float64)
 
-    def gap(self, trust: np.ndarray) -> np.ndarray:
-        """Per household: its ties' mean trust minus its own (0 without ties)."""
-        gap = self.mean_of_ties @ trust
+    def gap(self, ties_trust: np.ndarray, trust: np.ndarray) -> np.ndarray:
+        """Per household: its ties' mean trust (from their summed, weighted trust) minus its own (0 without ties)."""
+        gap = ties_trust * self.per_tie
         gap -= trust if self.tied is None else self.tied * trust
         return gap
 
@@ -70,18 +70,20 @@ def update_trust(
     good_days: np.ndarray,
     bad_days: np.ndarray,
     spread: TrustSpread,
+    ties_trust: np.ndarray,
     d: DynamicsConfig,
     dt: float,
 ) -> None:
     """Trust after ``dt`` days: towards 1 with good experience, towards 0 (faster) with bad, back
-    towards the household's baseline as experience fades, then towards the trust of its ties.
+    towards the household's baseline as experience fades, then towards the trust its ties had
+    at the start of the step.
 
     Args:
         trust: every household's trust (updated in place).
         baseline: the trust each holds apart from its own experience.
         who: the households that experienced the government in these days; good_days, bad_days:
             their good and bad experience summed over the days (experience times days).
-        spread: the ties' pull on trust.
+        spread: the ties' pull on trust; ties_trust: each household's ties' summed, weighted trust.
     """
     own = trust[who]
     own += (1.0 - own) * dyn.closed_fraction(d.trust_gain_rate * good_days, 1.0)
@@ -90,7 +92,7 @@ def update_trust(
     toward_baseline = baseline - trust
     toward_baseline *= dyn.closed_fraction(d.trust_fade_rate, dt)
     trust += toward_baseline
-    toward_ties = spread.gap(trust)
+    toward_ties = spread.gap(ties_trust, trust)
     toward_ties *= dyn.closed_fraction(d.trust_spread_rate, dt)
     trust += toward_ties
 
@@ -144,18 +146,20 @@ def update_attitudes(
     count = rng.poisson(cfg.encounters_per_day * dt * n)
     if count:
         who_draw, media_draw, other_draw = rng.random((3, count))
-        who = (who_draw * n).astype(np.int64)
+        who = (who_draw * n).astype(np.intp)
         by_media = media_draw < cfg.media_exposure
-        degree = np.diff(ties.indptr)[who]
-        through_tie = ~by_media & (degree > 0)
-        other = (other_draw * n).astype(np.int64)  # anyone in town
-        position = ties.indptr[who[through_tie]] + (other_draw[through_tie] * degree[through_tie]).astype(np.int64)
-        other[through_tie] = ties.indices[position]
-        gap = attitude[other] - attitude[who]
+        start = ties.indptr[who]
+        degree = ties.indptr[who + 1] - start
+        through_tie = np.flatnonzero(~by_media & (degree > 0))
+        other = (other_draw * n).astype(np.intp)  # anyone in town
+        pick = start[through_tie] + (other_draw[through_tie] * degree[through_tie]).astype(np.intp)
+        other[through_tie] = ties.indices[pick]
+        gap = attitude[other]
+        gap -= attitude[who]
         gap[by_media] *= 1.0 + cfg.media_distortion  # media show the other further away than they are
-        move = cfg.responsiveness * np.where(np.abs(gap) <= cfg.tolerance, gap, -gap)
-        np.add.at(attitude, who, move)
-        attitude[who] = np.clip(attitude[who], 0.0, 1.0)
+        gap *= np.where(np.abs(gap) <= cfg.tolerance, cfg.responsiveness, -cfg.responsiveness)
+        np.add.at(attitude, who, gap)
+        np.clip(attitude, 0.0, 1.0, out=attitude)
     toward_anchor = anchor - attitude
     toward_anchor *= dyn.closed_fraction(cfg.anchoring_rate, dt)
     attitude += toward_anchor
@@ -163,8 +167,13 @@ def update_attitudes(
 
 def willingness(attitude: np.ndarray, rows: np.ndarray, columns: np.ndarray, tolerance: float) -> np.ndarray:
     """Per tie: the willingness to help across it, 1 within ``tolerance`` of attitude, falling to 0 at the far end."""
-    distance = np.abs(attitude[rows] - attitude[columns])
-    return np.clip(1.0 - (distance - tolerance) / max(1.0 - tolerance, 1e-9), 0.0, 1.0)
+    willing = attitude[rows]
+    willing -= attitude[columns]
+    np.abs(willing, out=willing)  # the distance
+    willing -= tolerance
+    willing /= max(1.0 - tolerance, 1e-9)
+    np.subtract(1.0, willing, out=willing)
+    return np.clip(willing, 0.0, 1.0, out=willing)
 
 
 def polarisation(attitude: np.ndarray) -> float:
