@@ -633,6 +633,16 @@ class ScenarioConfig:
 
 
 @dataclass
+class CalibrationConfig:
+    """The calibration a run uses: ``+calibration=CASE`` sets the case's fitted rates at their posterior medians."""
+
+    case: str | None = None  # the calibrated case (experiments/targets/CASE.yaml), or none
+    posterior: str | None = (
+        None  # posterior samples (CSV): each run draws its calibrated rates from them, the seed picks the draw (simulation/calibration.py)
+    )
+
+
+@dataclass
 class OutputConfig:
     """What a run folder gets beside the summary, config, time series and events."""
 
@@ -658,6 +668,7 @@ class Config:
     polarisation: PolarisationConfig = MISSING
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     seed: int = 0
     replicates: int = 1  # runs of one command-line job: seeds seed, seed+1, ..., in one process (for large sweeps)
 

@@ -250,17 +250,17 @@ class Housing:
 
     def settle_claims(
         self, h: HouseholdState, open_: np.ndarray, day: float, dt: float, way_in: WayIn, money: Money
-    ) -> int:
+    ) -> tuple[int, int]:
         """Insured owners file claims; adjusters settle them in order; the insurer pays its share of the cost.
 
         Args:
             open_: the households with a repair still open (every claim is among them).
 
         Returns:
-            The number of claims settled in the step.
+            The number of claims filed in the step, and the number settled.
         """
         cfg = self.cfg
-        settled = self.apply(
+        settled, filed = self.apply(
             h,
             "claim",
             open_[h.owner[open_] & h.insured[open_]],
@@ -278,7 +278,7 @@ class Housing:
         payout = cfg.insurance_payout_share * (h.repair_cost[settled] - h.claim_cost[settled])
         self.settle(h, "claim", settled, payout, day, h.paid_insurance)
         money.insurance += float(payout.sum())
-        return int(settled.size)
+        return filed, int(settled.size)
 
     def pay_scheme(
         self, h: HouseholdState, open_: np.ndarray, day: float, dt: float, opened: bool, way_in: WayIn, money: Money
@@ -293,8 +293,7 @@ class Housing:
         """
         gov = self.government
         self.scheme_open_days += dt if opened else 0.0
-        filed_before = int(np.count_nonzero(~np.isnan(h.scheme_filed_day[open_])))
-        paid = self.apply(
+        paid, filed = self.apply(
             h,
             "scheme",
             open_[h.owner[open_] & ~h.insured[open_]] if opened else open_[:0],
@@ -306,7 +305,6 @@ class Housing:
             handling_days=lambda rows: np.full(rows.size, gov.scheme_assessment_days),
             waiting_days=gov.scheme_payment_days,
         )
-        filed = int(np.count_nonzero(~np.isnan(h.scheme_filed_day[open_]))) - filed_before
         payout = gov.scheme_coverage * (h.repair_cost[paid] - h.scheme_cost[paid])
         self.settle(h, "scheme", paid, payout, day, h.paid_scheme)
         money.scheme += float(payout.sum())
@@ -325,7 +323,7 @@ class Housing:
         handling_days,
         waiting_days: float,
     ) -> np.ndarray:
-        """One round of an application process (``kind``: "claim" or "scheme"); return those due to be paid.
+        """One round of an application process (``kind``: "claim" or "scheme"); return those due to be paid, and how many filed.
 
         The eligible households whose cost is not yet covered file, as fast as their way through
         paperwork allows (``claim_filing_days`` with a full way in). Filed applications wait in
@@ -339,13 +337,14 @@ class Housing:
         progress[filing] = np.minimum(
             progress[filing] + dt * way_in.paperwork(filing) / self.cfg.claim_filing_days, 1.0
         )
-        filed[filing[progress[filing] >= 1.0]] = day
+        newly_filed = filing[progress[filing] >= 1.0]
+        filed[newly_filed] = day
 
         handling = int(np.count_nonzero(due[open_] - waiting_days > day))
         waiting = open_[~np.isnan(filed[open_]) & np.isnan(due[open_])]
         starting = first_in_line(waiting, filed, slots - handling)
         due[starting] = day + handling_days(starting) + waiting_days
-        return open_[due[open_] <= day]
+        return open_[due[open_] <= day], int(newly_filed.size)
 
     def settle(
         self, h: HouseholdState, kind: str, rows: np.ndarray, payout: np.ndarray, day: float, paid: np.ndarray

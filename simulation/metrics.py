@@ -45,6 +45,7 @@ OVERALL = {
     "events": "hazard events so far",
     "event_damage": "mean functioning lost by the households an event hit in this step (NaN without one)",
     "collective_protection": "mean over neighbourhoods of the damage share that collective measures avoid",
+    "claims_filed": "insurance claims filed so far",
     "claims_settled": "insurance claims settled so far",
     "scheme_filed": "applications to the compensation scheme filed so far",
     "scheme_paid": "applications the compensation scheme paid so far",
@@ -59,6 +60,7 @@ OVERALL = {
 }
 # Running totals over steps: indicator -> what of the step's flows adds to it.
 CUMULATIVE = {
+    "claims_filed": lambda flows: flows.claims_filed,
     "claims_settled": lambda flows: flows.claims_settled,
     "scheme_filed": lambda flows: flows.scheme_filed,
     "scheme_paid": lambda flows: flows.scheme_paid,

@@ -14,6 +14,7 @@ from simulation import dynamics as dyn
 from simulation import policy
 from simulation import provisions as prov
 from simulation import relations as rel
+from simulation.calibration import with_drawn_rates
 from simulation.compose import as_config
 from simulation.config import Config
 from simulation.events import EventLog
@@ -84,6 +85,7 @@ class StepFlows:
     known: np.ndarray  # whether an initiative knew each needy household (a member, or a member's tie)
     aid_capacity: float  # households the government could serve at full intensity
     money: Money  # euros by kind
+    claims_filed: int  # insurance claims filed
     claims_settled: int  # insurance claims settled
     scheme_filed: int  # applications to the compensation scheme filed
     scheme_paid: int  # applications the scheme paid
@@ -133,7 +135,7 @@ class CrisisModel(mesa.Model):
     """
 
     def __init__(self, cfg: Config | None = None) -> None:
-        cfg = as_config(cfg)
+        cfg = with_drawn_rates(as_config(cfg))
         check_memory(cfg)
         super().__init__(rng=cfg.seed)
         keep_freed_memory(cfg.population.households)
@@ -278,7 +280,7 @@ class CrisisModel(mesa.Model):
         self.support(now, help_)
         self.act_collectively(now, help_)
         way_in = WayIn(self.households.cultural, lambda: self.bridging_knowhow, self.reach_of_all(now, help_.reach))
-        claims_settled, scheme_filed, scheme_paid = self.give_aid(now, help_, way_in)
+        claims_filed, claims_settled, scheme_filed, scheme_paid = self.give_aid(now, help_, way_in)
         gains = self.recover(now, own_rate, help_.rates)
         self.stand_in_for_provisions(now, help_)
         given = now.offer_per_need * (now.needy_ties_need + now.initiative_claim)
@@ -308,6 +310,7 @@ class CrisisModel(mesa.Model):
             known=help_.known,
             aid_capacity=self.government.aid_capacity * self.households.n,
             money=self.money,
+            claims_filed=claims_filed,
             claims_settled=claims_settled,
             scheme_filed=scheme_filed,
             scheme_paid=scheme_paid,
@@ -694,15 +697,15 @@ class CrisisModel(mesa.Model):
         self.housing.pay_donations(h, self.end_of_step, way_in, self.money)
         help_.scheme_paid = np.empty(0, dtype=np.int64)
         if not now.homes_at_stake:
-            return 0, 0, 0
+            return 0, 0, 0, 0
         end = self.end_of_step
         self.housing.house_temporarily(h, flowing, gov.receptivity, way_in, self.dt, self.money)
-        claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
+        claims_filed, claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
         scheme_open = gov.events > 0 and self.day >= gov.event_start_day + self.housing.government.scheme_opening_days
         filed, help_.scheme_paid = self.housing.pay_scheme(
             h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money
         )
-        return claims, filed, int(help_.scheme_paid.size)
+        return claims_filed, claims, filed, int(help_.scheme_paid.size)
 
     # ---- 7. update --------------------------------------------------------------------------
 

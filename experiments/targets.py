@@ -1,0 +1,283 @@
+"""Calibration targets: a real case's figures defined in model terms (``experiments/targets/*.yaml``).
+
+A targets file names the case, the scenario and the settings that make the model's town that
+case, the day of the event (``event_day``; targets count days from it), the uncertain rates to
+fit (each with a prior range and the reason for it), and the targets. A target is one of:
+
+- ``output`` at ``day``: a time-series column at ``event_day + day``, times the number of
+  households with ``scale: households`` (a count), or divided by the column ``per`` at that day;
+- ``first_day_above``: days from the event until a column first rises above 0;
+- ``hours_until_below`` with ``share_of_peak``: hours from the event until a column falls to
+  that share of its peak (0: until none is left), interpolated linearly within the step.
+
+Each has a ``value`` (a point) or a ``band`` (a range), a ``source`` and a ``confidence`` (H, M
+or L); ``held_out: true`` keeps it out of the fit, to check the fit's prediction against it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from scenarios.leak import HOURS
+from simulation import CrisisModel, load_config, run
+from simulation.config import ConfigError
+
+# assumption: how far, relative to the real value, a simulated value may lie for one unit of
+# distance, by the confidence of the source (H official, M reputable report, L anecdotal or inferred)
+CONFIDENCE_TOLERANCE = {"H": 0.1, "M": 0.2, "L": 0.4}
+KINDS = ("output", "first_day_above", "hours_until_below")
+TARGET_KEYS = {*KINDS, "day", "scale", "per", "share_of_peak", "value", "band", "source", "confidence", "held_out"}
+CASE_KEYS = {"case", "title", "scenario", "settings", "event_day", "parameters", "targets"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An uncertain rate to fit: its config key, prior range (uniform) and the reason for the range."""
+
+    key: str
+    low: float
+    high: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """A real figure and how to measure it in a run."""
+
+    name: str
+    kind: str  # one of KINDS
+    column: str
+    day: float | None
+    scale: str | None
+    per: str | None
+    share_of_peak: float | None
+    low: float  # equal to high for a point
+    high: float
+    source: str
+    confidence: str
+    held_out: bool
+
+    @property
+    def value(self) -> float:
+        """The point, or the middle of the band."""
+        return (self.low + self.high) / 2.0
+
+    @property
+    def tolerance(self) -> float:
+        """The simulated distance outside the real value or band that counts as one unit."""
+        return CONFIDENCE_TOLERANCE[self.confidence] * max(abs(self.value), 1e-9)
+
+    def error(self, simulated: float) -> float:
+        """How far a simulated value lies outside the real value or band, in tolerances (inf for NaN)."""
+        if not math.isfinite(simulated):
+            return math.inf
+        return max(self.low - simulated, 0.0, simulated - self.high) / self.tolerance
+
+    def measure(self, timeseries: pd.DataFrame, households: int, event_day: float) -> float:
+        """This target's quantity in a run's time series (NaN where it never happens)."""
+        days = timeseries["day"].to_numpy()
+        column = timeseries[self.column].to_numpy()
+        after = days >= event_day
+        if self.kind == "output":
+            row = int(np.searchsorted(days, event_day + self.day - 1e-9))
+            value = column[row]
+            if self.scale == "households":
+                return float(value * households)
+            if self.per:
+                total = timeseries[self.per].to_numpy()[row]
+                return float(value / total) if total > 0 else math.nan
+            return float(value)
+        if self.kind == "first_day_above":
+            above = np.flatnonzero(after & (column > 0))
+            return float(days[above[0]] - event_day) if above.size else math.nan
+        peak = column[after].max()
+        threshold = self.share_of_peak * peak
+        below = np.flatnonzero(after & (days > event_day) & (column <= threshold + 1e-12))
+        if not below.size or peak <= 0:
+            return math.nan
+        row = below[0]  # the crossing, interpolated linearly within the step before it
+        fall = column[row - 1] - column[row]
+        share_of_step = (column[row - 1] - threshold) / fall if fall > 0 else 1.0
+        return float((days[row - 1] + share_of_step * (days[row] - days[row - 1]) - event_day) * HOURS)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A real case: its settings, the rates to fit and the targets."""
+
+    name: str
+    title: str
+    scenario: str
+    settings: dict[str, Any]
+    event_day: float
+    parameters: tuple[Parameter, ...]
+    targets: tuple[Target, ...]
+
+    @property
+    def fitted(self) -> tuple[Target, ...]:
+        """The targets the fit uses."""
+        return tuple(t for t in self.targets if not t.held_out)
+
+    @property
+    def held_out(self) -> tuple[Target, ...]:
+        """The targets kept out of the fit."""
+        return tuple(t for t in self.targets if t.held_out)
+
+    def overrides(self, rates: dict[str, float] | None = None, seed: int = 0) -> list[str]:
+        """Hydra overrides for a run of this case at these rates."""
+        settings = {**self.settings, **(rates or {})}
+        return [f"{key}={_hydra_value(value)}" for key, value in settings.items()] + [f"seed={seed}"]
+
+    def simulate(self, rates: dict[str, float], seed: int) -> dict[str, float]:
+        """Run the case at these rates and measure every target."""
+        result = run(load_config(self.scenario, self.overrides(rates, seed)))
+        households = int(self.settings.get("population.households", result.config.population.households))
+        return {t.name: t.measure(result.timeseries, households, self.event_day) for t in self.targets}
+
+    def distance(self, simulated: dict[str, float], targets: tuple[Target, ...] | None = None) -> float:
+        """Root of the summed squared errors (in tolerances) over the fitted targets (or these)."""
+        return math.sqrt(sum(t.error(simulated[t.name]) ** 2 for t in targets or self.fitted))
+
+
+def _hydra_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ",".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def _fail(path: Path, key: str, value: Any, allowed: str) -> None:
+    raise ConfigError(f"{path.name}: {key}={value!r} is not allowed: expected {allowed}")
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and check a targets file.
+
+    Raises:
+        ConfigError: with one line naming the file, the key, the value and what is allowed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(
+            f"targets file {str(path)!r} does not exist: expected a YAML file such as experiments/targets/valkenburg2021.yaml"
+        )
+    raw = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(raw, dict):
+        _fail(path, "(top level)", raw, "a mapping with keys " + ", ".join(sorted(CASE_KEYS)))
+    for key in raw:
+        if key not in CASE_KEYS:
+            _fail(path, key, raw[key], "one of the keys " + ", ".join(sorted(CASE_KEYS)))
+    for key in ("case", "scenario", "event_day", "parameters", "targets"):
+        if key not in raw:
+            _fail(path, key, None, "a value (the key is missing)")
+    settings = dict(raw.get("settings") or {})
+    parameters = tuple(_parameter(path, key, spec) for key, spec in (raw["parameters"] or {}).items())
+    if not parameters:
+        _fail(path, "parameters", raw["parameters"], "at least one rate to fit")
+    midpoint = {p.key: (p.low + p.high) / 2.0 for p in parameters}
+    case = Case(
+        name=str(raw["case"]),
+        title=str(raw.get("title", raw["case"])),
+        scenario=str(raw["scenario"]),
+        settings=settings,
+        event_day=float(raw["event_day"]),
+        parameters=parameters,
+        targets=(),
+    )
+    config = load_config(case.scenario, case.overrides(midpoint))  # unknown keys and bad values fail here
+    model = CrisisModel(load_config(case.scenario, [*case.overrides(midpoint), "population.households=50"]))
+    columns = set(model.recorder.columns)
+    horizon = config.scenario.horizon_days
+    targets = tuple(
+        _target(path, name, spec, columns, horizon - case.event_day) for name, spec in (raw["targets"] or {}).items()
+    )
+    if not any(not t.held_out for t in targets):
+        _fail(path, "targets", list(raw["targets"] or {}), "at least one target that is not held out")
+    return Case(**{**case.__dict__, "targets": targets})
+
+
+def _parameter(path: Path, key: str, spec: Any) -> Parameter:
+    where = f"parameters.{key}"
+    if not isinstance(spec, dict) or set(spec) - {"prior", "reason"}:
+        _fail(path, where, spec, "a mapping with 'prior: [low, high]' and 'reason'")
+    prior = spec.get("prior")
+    if not (isinstance(prior, list) and len(prior) == 2 and all(isinstance(v, int | float) for v in prior)):
+        _fail(path, f"{where}.prior", prior, "[low, high], two numbers")
+    if not prior[0] < prior[1]:
+        _fail(path, f"{where}.prior", prior, "low below high")
+    if not spec.get("reason"):
+        _fail(path, f"{where}.reason", spec.get("reason"), "the reason for the prior range (a sentence)")
+    return Parameter(key, float(prior[0]), float(prior[1]), str(spec["reason"]))
+
+
+def _target(path: Path, name: str, spec: Any, columns: set[str], days_after_event: float) -> Target:
+    where = f"targets.{name}"
+    if not isinstance(spec, dict):
+        _fail(path, where, spec, "a mapping")
+    for key in spec:
+        if key not in TARGET_KEYS:
+            _fail(path, f"{where}.{key}", spec[key], "one of the keys " + ", ".join(sorted(TARGET_KEYS)))
+    kinds = [k for k in KINDS if k in spec]
+    if len(kinds) != 1:
+        _fail(path, where, sorted(spec), "exactly one of " + ", ".join(KINDS))
+    kind = kinds[0]
+    for column in (spec[kind], spec.get("per")):
+        if column is not None and column not in columns:
+            overall = sorted(c for c in columns if "__" not in c)
+            allowed = "a time-series column: " + ", ".join(overall) + " (or NAME__CLASS for a class)"
+            _fail(path, f"{where}.{kind if column == spec[kind] else 'per'}", column, allowed)
+    day = spec.get("day")
+    if kind == "output":
+        if not isinstance(day, int | float) or day < 0:
+            _fail(path, f"{where}.day", day, "days after the event, a number >= 0")
+        if day > days_after_event:
+            _fail(path, f"{where}.day", day, f"a day within the run: at most {days_after_event:g} days after the event")
+        if spec.get("scale") not in (None, "households"):
+            _fail(path, f"{where}.scale", spec.get("scale"), "households (or no scale)")
+    share = spec.get("share_of_peak")
+    if kind == "hours_until_below" and not (isinstance(share, int | float) and 0 <= share < 1):
+        _fail(path, f"{where}.share_of_peak", share, "a share in [0, 1)")
+    if ("value" in spec) == ("band" in spec):
+        _fail(path, where, sorted(spec), "exactly one of value or band")
+    band = spec.get("band", [spec.get("value")] * 2)
+    if not (
+        isinstance(band, list)
+        and len(band) == 2
+        and all(isinstance(v, int | float) for v in band)
+        and band[0] <= band[1]
+    ):
+        _fail(
+            path,
+            f"{where}.{'band' if 'band' in spec else 'value'}",
+            spec.get("band", spec.get("value")),
+            "a number, or a band [low, high] with low <= high",
+        )
+    if not spec.get("source"):
+        _fail(
+            path,
+            f"{where}.source",
+            spec.get("source"),
+            "the figure's source (publication, date, CALIBRATION.md section)",
+        )
+    if spec.get("confidence") not in CONFIDENCE_TOLERANCE:
+        _fail(path, f"{where}.confidence", spec.get("confidence"), "one of " + ", ".join(CONFIDENCE_TOLERANCE))
+    return Target(
+        name=name,
+        kind=kind,
+        column=spec[kind],
+        day=float(day) if day is not None else None,
+        scale=spec.get("scale"),
+        per=spec.get("per"),
+        share_of_peak=float(share) if share is not None else None,
+        low=float(band[0]),
+        high=float(band[1]),
+        source=str(spec["source"]),
+        confidence=spec["confidence"],
+        held_out=bool(spec.get("held_out", False)),
+    )

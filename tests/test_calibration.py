@@ -1,0 +1,166 @@
+"""Calibration: targets files, recovery of known rates from synthetic data, the calibrated preset."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from experiments.calibrate import calibrate
+from experiments.targets import load_case
+from simulation import CrisisModel, load_config
+from simulation.config import ConfigError
+
+TARGETS = Path(__file__).resolve().parent.parent / "experiments" / "targets"
+TRUE_REPAIR_HOURS = 3.0
+
+
+def tiny_case(**target_changes) -> dict:
+    """A burst main in a small town, one rate to fit (the repair of the main), two targets."""
+    return {
+        "case": "tiny",
+        "scenario": "leak",
+        "settings": {
+            "population.households": 400,
+            "population.neighbourhoods": 8,
+            "scenario.area_share": 1.0,
+            "scenario.horizon_days": 1.0,
+            "scenario.secondary_failure_share": 0.0,
+            "output.figures": False,
+            "output.households": False,
+        },
+        "event_day": 0.5,
+        "parameters": {"scenario.main_repair_hours": {"prior": [1, 8], "reason": "a test range"}},
+        "targets": {
+            "half_back": {
+                "hours_until_below": "without_water_share",
+                "share_of_peak": 0.5,
+                "value": 1.0,
+                "source": "synthetic",
+                "confidence": "H",
+                **target_changes,
+            },
+            "last_back": {
+                "hours_until_below": "without_water_share",
+                "share_of_peak": 0.0,
+                "value": 1.0,
+                "source": "synthetic",
+                "confidence": "H",
+                "held_out": True,
+            },
+        },
+    }
+
+
+def write(tmp_path: Path, spec: dict, name: str = "tiny.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize("name", ["valkenburg2021", "burst_main"])
+def test_the_shipped_targets_files_load_with_a_held_out_target_each(name):
+    case = load_case(TARGETS / f"{name}.yaml")
+    assert case.held_out, f"{name}: expected at least one target held out of the fit"
+    assert all(t.source and t.confidence in "HML" for t in case.targets), f"{name}: every target needs a source"
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"hours_until_below": "no_such_output"}, "targets.half_back.hours_until_below='no_such_output'"),
+        ({"source": ""}, "targets.half_back.source=''"),
+        ({"confidence": "X"}, "targets.half_back.confidence='X'"),
+    ],
+)
+def test_bad_targets_give_one_line_errors_naming_the_key(tmp_path, change, named):
+    with pytest.raises(ConfigError) as error:
+        load_case(write(tmp_path, tiny_case(**change)))
+    message = str(error.value)
+    assert named in message and "\n" not in message, f"expected one line naming {named!r}, got {message!r}"
+
+
+def test_a_day_past_the_horizon_is_refused(tmp_path):
+    spec = tiny_case()
+    spec["targets"]["late"] = {
+        "output": "without_water_share",
+        "day": 3,
+        "value": 0.0,
+        "source": "s",
+        "confidence": "M",
+    }
+    with pytest.raises(ConfigError, match=r"targets.late.day=3 is not allowed: expected a day within the run"):
+        load_case(write(tmp_path, spec))
+
+
+def test_the_command_exits_2_with_one_line_on_a_bad_targets_file(tmp_path):
+    path = write(tmp_path, tiny_case(source=""))
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments.calibrate", str(path), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, f"expected exit code 2, got {done.returncode}: {done.stderr}"
+    assert done.stderr.count("\n") == 1 and "source" in done.stderr, f"expected one line about source: {done.stderr!r}"
+    assert not (tmp_path / "out").exists(), "a failed calibration must leave no output folder"
+
+
+@pytest.mark.slow
+def test_abc_recovers_a_known_rate_from_data_the_model_made(tmp_path):
+    spec = tiny_case()
+    case = load_case(write(tmp_path, spec))
+    truth = case.simulate({"scenario.main_repair_hours": TRUE_REPAIR_HOURS}, seed=12345)
+    for name in ("half_back", "last_back"):
+        spec["targets"][name]["value"] = round(truth[name], 3)
+    rates, fit = calibrate(
+        write(tmp_path, spec), tmp_path / "out", population=40, generations=4, processes=1, draws=20, seed=1
+    )
+    row = rates.iloc[0]
+    assert row.low_5 <= TRUE_REPAIR_HOURS <= row.high_95, (
+        f"expected the true {TRUE_REPAIR_HOURS} h within the 90% interval [{row.low_5:.2f}, {row.high_95:.2f}]"
+    )
+    assert row.high_95 - row.low_5 < 0.5 * (8 - 1), "expected the data to narrow the prior [1, 8] by at least half"
+    for name in ("posterior.csv", "predictive.csv", "fit.csv", "rates.csv", "posterior_predictive.png", "preset.yaml"):
+        assert (tmp_path / "out" / name).is_file(), f"expected {name} in the output folder"
+    held_out = fit[fit.held_out]
+    assert len(held_out) == 1 and bool(held_out.meets.iloc[0]), f"expected the held-out target predicted: {held_out}"
+
+
+@pytest.mark.slow
+def test_the_dask_sampler_path_runs_on_a_local_cluster(tmp_path):
+    from distributed import LocalCluster
+
+    spec = tiny_case()
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster:
+        rates, _ = calibrate(
+            write(tmp_path, spec),
+            tmp_path / "out",
+            population=10,
+            generations=1,
+            draws=4,
+            dask=cluster.scheduler_address,
+        )
+    assert len(rates) == 1 and (tmp_path / "out" / "posterior.csv").is_file(), "expected a posterior from the dask path"
+
+
+def test_the_calibrated_preset_sets_rates_and_draws_them_from_the_posterior_by_seed():
+    base = load_config("flooding", ["population.households=300"])
+    preset = load_config("flooding", ["population.households=300", "+calibration=valkenburg2021"])
+    assert preset.calibration.case == "valkenburg2021", "expected the preset to name its case"
+    assert preset.housing.contractors != base.housing.contractors, "expected a calibrated contractor pool"
+    drawn = [CrisisModel(load_config("flooding", [*DRAW, f"seed={seed}"])).cfg.housing for seed in (1, 1, 2)]
+    assert drawn[0] == drawn[1], "expected the same seed to draw the same rates"
+    assert drawn[0] != drawn[2], "expected another seed to draw other rates"
+    model = CrisisModel(load_config("flooding", [*DRAW, "seed=1", "scenario.horizon_days=60"]))
+    model.run()
+    assert model.results.summary["trust_end"] is not None, "expected the calibrated model to run to its horizon"
+
+
+DRAW = [
+    "population.households=300",
+    "+calibration=valkenburg2021",
+    "calibration.posterior=experiments/targets/posteriors/valkenburg2021.csv",
+]
