@@ -31,6 +31,7 @@ import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import matplotlib
@@ -83,6 +84,7 @@ def fit(
     seed: int,
     dask: str | None,
     min_epsilon: float,
+    max_minutes: float | None = None,
 ):
     """Run ABC-SMC; return the last population (rates and weights) and the table of generations."""
     import pyabc
@@ -111,7 +113,11 @@ def fit(
     np.random.seed(seed)  # pyabc draws from numpy's global generator
     abc.new(f"sqlite:///{out / 'abc.db'}", {t.name: t.value for t in case.targets})
     try:
-        history = abc.run(minimum_epsilon=min_epsilon, max_nr_populations=generations)
+        history = abc.run(
+            minimum_epsilon=min_epsilon,
+            max_nr_populations=generations,
+            max_walltime=timedelta(minutes=max_minutes) if max_minutes else None,
+        )
     finally:
         if client is not None:
             client.close()
@@ -207,7 +213,8 @@ def predictive_figure(case: Case, predictive: pd.DataFrame, path: Path) -> None:
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=7, loc="best")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower right", fontsize=8)
     fig.suptitle(
         f"{case.title}: model at the posterior (blue, 90% interval) against the real figures (red)", fontsize=10
     )
@@ -248,6 +255,7 @@ def calibrate(
     dask: str | None = None,
     min_epsilon: float = 1.0,
     install: bool = False,
+    max_minutes: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fit a case's rates and write the output folder; return the rates and fit tables.
 
@@ -257,7 +265,9 @@ def calibrate(
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        posterior, generations_table = fit(case, work, population, generations, processes, seed, dask, min_epsilon)
+        posterior, generations_table = fit(
+            case, work, population, generations, processes, seed, dask, min_epsilon, max_minutes
+        )
         posterior.to_csv(work / "posterior.csv", index=False)
         generations_table.to_csv(work / "generations.csv", index=False)
         predictive = predict(case, posterior, draws, processes, seed)
@@ -299,6 +309,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--min-epsilon", type=float, default=1.0, help="stop once the threshold is this low, in tolerances (default 1)"
     )
+    parser.add_argument(
+        "--max-minutes", type=float, help="start no new generation after this many minutes (the last one finishes)"
+    )
     parser.add_argument("--processes", type=int, default=2, help="local worker processes (default 2)")
     parser.add_argument("--draws", type=int, default=40, help="posterior draws for the predictive check (default 40)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sampler (default 0)")
@@ -327,6 +340,7 @@ def main(argv: list[str] | None = None) -> None:
             args.dask,
             args.min_epsilon,
             args.install,
+            args.max_minutes,
         )
     except ConfigError as error:
         parser.exit(2, f"veerkracht-calibrate: error: {error}\n")

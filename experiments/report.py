@@ -15,7 +15,10 @@ Reads the aggregated tables (and aggregates first if they are missing) and write
   kind of tie does (``experiments.ties``);
 - for a sweep over policy levers (the ``policy`` experiment): ``policy.csv``, ``policy.png`` and
   a section in ``report.md`` on what each set of levers gains, overall and for the precariaat,
-  and per million euros (``experiments.policy``).
+  and per million euros (``experiments.policy``);
+- for a sweep with and without calibration (the ``calibrated_flood`` experiment): the sections
+  above on the uncalibrated runs, then ``calibrated.csv`` and a section comparing the effects of
+  cohesion and of each lever with and without calibration (``experiments.calibrated``).
 
 Low cohesion is the sweep's fewest bonding and bridging ties, high cohesion the most (other
 swept parameters at their first value).
@@ -30,6 +33,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments import calibrated
 from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
@@ -68,7 +72,8 @@ def cohesion_levels(runs: pd.DataFrame) -> dict[str, dict[str, float]]:
     swept = [c for c in (BONDING, BRIDGING) if c in runs]
     if not swept:
         raise SystemExit("veerkracht-report: the sweep varies neither bonding nor bridging ties")
-    others = [c for c in runs.columns if "." in c and c not in (*swept, SCENARIO)]
+    drawn = calibrated.drawn_keys(runs)  # vary by seed, not by design
+    others = [c for c in runs.columns if "." in c and c not in (*swept, SCENARIO, calibrated.POSTERIOR, *drawn)]
     # Parameters of one scenario are empty for the others: only what varies within a scenario counts.
     within = [c for c in others if any(in_scenario(runs, s)[c].nunique() > 1 for s in scenarios_of(runs))]
     fixed = {c: runs[c].dropna().iloc[0] for c in within}
@@ -248,28 +253,37 @@ def report(sweep_dir: str | Path) -> Path:
     sweep_dir = Path(sweep_dir)
     if not (sweep_dir / "runs.parquet").exists():
         aggregate(sweep_dir)
-    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    all_runs = pd.read_parquet(sweep_dir / "runs.parquet")
     timeseries = pd.read_parquet(sweep_dir / "timeseries.parquet")
+    # A sweep with and without calibration: the usual sections on the uncalibrated runs, then both side by side.
+    with_calibration = calibrated.is_calibration_sweep(all_runs)
+    runs = all_runs[all_runs[calibrated.POSTERIOR].isna()] if with_calibration else all_runs
     policy = policy_section(runs)
     cohesion = BONDING in runs or BRIDGING in runs
     if policy is None and not cohesion:
         raise SystemExit("veerkracht-report: the sweep varies neither bonding nor bridging ties nor policy levers")
     out = sweep_dir / "report"
     out.mkdir(exist_ok=True)
-    lines, figures = cohesion_section(runs, timeseries, sweep_dir, out) if cohesion else ([], {})
+    # Cohesion compares runs without levers where the sweep also varies the levers.
+    cohesion_runs = runs[runs.policy == "none"] if policy is not None else runs
+    lines, figures = cohesion_section(cohesion_runs, timeseries, sweep_dir, out) if cohesion else ([], {})
     if policy is not None:
         policy_lines, table = policy
         table.to_csv(out / "policy.csv", index=False)
         figures["policy.png"] = policy_figure(table)
         lines += policy_lines
+    if with_calibration:
+        calibration_lines, calibration_table = calibrated.section(all_runs)
+        calibration_table.to_csv(out / "calibrated.csv", index=False)
+        lines += calibration_lines
     for name, figure in figures.items():
         figure.savefig(out / name, dpi=110)
 
-    counts = runs.status.value_counts().to_dict()
+    counts = all_runs.status.value_counts().to_dict()
     lines = [
         f"# Report: {sweep_dir.name}",
         "",
-        f"Runs: {len(runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
+        f"Runs: {len(all_runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
         "",
         *lines,
         "## Figures",

@@ -164,3 +164,41 @@ DRAW = [
     "+calibration=valkenburg2021",
     "calibration.posterior=experiments/targets/posteriors/valkenburg2021.csv",
 ]
+
+
+def test_the_report_compares_effects_with_and_without_calibration_paired_by_seed():
+    from experiments.calibrated import effects
+
+    rows = []
+    for posterior, cohesion_effect in ((None, -10.0), ("posterior.csv", -20.0)):
+        for seed in range(8):
+            noise = seed % 3  # shared by the runs of one seed: pairing removes it
+            for bonding, bridging, policy, effect in (
+                (1, 0, "none", 0.0),
+                (8, 4, "none", cohesion_effect),
+                (1, 0, "co_design", -5.0),
+                (8, 4, "co_design", cohesion_effect - 5.0),
+            ):
+                rows.append(
+                    {
+                        "status": "ok",
+                        "seed": seed,
+                        "policy": policy,
+                        "calibration.posterior": posterior,
+                        "network.bonding_degree": bonding,
+                        "network.bridging_degree": bridging,
+                        "days_home_median": 100.0 + noise + effect,
+                    }
+                )
+    table = effects(__import__("pandas").DataFrame(rows)).set_index(["effect", "group"])
+    cohesion = table.loc[("high vs low cohesion", "calibrated (posterior.csv)")]
+    assert cohesion["mean"] == pytest.approx(-20.0), (
+        f"expected the calibrated cohesion effect -20, got {cohesion['mean']}"
+    )
+    assert table.loc[("high vs low cohesion", "uncalibrated"), "mean"] == pytest.approx(-10.0), (
+        "expected -10 uncalibrated"
+    )
+    lever = table.loc[("co_design vs none", "uncalibrated")]
+    assert lever["mean"] == pytest.approx(-5.0) and lever["pairs"] == 16, (
+        f"expected -5 over 16 pairs, got {lever.to_dict()}"
+    )
