@@ -62,6 +62,7 @@ class CaseModel:
 
     @property
     def rate_keys(self) -> list[str]:
+        """The config keys of the rates to fit."""
         return [p.key for p in self.case.parameters]
 
 
@@ -85,7 +86,7 @@ def fit(
     dask: str | None,
     min_epsilon: float,
     max_minutes: float | None = None,
-):
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run ABC-SMC; return the last population (rates and weights) and the table of generations."""
     import pyabc
 
@@ -125,7 +126,7 @@ def fit(
     posterior = pd.DataFrame({p.key: frame[safe_name(p.key)].to_numpy() for p in case.parameters})
     posterior["weight"] = weights / weights.sum()
     table = history.get_all_populations()
-    table = table[table["t"] >= 0].rename(columns={"t": "generation", "epsilon": "epsilon", "samples": "evaluations"})
+    table = table[table["t"] >= 0].rename(columns={"t": "generation", "samples": "evaluations"})
     return posterior, table[["generation", "epsilon", "particles", "evaluations"]]
 
 
@@ -145,8 +146,11 @@ def predict(case: Case, posterior: pd.DataFrame, draws: int, processes: int, see
     keys = [p.key for p in case.parameters]
     rates = [{key: float(posterior[key].iloc[row]) for key in keys} for row in rows]
     seeds = [1_000_000 + index for index in range(draws)]
-    with ProcessPoolExecutor(max_workers=max(processes, 1)) as pool:
-        measured = list(pool.map(case.simulate, rates, seeds))
+    if processes > 1:
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            measured = list(pool.map(case.simulate, rates, seeds))
+    else:
+        measured = list(map(case.simulate, rates, seeds))
     return pd.DataFrame([{**r, "seed": s, **m} for r, s, m in zip(rates, seeds, measured, strict=True)])
 
 

@@ -10,6 +10,8 @@ on the precariaat's gap (days and ratio) and on resilience loss, with 95% t inte
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -60,7 +62,7 @@ def effects(runs: pd.DataFrame) -> pd.DataFrame:
     ok = runs[runs.status == "ok"]
     rows = []
     for posterior, group in ok.groupby(ok[POSTERIOR].fillna(""), sort=True):
-        label = f"calibrated ({posterior})" if posterior else "uncalibrated"
+        label = f"calibrated: posterior draws ({Path(posterior).stem})" if posterior else "defaults"
         comparisons = []
         if BONDING in group and BRIDGING in group:
             low = (group[BONDING] == group[BONDING].min()) & (group[BRIDGING] == group[BRIDGING].min())
@@ -96,7 +98,7 @@ def section(runs: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
         outcome=table.outcome.map(OUTCOMES),
     ).pivot_table(index=["effect", "outcome"], columns="group", values="value", aggfunc="first", sort=False)
     lines = [
-        "## Calibrated against uncalibrated",
+        "## Calibrated against the defaults",
         "",
         "Effects (treated minus control, paired by seed and the other swept settings; mean and 95% t interval "
         "over the pairs). The calibrated runs draw their rates from the posterior, the seed picking the draw, so "

@@ -191,14 +191,14 @@ def test_the_report_compares_effects_with_and_without_calibration_paired_by_seed
                     }
                 )
     table = effects(__import__("pandas").DataFrame(rows)).set_index(["effect", "group"])
-    cohesion = table.loc[("high vs low cohesion", "calibrated (posterior.csv)")]
+    cohesion = table.loc[("high vs low cohesion", "calibrated: posterior draws (posterior)")]
     assert cohesion["mean"] == pytest.approx(-20.0), (
         f"expected the calibrated cohesion effect -20, got {cohesion['mean']}"
     )
-    assert table.loc[("high vs low cohesion", "uncalibrated"), "mean"] == pytest.approx(-10.0), (
-        "expected -10 uncalibrated"
+    assert table.loc[("high vs low cohesion", "defaults"), "mean"] == pytest.approx(-10.0), (
+        "expected -10 with the defaults"
     )
-    lever = table.loc[("co_design vs none", "uncalibrated")]
+    lever = table.loc[("co_design vs none", "defaults")]
     assert lever["mean"] == pytest.approx(-5.0) and lever["pairs"] == 16, (
         f"expected -5 over 16 pairs, got {lever.to_dict()}"
     )
