@@ -21,7 +21,7 @@ from simulation.events import EventLog
 from simulation.housing import AT_HOME, Housing, Money, WayIn
 from simulation.memory import check_memory, keep_freed_memory
 from simulation.metrics import Recorder, summarize
-from simulation.networks import RowsOf, build_networks, social_capital
+from simulation.networks import RowsOf, build_networks, products, social_capital
 from simulation.population import build_population, standing_rank
 from simulation.results import Results
 from simulation.streams import Streams
@@ -50,8 +50,8 @@ class StepState:
     initiative_claim: np.ndarray  # per household: what its initiative asks of it (0 for non-members)
     offer_per_need: np.ndarray  # per household: its offer divided by all the need that claims it
     spare_by_neighbourhood: np.ndarray  # mean spare capacity per neighbourhood
-    ties_trust: np.ndarray  # per household: the summed trust of its ties, weighted (read by phase 7)
     ties_measures: np.ndarray  # per household: the summed preparedness of its ties, weighted (read by phase 8)
+    ties_trust: np.ndarray | None  # ... and their summed trust, in steps where the relations move (phase 7)
 
 
 @dataclass
@@ -248,6 +248,11 @@ class CrisisModel(mesa.Model):
             self._bridging_knowhow = dyn.saturating(self._bridging_weighted @ h.cultural)
         return self._bridging_knowhow
 
+    @property
+    def relations_due(self) -> bool:
+        """Whether the relations move at the end of this step: every ``relations_every`` steps, and at the horizon."""
+        return self.steps % self.relations_every == 0 or self.steps >= self.n_steps
+
     def per_neighbourhood_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of a per-household array within each neighbourhood."""
         totals = np.bincount(self.households.neighbourhood, weights=values, minlength=self.n_neighbourhoods)
@@ -429,8 +434,10 @@ class CrisisModel(mesa.Model):
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         initiative_claim = self.initiative_claims(needy, neighbourhood_need)
         claimed = needy_ties_need + initiative_claim
-        # what households see of their ties: one product for both (trust and measures change only later in the step)
-        ties_shown = self.ties @ np.stack((h.trust, h.preparedness), axis=1)
+        # What households see of their ties (trust and measures change only later in the step).
+        ties_measures, *ties_trust = products(
+            self.ties, [h.preparedness, h.trust] if self.relations_due else [h.preparedness]
+        )
         return StepState(
             need=need,
             lacks=prov.lacks_provision(h, self.day),
@@ -447,8 +454,8 @@ class CrisisModel(mesa.Model):
             initiative_claim=initiative_claim,
             offer_per_need=dyn.divide_or_zero(offer, claimed),
             spare_by_neighbourhood=self.per_neighbourhood_mean(spare),
-            ties_trust=ties_shown[:, 0],
-            ties_measures=ties_shown[:, 1],
+            ties_measures=ties_measures,
+            ties_trust=ties_trust[0] if ties_trust else None,
         )
 
     def initiative_claims(self, needy: np.ndarray, neighbourhood_need: np.ndarray) -> np.ndarray:
@@ -808,7 +815,7 @@ class CrisisModel(mesa.Model):
             scheme = self.housing.government
             gap = (scheme.scheme_coverage - scheme.promised_coverage) / scheme.promised_coverage
             (self.good_days if gap > 0 else self.bad_days)[help_.scheme_paid] += abs(gap) * d.promise_days
-        if self.steps % self.relations_every and self.steps < self.n_steps:
+        if not self.relations_due:
             return
         days = (self.steps - self.relations_moved_step) * self.dt
         self.relations_moved_step = self.steps

@@ -75,8 +75,8 @@ def update_trust(
     dt: float,
 ) -> None:
     """Trust after ``dt`` days: towards 1 with good experience, towards 0 (faster) with bad, back
-    towards the household's baseline as experience fades, then towards the trust its ties had
-    at the start of the step.
+    towards the household's baseline as experience fades, then towards the trust its ties had at
+    the start of the step.
 
     Args:
         trust: every household's trust (updated in place).
@@ -104,15 +104,16 @@ def invited_stances(h: HouseholdState, government_dominance: float) -> tuple[np.
     (personal capital) and the government's stance below invite (Leary's complementarity), the
     two weighed equally (an assumption).
     """
-    return 2.0 * h.trust - 1.0, 0.5 * (2.0 * h.personal - 1.0) - 0.5 * government_dominance
+    return 2.0 * h.trust - 1.0, h.personal - 0.5 * (1.0 + government_dominance)
 
 
 def update_stances(h: HouseholdState, government_dominance: float, rate: float, dt: float) -> None:
     """Households' stances towards the government move towards those invited (``invited_stances``)."""
     closed = float(dyn.closed_fraction(rate, dt))
-    affiliation, dominance = invited_stances(h, government_dominance)
-    h.affiliation += closed * (affiliation - h.affiliation)
-    h.dominance += closed * (dominance - h.dominance)
+    for stance, invited in zip((h.affiliation, h.dominance), invited_stances(h, government_dominance), strict=True):
+        invited -= stance
+        invited *= closed
+        stance += invited
 
 
 def starting_attitudes(
