@@ -16,8 +16,10 @@ or L); ``held_out: true`` keeps it out of the fit, to check the fit's prediction
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,8 @@ import yaml
 
 from scenarios.leak import HOURS
 from simulation import CrisisModel, load_config, run
-from simulation.config import ConfigError
+from simulation.calibration import replaced
+from simulation.config import Config, ConfigError
 
 # assumption: how far, relative to the real value, a simulated value may lie for one unit of
 # distance, by the confidence of the source (H official, M reputable report, L anecdotal or inferred)
@@ -137,13 +140,22 @@ class Case:
 
     def simulate(self, rates: dict[str, float], seed: int) -> dict[str, float]:
         """Run the case at these rates and measure every target."""
-        result = run(load_config(self.scenario, self.overrides(rates, seed)))
+        config = case_config(self.scenario, tuple(self.overrides()))  # composed once per process
+        for key, value in rates.items():
+            config = replaced(config, key, key.split("."), value)
+        result = run(dataclasses.replace(config, seed=seed))
         households = int(self.settings.get("population.households", result.config.population.households))
         return {t.name: t.measure(result.timeseries, households, self.event_day) for t in self.targets}
 
     def distance(self, simulated: dict[str, float], targets: tuple[Target, ...] | None = None) -> float:
         """Root of the summed squared errors (in tolerances) over the fitted targets (or these)."""
         return math.sqrt(sum(t.error(simulated[t.name]) ** 2 for t in targets or self.fitted))
+
+
+@cache
+def case_config(scenario: str, overrides: tuple[str, ...]) -> Config:
+    """The validated config of a case's settings (rates and seed are set on copies of it)."""
+    return load_config(scenario, overrides)
 
 
 def _hydra_value(value: Any) -> str:

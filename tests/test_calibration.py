@@ -24,7 +24,7 @@ def tiny_case(**target_changes) -> dict:
         "case": "tiny",
         "scenario": "leak",
         "settings": {
-            "population.households": 400,
+            "population.households": 200,
             "population.neighbourhoods": 8,
             "scenario.area_share": 1.0,
             "scenario.horizon_days": 1.0,
@@ -116,7 +116,7 @@ def test_abc_recovers_a_known_rate_from_data_the_model_made(tmp_path):
     for name in ("half_back", "last_back"):
         spec["targets"][name]["value"] = round(truth[name], 3)
     rates, fit = calibrate(
-        write(tmp_path, spec), tmp_path / "out", population=40, generations=4, processes=1, draws=20, seed=1
+        write(tmp_path, spec), tmp_path / "out", population=40, generations=4, processes=1, draws=12, seed=1
     )
     row = rates.iloc[0]
     assert row.low_5 <= TRUE_REPAIR_HOURS <= row.high_95, (
