@@ -27,10 +27,12 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from experiments.runs import COMPLETE, ERROR, replicate_configs, run_folder
+from simulation.calibration import with_drawn_rates
 from simulation.compose import compose_config, config_from_dict, config_to_dict, to_config
 from simulation.config import ConfigError
 from simulation.results import SUMMARY_FILE, write_atomically
 
+POSTERIOR = "calibration.posterior"
 IDENTIFYING = ("job", "seed", "status", "error", "folder", "policy")
 
 
@@ -84,7 +86,9 @@ def job_runs(sweep_dir: Path, number: int, overrides: list[str]) -> tuple[list[d
     for replicate in replicates:
         folder = run_folder(job_folder, replicate, config.replicates)
         row: dict[str, Any] = {"job": number, "folder": str(folder.relative_to(sweep_dir)), "policy": levers}
-        row.update(flat_config, seed=replicate.seed)
+        # a run that draws from a posterior records the rates it drew
+        drawn = replicate.calibration.posterior and flatten(config_to_dict(with_drawn_rates(replicate)))
+        row.update(drawn or flat_config, seed=replicate.seed)
         if (folder / COMPLETE).exists():
             row.update(status="ok", error=None, **json.loads((folder / SUMMARY_FILE).read_text()))
         elif (folder / ERROR).exists():
@@ -115,6 +119,8 @@ def aggregate(sweep_dir: str | Path, progress: bool = True) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     config_columns = [c for c in table.columns if c in config_keys]
     keep_config = [c for c in varying(table, config_columns) if c != "seed"]
+    if POSTERIOR not in keep_config and POSTERIOR in table and table[POSTERIOR].notna().any():
+        keep_config.append(POSTERIOR)  # names the rates drawn per run (experiments.calibrated.drawn_keys)
     summary_columns = [c for c in table.columns if c not in config_columns and c not in IDENTIFYING]
     runs = table[[*IDENTIFYING, *keep_config, *summary_columns]]
 

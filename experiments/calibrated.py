@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.aggregate import POSTERIOR
 from experiments.stats import markdown_table, mean_ci
 from simulation.calibration import posterior_path, read_posterior
 
-POSTERIOR = "calibration.posterior"
 BONDING, BRIDGING = "network.bonding_degree", "network.bridging_degree"
 OUTCOMES = {
     "days_home_median": "time home (median days)",
