@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.targets import Case, load_case
+from experiments.targets import Case, Target, load_case
 from simulation.config import ConfigError
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -197,6 +197,17 @@ def rates_table(case: Case, posterior: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def unit_of(target: Target) -> str:
+    """The unit of a target's measure, for an axis label."""
+    if target.kind == "first_day_above":
+        return "days after the event"
+    if target.kind == "hours_until_below":
+        return "hours after the event"
+    if target.scale == "households":
+        return "households"
+    return f"{target.column} / {target.per}" if target.per else target.column
+
+
 def predictive_figure(case: Case, predictive: pd.DataFrame, path: Path) -> None:
     """One panel per target: the runs at posterior draws (points, 90% interval) against the real value or band."""
     n = len(case.targets)
@@ -214,15 +225,17 @@ def predictive_figure(case: Case, predictive: pd.DataFrame, path: Path) -> None:
         ax.set_xlim(-0.5, 0.8)
         ax.set_xticks([])
         ax.set_title(f"{t.name}{' (held out)' if t.held_out else ''}", fontsize=9)
+        ax.set_ylabel(unit_of(t), fontsize=8)
         ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower right", fontsize=8)
+    fig.legend(handles, labels, loc="lower center", ncols=2, fontsize=8)
     fig.suptitle(
-        f"{case.title}: model at the posterior (blue, 90% interval) against the real figures (red)", fontsize=10
+        f"{case.title}\nthe model at posterior draws (blue: runs, 90% interval) against the real figures (red)",
+        fontsize=10,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.3 / (2.6 * rows), 1, 1))  # room for the legend below
     fig.savefig(path, dpi=150)
     plt.close(fig)
 
