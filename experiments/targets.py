@@ -144,12 +144,12 @@ class Case:
         for key, value in rates.items():
             config = replaced(config, key, key.split("."), value)
         result = run(dataclasses.replace(config, seed=seed))
-        households = int(self.settings.get("population.households", result.config.population.households))
+        households = result.config.population.households
         return {t.name: t.measure(result.timeseries, households, self.event_day) for t in self.targets}
 
-    def distance(self, simulated: dict[str, float], targets: tuple[Target, ...] | None = None) -> float:
-        """Root of the summed squared errors (in tolerances) over the fitted targets (or these)."""
-        return math.sqrt(sum(t.error(simulated[t.name]) ** 2 for t in targets or self.fitted))
+    def distance(self, simulated: dict[str, float]) -> float:
+        """Root of the summed squared errors (in tolerances) over the fitted targets."""
+        return math.sqrt(sum(t.error(simulated[t.name]) ** 2 for t in self.fitted))
 
 
 @cache
