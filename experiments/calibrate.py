@@ -42,9 +42,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.targets import Case, Target, load_case
+from simulation.calibration import PROJECT
 from simulation.config import ConfigError
 
-PROJECT = Path(__file__).resolve().parent.parent
 PRESETS = PROJECT / "simulation" / "conf" / "calibration"
 POSTERIORS = PROJECT / "experiments" / "targets" / "posteriors"
 PINNED_BELOW = 0.5  # assumption: a rate counts as pinned down when its 90% interval spans under half its prior range
@@ -145,7 +145,7 @@ def predict(case: Case, posterior: pd.DataFrame, draws: int, processes: int, see
     rows = rng.choice(len(posterior), size=draws, p=posterior["weight"].to_numpy())
     keys = [p.key for p in case.parameters]
     rates = [{key: float(posterior[key].iloc[row]) for key in keys} for row in rows]
-    seeds = [1_000_000 + index for index in range(draws)]
+    seeds = [1_000_000 + index for index in range(draws)]  # apart from the fit's seeds, which follow from the rates
     if processes > 1:
         with ProcessPoolExecutor(max_workers=processes) as pool:
             measured = list(pool.map(case.simulate, rates, seeds))
@@ -295,7 +295,9 @@ def calibrate(
         predictive_figure(case, predictive, work / "posterior_predictive.png")
         settings = f"population {population}, at most {generations} generations, seed {seed}"
         posterior_path = (
-            f"experiments/targets/posteriors/{case.name}.csv" if install else str(out.resolve() / "posterior.csv")
+            str((POSTERIORS / f"{case.name}.csv").relative_to(PROJECT))
+            if install
+            else str(out.resolve() / "posterior.csv")
         )
         (work / "preset.yaml").write_text(preset_text(case, rates, posterior_path, settings))
         if out.exists():

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.aggregate import POSTERIOR
-from experiments.stats import markdown_table, mean_ci
+from experiments.policy import with_interval
+from experiments.stats import markdown_table, mean_ci, paired
 from simulation.calibration import posterior_path, read_posterior
 
 BONDING, BRIDGING = "network.bonding_degree", "network.bridging_degree"
@@ -43,16 +44,12 @@ def drawn_keys(runs: pd.DataFrame) -> set[str]:
 
 def paired_effects(group: pd.DataFrame, treated: pd.Series, control: pd.Series, pair_on: list[str]) -> dict:
     """Per outcome: mean and 95% interval of treated minus control, paired on ``pair_on``."""
-    a = group[control].set_index(pair_on)
-    b = group[treated].set_index(pair_on)
-    pairs = a.index.intersection(b.index)
     effects = {}
     for key in OUTCOMES:
         if key not in group:
             continue
-        diff = pd.to_numeric(b.loc[pairs, key], errors="coerce").to_numpy(float) - pd.to_numeric(
-            a.loc[pairs, key], errors="coerce"
-        ).to_numpy(float)
+        a, b = paired(group[control], group[treated], key, pair_on)
+        diff = b - a
         effects[key] = (*mean_ci(diff), int(np.count_nonzero(~np.isnan(diff))))
     return effects
 
@@ -79,8 +76,8 @@ def effects(runs: pd.DataFrame) -> pd.DataFrame:
                         "outcome": key,
                         "group": label,
                         "mean": mean,
-                        "low": low_ci,
-                        "high": high_ci,
+                        "mean_low": low_ci,
+                        "mean_high": high_ci,
                         "pairs": pairs,
                     }
                 )
@@ -91,10 +88,7 @@ def section(runs: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
     """The report section: effects with and without calibration, side by side."""
     table = effects(runs)
     shown = table.assign(
-        value=[
-            f"{m:.3g} [{lo:.3g}, {hi:.3g}]" if np.isfinite(lo) else (f"{m:.3g}" if np.isfinite(m) else "-")
-            for m, lo, hi in zip(table["mean"], table["low"], table["high"], strict=True)
-        ],
+        value=with_interval(table, "mean"),
         outcome=table.outcome.map(OUTCOMES),
     ).pivot_table(index=["effect", "outcome"], columns="group", values="value", aggfunc="first", sort=False)
     lines = [

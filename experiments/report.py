@@ -37,7 +37,7 @@ from experiments import calibrated
 from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
-from experiments.stats import markdown_table, mean_ci
+from experiments.stats import markdown_table, mean_ci, paired
 from experiments.ties import sweep_section
 
 BONDING, BRIDGING, HOMOPHILY, SCENARIO = (
@@ -61,6 +61,12 @@ EFFECT_KEYS = (
 def scenarios_of(runs: pd.DataFrame) -> list:
     """The scenarios of a sweep (a single unnamed one when the scenario did not vary)."""
     return sorted(runs[SCENARIO].unique()) if SCENARIO in runs else [None]
+
+
+def of_runs(timeseries: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the time series that belong to these runs (a job and a seed name a run)."""
+    run = ["job", "seed"]
+    return timeseries[pd.MultiIndex.from_frame(timeseries[run]).isin(pd.MultiIndex.from_frame(runs[run]))]
 
 
 def in_scenario(frame: pd.DataFrame, scenario) -> pd.DataFrame:
@@ -95,14 +101,11 @@ def effects_table(runs: pd.DataFrame, levels: dict) -> pd.DataFrame:
     rows = []
     for scenario in scenarios_of(ok):
         here = in_scenario(ok, scenario)
-        low = select(here, levels["low"]).set_index("seed")
-        high = select(here, levels["high"]).set_index("seed")
-        seeds = low.index.intersection(high.index)
+        low, high = select(here, levels["low"]), select(here, levels["high"])
         for key in EFFECT_KEYS:
             if key not in here:
                 continue
-            a = pd.to_numeric(low.loc[seeds, key], errors="coerce").to_numpy(dtype=float)
-            b = pd.to_numeric(high.loc[seeds, key], errors="coerce").to_numpy(dtype=float)
+            a, b = paired(low, high, key, ["seed"])
             both = ~np.isnan(a) & ~np.isnan(b)
             mean, lower, upper = mean_ci(b[both] - a[both])
             rows.append(
@@ -266,7 +269,8 @@ def report(sweep_dir: str | Path) -> Path:
     out.mkdir(exist_ok=True)
     # Cohesion compares runs without levers where the sweep also varies the levers.
     cohesion_runs = runs[runs.policy == "none"] if policy is not None else runs
-    lines, figures = cohesion_section(cohesion_runs, timeseries, sweep_dir, out) if cohesion else ([], {})
+    cohesion_series = of_runs(timeseries, cohesion_runs)  # the curves show the same runs as the tables
+    lines, figures = cohesion_section(cohesion_runs, cohesion_series, sweep_dir, out) if cohesion else ([], {})
     if policy is not None:
         policy_lines, table = policy
         table.to_csv(out / "policy.csv", index=False)

@@ -19,6 +19,16 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
+def paired(control: pd.DataFrame, treated: pd.DataFrame, key: str, on: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``key`` of the control and the treated runs that match on ``on`` (say, the seed), aligned pair by pair (NaN kept)."""
+    control, treated = control.set_index(on), treated.set_index(on)
+    pairs = control.index.intersection(treated.index)
+    return (
+        pd.to_numeric(control.loc[pairs, key], errors="coerce").to_numpy(dtype=float),
+        pd.to_numeric(treated.loc[pairs, key], errors="coerce").to_numpy(dtype=float),
+    )
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     """A DataFrame as a markdown table, numbers to three significant digits."""
 

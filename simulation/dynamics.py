@@ -38,6 +38,13 @@ def relax(value: np.ndarray, target: np.ndarray, rate: np.ndarray | float, dt: f
     return value + (target - value) * closed_fraction(rate, dt)
 
 
+def relax_in_place(value: np.ndarray, target: np.ndarray, rate: float, dt: float) -> None:
+    """``relax``, writing into ``value`` (the same numbers, fewer temporaries for every-household arrays)."""
+    gap = target - value
+    gap *= closed_fraction(rate, dt)
+    value += gap
+
+
 def saturating(amount: np.ndarray) -> np.ndarray:
     """Map an amount >= 0 onto [0, 1): ``1 - exp(-amount)`` (diminishing returns)."""
     return 1.0 - np.exp(-amount)

@@ -89,9 +89,7 @@ def update_trust(
     own += (1.0 - own) * dyn.closed_fraction(d.trust_gain_rate * good_days, 1.0)
     own -= own * dyn.closed_fraction(d.trust_loss_rate * bad_days, 1.0)
     trust[who] = own
-    toward_baseline = baseline - trust
-    toward_baseline *= dyn.closed_fraction(d.trust_fade_rate, dt)
-    trust += toward_baseline
+    dyn.relax_in_place(trust, baseline, d.trust_fade_rate, dt)
     toward_ties = spread.gap(ties_trust, trust)
     toward_ties *= dyn.closed_fraction(d.trust_spread_rate, dt)
     trust += toward_ties
@@ -109,11 +107,8 @@ def invited_stances(h: HouseholdState, government_dominance: float) -> tuple[np.
 
 def update_stances(h: HouseholdState, government_dominance: float, rate: float, dt: float) -> None:
     """Households' stances towards the government move towards those invited (``invited_stances``)."""
-    closed = float(dyn.closed_fraction(rate, dt))
     for stance, invited in zip((h.affiliation, h.dominance), invited_stances(h, government_dominance), strict=True):
-        invited -= stance
-        invited *= closed
-        stance += invited
+        dyn.relax_in_place(stance, invited, rate, dt)
 
 
 def starting_attitudes(
@@ -161,9 +156,7 @@ def update_attitudes(
         gap *= np.where(np.abs(gap) <= cfg.tolerance, cfg.responsiveness, -cfg.responsiveness)
         np.add.at(attitude, who, gap)
         np.clip(attitude, 0.0, 1.0, out=attitude)
-    toward_anchor = anchor - attitude
-    toward_anchor *= dyn.closed_fraction(cfg.anchoring_rate, dt)
-    attitude += toward_anchor
+    dyn.relax_in_place(attitude, anchor, cfg.anchoring_rate, dt)
 
 
 def willingness(attitude: np.ndarray, rows: np.ndarray, columns: np.ndarray, tolerance: float) -> np.ndarray:

@@ -202,3 +202,16 @@ def test_the_report_compares_effects_with_and_without_calibration_paired_by_seed
     assert lever["mean"] == pytest.approx(-5.0) and lever["pairs"] == 16, (
         f"expected -5 over 16 pairs, got {lever.to_dict()}"
     )
+
+
+def test_the_report_curves_read_only_the_runs_its_tables_compare():
+    import pandas as pd
+
+    from experiments.report import of_runs
+
+    timeseries = pd.DataFrame({"job": [0, 0, 1, 1, 2], "seed": [0, 1, 0, 1, 0], "day": [0.0] * 5})
+    runs = pd.DataFrame({"job": [0, 2], "seed": [1, 0]})  # say, the runs without levers and without a posterior
+    kept = of_runs(timeseries, runs)
+    assert list(zip(kept.job, kept.seed, strict=True)) == [(0, 1), (2, 0)], (
+        f"expected runs (0, 1) and (2, 0), got {kept}"
+    )
