@@ -39,7 +39,11 @@ test-fast: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow"
 
-demo: $(VENV)/.installed
+$(VENV)/.installed-demo: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[demo]"
+	touch $@
+
+demo: $(VENV)/.installed-demo
 	$(BIN)/veerkracht demo --open
 
 $(VENV)/.installed-notebooks: $(VENV)/.installed

@@ -286,6 +286,13 @@ def functioning_loss(model: CrisisModel) -> dict[str, float | None]:
     return keys
 
 
+def left_behind_households(h) -> np.ndarray:
+    """Per household: left behind (in a transformed neighbourhood it could not follow, or hit, not
+    recovered and not moved with a transformation: left exposed and unrecovered)."""
+    hit = ~np.isnan(h.shock_day)
+    return (h.transformation == 2) | (hit & np.isnan(h.recovered_day) & (h.transformation != 1))
+
+
 def left_behind(model: CrisisModel) -> dict[str, float | None]:
     """Who is left behind at the horizon, overall and by class.
 
@@ -296,8 +303,7 @@ def left_behind(model: CrisisModel) -> dict[str, float | None]:
     """
     h = model.households
     hit = ~np.isnan(h.shock_day)
-    unrecovered = hit & np.isnan(h.recovered_day) & (h.transformation != 1)
-    behind = (h.transformation == 2) | unrecovered
+    behind = left_behind_households(h)
     keys: dict[str, float | None] = {"left_behind_share": float(behind.mean()) if hit.any() else None}
     for index, name in enumerate(h.class_names):
         in_class = h.household_class == index

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.classroom import ClassroomModel, ClassroomSettings, ties_for_cohesion
 from simulation.config import ConfigError
+from simulation.demo.classroom import ClassroomModel, ClassroomSettings, scoreboard, ties_for_cohesion
 from simulation.demo.figures import ceiling, dashboard_figures
 from simulation.demo.texts import TEXT
+from simulation.style import NONE_YET, duration, number, percent
 
 SMALL = {"households": 800}
 
@@ -92,14 +93,63 @@ def test_bad_settings_name_the_key():
 
 def test_figures_change_when_the_model_steps_and_axes_grow():
     model = ClassroomModel(ClassroomSettings(**SMALL))
-    figures = dashboard_figures(model, TEXT["en"])
+    figures = dashboard_figures(model, TEXT["en"], "en")
     before = {name: figure.png() for name, figure in figures.items()}
     for _ in range(16):  # past the burst at noon
         model.step()
     for name, figure in figures.items():
         assert figure.png() != before[name], f"the {name} figure should show the new state"
-    assert ceiling(0.03, 1.0) == 0.05 and ceiling(0.3, 1.0) == 0.5, "shares step through the ceilings"
+    assert ceiling(3.0, 100.0) == 5.0 and ceiling(30.0, 100.0) == 50.0, "shares (in %) step through the ceilings"
     assert ceiling(3.0, 10.0) == 10.0, "counts keep their fixed top"
+
+
+def test_the_government_and_homophily_can_be_compared_and_only_they_differ():
+    government = ClassroomModel(ClassroomSettings(compare="government", **SMALL))
+    directive, receptive = (government.communities[name] for name in ("directive", "receptive"))
+    assert (directive.cfg.government.receptivity, receptive.cfg.government.receptivity) == (0.0, 1.0), (
+        "the two governments should start at the two ends of the above-below axis"
+    )
+    assert directive.cfg.network == receptive.cfg.network, "both towns should have the same ties"
+    homophily = ClassroomModel(ClassroomSettings(compare="homophily", **SMALL))
+    closed, mixed = (homophily.communities[name].cfg.network for name in ("closed", "mixed"))
+    assert closed.homophily > mixed.homophily, "ties within one's class should have the higher homophily"
+    assert (closed.bonding_degree, closed.bridging_degree) == (mixed.bonding_degree, mixed.bridging_degree), (
+        "only homophily should differ"
+    )
+
+
+def test_the_scoreboard_follows_the_latest_event():
+    model = ClassroomModel(ClassroomSettings(**SMALL))
+    before = scoreboard(model.communities["low"])
+    assert before.hit == 0 and before.t90_days is None, f"before the burst nobody is hit, got {before}"
+    while model.running:
+        model.step()
+    after = {name: scoreboard(community) for name, community in model.communities.items()}
+    for name, score in after.items():
+        assert score.hit > 0 and score.back_share > 0.9, f"after 14 days most of those hit in {name} should be back"
+        assert score.t90_days is not None and 0 < score.t90_days < 14, f"{name}: t90 within the run, got {score}"
+        assert score.t90_days == pytest.approx(model.communities[name].results.summary["t90_days"]), (
+            "the scoreboard's t90 should be the summary's for a run with one event"
+        )
+
+
+def test_skipping_to_the_next_flood_stops_right_after_it():
+    model = ClassroomModel(ClassroomSettings(scenario="flooding", side_by_side=False, **SMALL))
+    model.skip_to_next_event()
+    first = model.reference.event_log.events[0]
+    assert model.events >= 1, "one skip should bring the first flood (two can strike within one page step)"
+    assert 0 < model.day - first.day <= 28, "the page should stop at the end of the page step of the first flood"
+    model.skip_to_next_event()
+    assert model.reference.event_log.events[-1].day > first.day + 14, "the next skip should bring a later flood"
+
+
+def test_numbers_are_written_as_the_language_writes_them():
+    assert number(5000, "nl") == "5.000" and number(5000, "en") == "5,000", "thousands grouped per language"
+    assert number(3.25, "nl", 1) == "3,2" or number(3.25, "nl", 1) == "3,3", "a decimal comma in Dutch"
+    assert percent(0.355, "en") == "36%" and percent(float("nan")) == NONE_YET, "shares as whole percentages"
+    assert duration(0.25) == "6 hours" and duration(5.0, "nl") == "5 dagen" and duration(400.0) == "13 months", (
+        "durations in the unit that reads best"
+    )
 
 
 def test_every_text_exists_in_both_languages():

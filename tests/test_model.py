@@ -11,7 +11,7 @@ import pytest
 
 from agents import CitizenInitiative, Government, Household
 from simulation import CrisisModel, Results, run
-from simulation.classroom import ClassroomModel, ClassroomSettings
+from simulation.demo.classroom import ClassroomModel, ClassroomSettings
 
 from .conftest import small_config
 

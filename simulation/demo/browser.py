@@ -40,10 +40,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(seconds: float = 120) -> Iterator[tuple[str, str]]:
-    """Run ``veerkracht demo`` on a free port; yield its address and the first line it printed."""
+def demo_server(seconds: float = 120, host: str | None = None) -> Iterator[tuple[str, str]]:
+    """Run ``veerkracht demo`` on a free port (and ``--host`` if given); yield its address and what it printed first."""
     port = free_port()
     command = [sys.executable, "-c", "from simulation.cli import main; main()", "demo", "--port", str(port)]
+    command += ["--host", host] if host else []
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -53,7 +54,9 @@ def demo_server(seconds: float = 120) -> Iterator[tuple[str, str]]:
                 raise RuntimeError(f"the demo server did not come up at {url} (exit code {server.poll()})")
             time.sleep(0.3)
         readable, _, _ = select.select([server.stdout], [], [], 10)
-        yield url, server.stdout.readline() if readable else ""
+        # The address for the room follows at once when the page is opened to the network.
+        lines = 2 if host not in (None, "127.0.0.1") else 1
+        yield url, "".join(server.stdout.readline() for _ in range(lines)) if readable else ""
     finally:
         server.terminate()
         server.wait(timeout=30)

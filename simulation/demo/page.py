@@ -1,21 +1,22 @@
-"""The class demo's page: Mesa's SolaraViz with a settings panel, an explanation and live figures.
+"""The class demo's page: the controls, the scoreboard and live figures, with a settings panel.
 
 Served by ``veerkracht demo`` (``solara run`` on this file). Every browser session builds its
-own model inside ``Page``; nothing is shared between sessions. Mesa's SolaraViz provides the
-step, play/pause and reset controls (and their English labels); the settings, the explanation
-and the figures are ours, in English and Dutch.
+own model inside ``Page``; nothing is shared between sessions. The first screen (1280x720)
+holds what a class needs: Reset, Play, Step, the clock, a scoreboard per town and, side by
+side, the towns' networks and their recovery over time. The rest (per class, indicators, per
+flood) is below. Projector mode hides the settings and enlarges the text. Every word is in
+English and Dutch (``texts.py``), numbers as the language writes them (``simulation.style``).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
-import numpy as np
 import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
 
-from simulation.classroom import (
+from simulation.config import ConfigError
+from simulation.demo.classroom import (
     COHESION_SCALE,
     COMPARISONS,
     HIGH_COHESION,
@@ -23,15 +24,16 @@ from simulation.classroom import (
     SCENARIOS,
     ClassroomModel,
     ClassroomSettings,
+    Scoreboard,
+    scoreboard,
     ties_for_cohesion,
 )
-from simulation.config import ConfigError
-from simulation.demo.figures import COMMUNITY_COLOURS, DAYS_PER_YEAR, dashboard_figures
+from simulation.demo.figures import DAYS_PER_YEAR, community_colours, dashboard_figures
 from simulation.demo.texts import TEXT, community_name
-from simulation.metrics import precariaat_gap
-from simulation.model import CrisisModel
+from simulation.style import NONE_YET, duration, number, percent
 
 LANGUAGES = {"English": "en", "Nederlands": "nl"}
+SPEEDS = {"slow": 0.8, "normal": 0.25, "fast": 0.0}  # seconds between page steps while playing
 
 # The advanced panel's sliders: key, lowest, highest, step (an int step makes an int slider).
 ADVANCED_SLIDERS = (
@@ -43,6 +45,21 @@ ADVANCED_SLIDERS = (
     ("learning", 0.0, 1.0, 0.05),
     ("households", 500, 20000, 500),
 )
+
+CSS = """
+.veerkracht-score-number { font-size: 1.7rem; font-weight: 700; line-height: 1.15; white-space: nowrap; }
+.veerkracht-score-label { font-size: 0.78rem; color: #444; line-height: 1.2; }
+.veerkracht-clock { font-size: 1.3rem; font-weight: 700; white-space: nowrap; color: white; margin-right: 1.5em; }
+.veerkracht-projector-switch label { color: white !important; }
+.veerkracht-top-figure { max-height: calc(100vh - 390px); width: auto !important; max-width: 100%; }
+.veerkracht-score-number.veerkracht-score-word { font-size: 1.1rem; line-height: 1.95rem; }
+.veerkracht-projector .veerkracht-score-number { font-size: 2.4rem; }
+.veerkracht-projector .veerkracht-score-number.veerkracht-score-word { font-size: 1.5rem; line-height: 2.75rem; }
+.veerkracht-projector .veerkracht-score-label { font-size: 0.95rem; }
+.veerkracht-projector .veerkracht-score-title { font-size: 1.25rem; }
+.veerkracht-projector .v-btn { font-size: 1.05rem; }
+.veerkracht-projector .veerkracht-top-figure { max-height: calc(100vh - 420px); }
+"""
 
 
 def clock(model: ClassroomModel, text: dict) -> str:
@@ -58,64 +75,50 @@ def clock(model: ClassroomModel, text: dict) -> str:
     )
 
 
-def percent(value: float) -> str:
-    """A share as a whole percentage, or a dash where there is none yet."""
-    return "-" if np.isnan(value) else f"{100 * value:.0f}%"
+def ties_text(ties: dict[str, float], text: dict, language: str) -> str:
+    """'1 bonding tie · 0 bridging ties · homophily 0.9', in the language's words and numbers."""
 
+    def count(value: float, words: tuple[str, str]) -> str:
+        written = number(value, language, 0 if float(value).is_integer() else 1)
+        return f"{written} {words[0] if value == 1 else words[1]}"
 
-def gap(community: CrisisModel, text: dict) -> str:
-    """The precariaat's mean recovery days against the rest's so far, in days and as a ratio."""
-    h = community.households
-    ratio, days = precariaat_gap(community.event_log, h.household_class, h.class_names, community.day)
-    if ratio is None or days is None:
-        return "-"
-    return text["gap"].format(days=days, ratio=ratio)
-
-
-def readout(model: ClassroomModel, name: str, text: dict) -> str:
-    """The current state of one community in one line."""
-    community = model.communities[name]
-    columns, row = community.recorder.columns, community.recorder.row - 1
-    return text["readout"].format(
-        functioning=percent(columns["functioning"][row]),
-        recovered=percent(columns["recovered_share"][row]),
-        displaced=percent(columns["displaced_share"][row]),
-        fear=percent(columns["fear_share"][row]),
-        initiatives=int(columns["active_initiatives"][row]),
-        trust=percent(columns["trust"][row]),
-        gap=gap(community, text),
+    words = text["tie_words"]
+    return text["ties"].format(
+        bonding=count(ties["bonding_degree"], words["bonding"]),
+        bridging=count(ties["bridging_degree"], words["bridging"]),
+        homophily=number(ties["homophily"], language, 2).rstrip("0").rstrip(".,"),
     )
-
-
-def community_title(model: ClassroomModel, name: str, text: dict) -> str:
-    """A community's name and its ties."""
-    settings = model.settings
-    return f"{community_name(text, settings.compare, name)}: {text['ties'].format(**settings.ties()[name])}"
 
 
 def comparison_label(text: dict, compare: str) -> str:
     """What side by side compares, in words: 'low and high cohesion', 'without and with higher dikes'."""
-    if compare == "cohesion":
-        return text["compare_cohesion"]
+    if f"compare_{compare}" in text:
+        return text[f"compare_{compare}"]
     return text["compare_lever"].format(lever=text["levers"][compare])
 
 
-# ---- page ------------------------------------------------------------------------------------
+def comparison_note(text: dict, settings: ClassroomSettings, language: str) -> str:
+    """What stays the same and what differs between the two towns."""
+    if settings.compare == "cohesion":
+        low, high = (ties_text(ties_for_cohesion(c), text, language) for c in (LOW_COHESION, HIGH_COHESION))
+        return text["side_by_side_note"].format(low=low, high=high)
+    if settings.compare in text["side_note"]:
+        closed, mixed = COHESION_SCALE["homophily"]
+        return text["side_note"][settings.compare].format(closed=closed, mixed=mixed)
+    lever = settings.compare
+    return text["lever_note"].format(lever=text["levers"][lever], what=text["levers_explained"][lever])
 
 
-class PageModel(ClassroomModel):
-    """A ClassroomModel built from the page's current settings (Mesa's Reset calls this)."""
-
-    def __init__(self, settings: solara.Reactive[ClassroomSettings]) -> None:
-        super().__init__(settings.value)
+# ---- settings ---------------------------------------------------------------------------------
 
 
 @solara.component
 def SettingsPanel(
     settings: solara.Reactive[ClassroomSettings], language: solara.Reactive[str], running: ClassroomSettings
 ):
-    """The class's controls: language, crisis, cohesion, and an advanced panel."""
-    text = TEXT[language.value]
+    """The class's controls: language, crisis, what to compare, cohesion, and an advanced panel."""
+    lang = language.value
+    text = TEXT[lang]
     error = solara.use_reactive("")
     current = settings.value
 
@@ -129,13 +132,10 @@ def SettingsPanel(
         error.set("")
         settings.set(candidate)
 
-    def set_cohesion(value: float) -> None:
-        change(cohesion=value, **ties_for_cohesion(value))
-
     scenario_names = text["scenarios"]
-    with solara.Card(text["settings"]):
+    with solara.Column(style={"padding": "0 0.5em"}):
         solara.ToggleButtonsSingle(
-            value=next(label for label, code in LANGUAGES.items() if code == language.value),
+            value=next(label for label, code in LANGUAGES.items() if code == lang),
             values=list(LANGUAGES),
             on_value=lambda label: language.set(LANGUAGES[label]),
         )
@@ -156,36 +156,26 @@ def SettingsPanel(
                 values=list(labels),
                 on_value=lambda label: change(compare=labels[label]),
             )
-            if current.compares_cohesion:
-                note = text["side_by_side_note"].format(
-                    low=text["ties"].format(**ties_for_cohesion(LOW_COHESION)),
-                    high=text["ties"].format(**ties_for_cohesion(HIGH_COHESION)),
-                )
-            else:
-                lever = current.compare
-                note = text["lever_note"].format(lever=text["levers"][lever], what=text["levers_explained"][lever])
-            solara.Text(note)
-        solara.SliderFloat(
-            text["cohesion"],
-            value=current.cohesion,
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            on_value=set_cohesion,
+            solara.Text(comparison_note(text, current, lang), style={"font-size": "0.9em"})
+        Slider(
+            f"{text['cohesion']}: {number(current.cohesion, lang, 2)}",
+            current.cohesion,
+            (0.0, 1.0, 0.05),
+            lambda v: change(cohesion=v, **ties_for_cohesion(v)),
             disabled=current.compares_cohesion,
         )
-        solara.Text(text["cohesion_note"].format(ties=text["ties_explained"]))
+        solara.Text(text["cohesion_note"].format(ties=text["ties_explained"]), style={"font-size": "0.9em"})
         with solara.Details(summary=text["advanced"]):
             for key, low, high, step in ADVANCED_SLIDERS:
-                slider = solara.SliderInt if isinstance(step, int) else solara.SliderFloat
-                slider(
-                    text[key],
-                    value=getattr(current, key),
-                    min=low,
-                    max=high,
-                    step=step,
-                    on_value=lambda v, key=key: change(**{key: v}),
+                value = getattr(current, key)
+                shown = number(value, lang, 0 if isinstance(step, int) or float(step).is_integer() else 2)
+                Slider(
+                    f"{text[key]}: {shown}",
+                    value,
+                    (low, high, step),
+                    lambda v, key=key: change(**{key: v}),
                     disabled=current.compares_cohesion and key in COHESION_SCALE,
+                    classes=[f"veerkracht-advanced-{key}"],
                 )
             solara.InputInt(text["seed"], value=current.seed, on_value=lambda v: change(seed=v))
         if error.value:
@@ -193,38 +183,148 @@ def SettingsPanel(
         if current != running:
             solara.Warning(text["pending"], classes=["veerkracht-pending"])
         else:
-            solara.Text(text["apply"])
+            solara.Text(text["apply"], style={"font-size": "0.9em"})
 
 
 @solara.component
-def Dashboard(model: ClassroomModel, language: str):
-    """The scenario's explanation, where the run is, and the figures; redrawn after every step."""
-    text = TEXT[language]
-    figures = solara.use_memo(lambda: dashboard_figures(model, text), [model, language])
-    update_counter.get()  # Mesa's controller bumps this after each step
-    scenario = model.settings.scenario
-    n, k = model.view.of_total, model.view.households.size
-    shown = text["all"].format(n=n) if k == n else text["sample"].format(k=k, n=n)
-    with solara.Column(style={"padding": "0 1em"}):
-        with solara.Card(text["scenarios"][scenario]), solara.Column():
-            solara.Text(f"{text['explanations'][scenario]} {text['page_step'][scenario]}")
-            solara.Text(
-                clock(model, text),
-                classes=["veerkracht-clock"],
-                style={"font-size": "1.4em", "font-weight": "bold"},
+def Slider(label: str, value: float, bounds: tuple, on_value, disabled: bool = False, classes: list[str] | None = None):
+    """A labelled slider whose label shows its value (int bounds give an int slider)."""
+    low, high, step = bounds
+    with solara.Column(gap="0", classes=classes or [], style={"width": "100%"}):
+        solara.Text(label, style={"font-size": "0.9em"})
+        slider = solara.SliderInt if isinstance(step, int) else solara.SliderFloat
+        slider("", value=value, min=low, max=high, step=step, on_value=on_value, disabled=disabled, thumb_label=False)
+
+
+# ---- the first screen -------------------------------------------------------------------------
+
+
+@solara.component
+def Controls(
+    model: solara.Reactive[ClassroomModel],
+    settings: solara.Reactive[ClassroomSettings],
+    tick: solara.Reactive[int],
+    playing: solara.Reactive[bool],
+    speed: solara.Reactive[str],
+    text: dict,
+):
+    """Reset, Play/Pause, Step, to the next flood, and the speed of play."""
+    words = text["controls"]
+    _ = tick.value  # read, so that the buttons follow every step
+    finished = not model.value.running
+    scenario = model.value.settings.scenario
+
+    def reset() -> None:
+        playing.set(False)
+        model.set(ClassroomModel(settings.value))
+        tick.set(tick.value + 1)
+
+    def step() -> None:
+        model.value.step()
+        tick.set(tick.value + 1)
+
+    def skip() -> None:
+        model.value.skip_to_next_event()
+        tick.set(tick.value + 1)
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "0.5em"}):
+        solara.Button(words["reset"], on_click=reset, icon_name="mdi-restart", color="primary", outlined=True)
+        solara.Button(
+            words["pause"] if playing.value else words["play"],
+            on_click=lambda: playing.set(not playing.value),
+            icon_name="mdi-pause" if playing.value else "mdi-play",
+            color="primary",
+            disabled=finished,
+        )
+        solara.Button(words["step"], on_click=step, icon_name="mdi-step-forward", disabled=finished or playing.value)
+        if scenario in words["skip"]:
+            solara.Button(
+                words["skip"][scenario], on_click=skip, icon_name="mdi-skip-next", disabled=finished or playing.value
             )
-        with solara.Columns([1] * len(model.communities)):
-            for name in model.communities:
-                with solara.Column(gap="0"):
-                    solara.Text(
-                        community_title(model, name, text),
-                        style={"color": COMMUNITY_COLOURS[name], "font-weight": "bold"},
-                    )
-                    solara.Text(readout(model, name, text), classes=[f"veerkracht-readout-{name}"])
-        for name, figure in figures.items():
-            solara.Image(figure.png(), classes=[f"veerkracht-figure-{name}"])
-            if name == "network":
-                solara.Text(text["network_note"].format(shown=shown), style={"font-size": "0.9em"})
+        labels = {words["speeds"][s]: s for s in SPEEDS}
+        solara.ToggleButtonsSingle(
+            value=words["speeds"][speed.value], values=list(labels), on_value=lambda v: speed.set(labels[v]), dense=True
+        )
+
+
+@solara.component
+def ScoreCard(model: ClassroomModel, name: str, score: Scoreboard, colour: str, text: dict, language: str):
+    """One town's large numbers: households back, time until 90% were back, the precariaat's gap."""
+    words, scenario = text["score"], model.settings.scenario
+    settings = model.settings
+    with solara.Card(
+        style={"border-top": f"6px solid {colour}", "padding": "0.4em 0.8em", "height": "100%"},
+        classes=[f"veerkracht-score-{name}"],
+    ):
+        with solara.Row(style={"align-items": "baseline", "gap": "0.6em"}):
+            solara.Text(
+                community_name(text, settings.compare, name),
+                style={"color": colour, "font-weight": "bold"},
+                classes=["veerkracht-score-title"],
+            )
+            solara.Text(ties_text(settings.ties(name), text, language), style={"font-size": "0.75em", "color": "#555"})
+        if not score.hit:
+            solara.Text(words["no_crisis"], classes=["veerkracht-score-number"])
+            return
+        t90 = words["not_yet"] if score.t90_days is None else duration(score.t90_days, language, short=True)
+        # The gap means something once some are back (before that everyone's days count until now).
+        no_gap = score.gap_days is None or not score.back_share > 0
+        gap = NONE_YET if no_gap else duration(abs(score.gap_days), language, short=True)
+        gap_words = words["earlier"] if score.gap_days is not None and score.gap_days < 0 else words["gap"]
+        with solara.Row(style={"gap": "0.8em", "flex-wrap": "nowrap"}):
+            for value, label, kind in (
+                (percent(score.functioning, language), words["functioning"], "functioning"),
+                (percent(score.back_share, language), words["back"], "back"),
+                (t90, words["t90"], "t90"),
+                (gap, gap_words, "gap"),
+            ):
+                with solara.Column(gap="0", style={"flex": "1 1 0", "min-width": "0"}):
+                    word = [] if value[0].isdigit() else ["veerkracht-score-word"]  # 'not yet' in smaller type
+                    solara.Text(value, classes=["veerkracht-score-number", f"veerkracht-score-{name}-{kind}", *word])
+                    solara.Text(label, classes=["veerkracht-score-label"])
+        details = [words["hit"].format(hit=number(score.hit, language), event=words["event"][scenario])]
+        if scenario != "leak":
+            details.append(words["displaced"].format(share=percent(score.displaced_share, language)))
+        if scenario == "sea_level_rise":
+            details.append(
+                words["transformed"].format(
+                    transformed=score.transformed,
+                    neighbourhoods=model.reference.n_neighbourhoods,
+                    behind=number(score.left_behind, language),
+                )
+            )
+        solara.Text(" · ".join(details), style={"font-size": "0.8em", "color": "#555"})
+
+
+@solara.component
+def Dashboard(model: ClassroomModel, tick: int, language: str):
+    """The scoreboard and the figures; redrawn after every step (``tick``)."""
+    text = TEXT[language]
+    figures = solara.use_memo(lambda: dashboard_figures(model, text, language), [model, language])
+    colours = community_colours(model)
+    n, k = model.view.of_total, model.view.households.size
+    shown = (
+        text["all"].format(n=number(n, language))
+        if k == n
+        else text["sample"].format(k=number(k, language), n=number(n, language))
+    )
+    if not model.running:
+        solara.Success(text["finished"][model.settings.scenario], classes=["veerkracht-finished"], dense=True)
+    with solara.Columns([1] * len(model.communities), gutters_dense=True):
+        for name, community in model.communities.items():
+            ScoreCard(model, name, scoreboard(community), colours[name], text, language)
+    with solara.Columns([3, 2], gutters_dense=True):
+        for name in ("network", "recovery"):
+            solara.Image(
+                figures[name].png(), width="100%", classes=[f"veerkracht-figure-{name}", "veerkracht-top-figure"]
+            )
+    threshold = percent(model.reference.cfg.dynamics.recovery_threshold, language)
+    solara.Text(text["network_note"].format(shown=shown, threshold=threshold), style={"font-size": "0.85em"})
+    with solara.Card(text["scenarios"][model.settings.scenario]):
+        solara.Text(f"{text['explanations'][model.settings.scenario]} {text['page_step'][model.settings.scenario]}")
+    for name in ("floods", "classes", "indicators"):
+        if name in figures:
+            solara.Image(figures[name].png(), width="100%", classes=[f"veerkracht-figure-{name}"])
 
 
 @solara.component
@@ -232,9 +332,34 @@ def Page():
     """The whole page, with a model of its own for every browser session."""
     language = solara.use_reactive("en")
     settings = solara.use_reactive(ClassroomSettings())
-    first_model = solara.use_memo(lambda: PageModel(settings), [])
-    model = solara.use_reactive(first_model)
-    with solara.Sidebar():
-        SettingsPanel(settings, language, model.value.settings)
-    SolaraViz(model, components=[], model_params={"settings": settings}, name=TEXT[language.value]["title"])
-    Dashboard(model.value, language.value)
+    first = solara.use_memo(lambda: ClassroomModel(settings.value), [])
+    model = solara.use_reactive(first)
+    tick = solara.use_reactive(0)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive("normal")
+    projector = solara.use_reactive(False)
+    text = TEXT[language.value]
+
+    def play() -> None:
+        while playing.value and model.value.running:
+            model.value.step()
+            tick.set(tick.value + 1)
+            time.sleep(SPEEDS[speed.value])
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    with solara.Column(gap="0"):  # no gaps around the page's invisible parts (style, title, sidebar)
+        solara.Style(CSS)
+        solara.Title(text["title"])
+        if not projector.value:
+            with solara.Sidebar():
+                SettingsPanel(settings, language, model.value.settings)
+        with solara.AppBarTitle():
+            solara.Text(text["title"])
+        with solara.AppBar():
+            solara.Text(clock(model.value, text), classes=["veerkracht-clock"])
+            with solara.Div(classes=["veerkracht-projector-switch"]):
+                solara.Checkbox(label=text["controls"]["projector"], value=projector)
+        with solara.Column(classes=["veerkracht-projector"] if projector.value else [], style={"padding": "0 1em"}):
+            Controls(model, settings, tick, playing, speed, text)
+            Dashboard(model.value, tick.value, language.value)

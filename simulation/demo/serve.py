@@ -1,12 +1,15 @@
-"""``veerkracht demo``: serve the class demo on 127.0.0.1 and say where it is.
+"""``veerkracht demo``: serve the class demo and say where it is.
 
 Starts ``solara run`` on the page in a child process, waits until the server answers, prints
-the address (and opens a browser with ``--open``), and stops the server on Ctrl+C.
+the address (and opens a browser with ``--open``), and stops the server on Ctrl+C. It listens
+on 127.0.0.1 (this computer only) unless ``--host`` says otherwise: ``--host 0.0.0.0`` opens it
+to the network, and the address students can type is printed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import signal
 import socket
@@ -18,6 +21,7 @@ import webbrowser
 from pathlib import Path
 
 HOST = "127.0.0.1"
+EVERYWHERE = "0.0.0.0"
 DEFAULT_PORT = 8765
 PAGE = Path(__file__).with_name("page.py")
 START_TIMEOUT_SECONDS = 120
@@ -38,10 +42,42 @@ def port_number(text: str) -> int:
     return port
 
 
-def port_is_free(port: int) -> bool:
-    """Whether nothing listens on ``HOST:port`` yet."""
+def host_address(text: str) -> str:
+    """An IPv4 address to listen on, or an error naming the value and what is allowed."""
+    try:
+        valid = text.count(".") == 3 and bool(socket.inet_aton(text))
+    except OSError:
+        valid = False
+    if not valid:
+        raise argparse.ArgumentTypeError(
+            f"--host={text!r} is not allowed: expected an IPv4 address such as {HOST} (this computer only) "
+            f"or {EVERYWHERE} (every network this computer is on)"
+        )
+    return text
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether ``port`` can be listened on at ``host``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        return probe.connect_ex((HOST, port)) != 0
+        probe.setsockopt(
+            socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
+        )  # as the server does: a port just freed counts as free
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def network_address() -> str | None:
+    """This computer's address on its network (the one a student's laptop would use), if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.254.254.254", 1))  # no packet is sent: this only picks the outgoing interface
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
 
 
 def is_ready(url: str) -> bool:
@@ -58,12 +94,13 @@ def stop_on_terminate(signal_number: int, frame) -> None:
     sys.exit(0)
 
 
-def serve(port: int, open_browser: bool) -> int:
+def serve(host: str, port: int, open_browser: bool) -> int:
     """Run the page's server until it stops, Ctrl+C or SIGTERM; return the exit code."""
     signal.signal(signal.SIGTERM, stop_on_terminate)
-    url = f"http://{HOST}:{port}"
-    command = [sys.executable, "-m", "solara", "run", str(PAGE), "--host", HOST, "--port", str(port)]
-    environment = {**os.environ, "PYTHONWARNINGS": QUIET}
+    url = f"http://{HOST if host == EVERYWHERE else host}:{port}"
+    command = [sys.executable, "-m", "solara", "run", str(PAGE), "--host", host, "--port", str(port)]
+    # No "runs on Solara" banner: it covers the figures at a projector's 1280x720.
+    environment = {**os.environ, "PYTHONWARNINGS": QUIET, "SOLARA_THEME_SHOW_BANNER": "False"}
     # Its own "server is starting" line would only repeat ours; its errors go to stderr.
     server = subprocess.Popen([*command, "--no-open", "--production"], env=environment, stdout=subprocess.DEVNULL)
     try:
@@ -81,6 +118,10 @@ def serve(port: int, open_browser: bool) -> int:
                 return 1
             time.sleep(0.2)
         print(f"{ANNOUNCEMENT} {url}  (Ctrl+C stops it)", flush=True)
+        if host != HOST:
+            address = network_address() if host == EVERYWHERE else host
+            where = f"http://{address}:{port}" if address else f"this computer's network address, port {port}"
+            print(f"veerkracht demo: students on the same network can open {where}", flush=True)
         if open_browser:
             webbrowser.open(url)
         return server.wait()
@@ -96,13 +137,28 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of ``veerkracht demo``."""
     parser = argparse.ArgumentParser(
         prog="veerkracht demo",
-        description="Serve the class demo (a page in the browser) on 127.0.0.1.",
+        description="Serve the class demo (a page in the browser); on 127.0.0.1 (this computer only) by default.",
+    )
+    parser.add_argument(
+        "--host",
+        type=host_address,
+        default=HOST,
+        help=f"address to listen on (default {HOST}: this computer only; {EVERYWHERE}: every network it is on, "
+        "so that students can open the page from their laptops)",
     )
     parser.add_argument(
         "--port", type=port_number, default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})"
     )
     parser.add_argument("--open", action="store_true", help="open the page in the default browser")
     args = parser.parse_args(argv)
-    if not port_is_free(args.port):
-        parser.exit(2, f"veerkracht demo: error: --port={args.port} is in use: choose another port with --port\n")
-    sys.exit(serve(args.port, args.open))
+    if importlib.util.find_spec("solara") is None:
+        parser.exit(
+            2, "veerkracht demo: error: the class demo needs its extra: pip install -e '.[demo]' (make demo does it)\n"
+        )
+    if not port_is_free(args.host, args.port):
+        parser.exit(
+            2,
+            f"veerkracht demo: error: --port={args.port} cannot be used on {args.host} (in use, or not this "
+            "computer's address): choose another with --port or --host\n",
+        )
+    sys.exit(serve(args.host, args.port, args.open))

@@ -34,7 +34,16 @@ TEXT = {
         "differ. Low cohesion: {low}. High cohesion: {high}.",
         "compare": "Compare",
         "compare_cohesion": "low and high cohesion",
+        "compare_homophily": "ties within one's class, or mixed",
+        "compare_government": "a directive or a receptive government",
         "compare_lever": "without and with {lever}",
+        "side_note": {
+            "homophily": "The same town twice, with as many ties; only who they join differs: within one's own class "
+            "(homophily {closed:g}) or mixed (homophily {mixed:g}).",
+            "government": "The same town twice; only the government's stance differs: directive and defensive (it waits "
+            "for applications and decides alone) or receptive and cooperative (it reaches out and works with "
+            "initiatives). Households answer its stance, and it answers theirs.",
+        },
         "lever_note": "The same town twice (same households, same ties, same crisis); only {lever} differs: {what}",
         "levers": {
             "caring_neighbourhood": "a caring neighbourhood",
@@ -59,7 +68,8 @@ TEXT = {
         },
         "cohesion": "Cohesion",
         "cohesion_note": "Cohesion sets three things at once: {ties}.",
-        "ties": "{bonding_degree:g} bonding ties, {bridging_degree:g} bridging ties, homophily {homophily:g}",
+        "ties": "{bonding} · {bridging} · homophily {homophily}",
+        "tie_words": {"bonding": ("bonding tie", "bonding ties"), "bridging": ("bridging tie", "bridging ties")},
         "ties_explained": "bonding ties (family, close friends and neighbours), bridging ties (acquaintances in "
         "other groups) and homophily (0: ties ignore class, 1: ties only within one's own class)",
         "advanced": "Advanced",
@@ -76,7 +86,11 @@ TEXT = {
         "communities": {
             "low": "Low cohesion",
             "high": "High cohesion",
-            "chosen": "This community",
+            "closed": "Ties within one's class",
+            "mixed": "Mixed ties",
+            "directive": "Directive government",
+            "receptive": "Receptive government",
+            "chosen": "This town",
             "without": "Without {lever}",
             "with": "With {lever}",
         },
@@ -85,36 +99,61 @@ TEXT = {
             "flooding": "Year {years:.1f} of {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Year {years:.0f} of {horizon_years:.0f}",
         },
-        "readout": "functioning {functioning} · recovered {recovered} · displaced {displaced} · in fear {fear} · "
-        "initiatives {initiatives} · trust in government {trust} · precariaat vs the rest {gap}",
-        "gap": "{days:+.1f} days, ratio {ratio:.2f}",
-        "network_note": "Each dot is a household, coloured by how well it functions (red: hard hit, green: back to "
-        "normal); squares are the precariaat. Grey lines are bonding ties, blue lines bridging ties. "
-        "{shown}",
-        "sample": "Showing {k:,} of {n:,} households, chosen at random.",
-        "all": "Showing all {n:,} households.",
-        "functioning": "functioning",
-        "functioning_by_class": "Mean functioning of affected households, by class",
+        "controls": {
+            "reset": "Reset",
+            "play": "Play",
+            "pause": "Pause",
+            "step": "Step",
+            "skip": {"flooding": "To the next flood", "sea_level_rise": "To the next flood"},
+            "speed": "Speed",
+            "speeds": {"slow": "slow", "normal": "normal", "fast": "fast"},
+            "projector": "Projector",
+        },
+        "score": {
+            "functioning": "functioning of those hit",
+            "back": "of those hit are back",
+            "t90": "until 90% were back",
+            "not_yet": "not yet",
+            "gap": "precariaat later than the rest",
+            "earlier": "precariaat earlier than the rest",
+            "no_crisis": "no crisis yet",
+            "hit": "{hit} households hit by the latest {event}",
+            "event": {"leak": "burst", "flooding": "flood", "sea_level_rise": "flood"},
+            "displaced": "{share} of all households not at home",
+            "transformed": "{transformed} of {neighbourhoods} neighbourhoods transformed · {behind} households left behind",
+        },
+        "finished": {
+            "leak": "The leak is over. Try next: compare a receptive government, or move the cohesion control and "
+            "look at the precariaat's line.",
+            "flooding": "Thirty years of floods are over. Try next: compare higher dikes or generous compensation, "
+            "and look at the bars per flood.",
+            "sea_level_rise": "A century of sea-level rise is over. Try next: compare co-design, and count who was "
+            "left behind.",
+        },
+        "network_note": "Each dot is a household: grey if the crisis has not hit it, otherwise coloured by how well it "
+        "functions (red: hard hit, dark green: recovered, from {threshold}). Squares are the precariaat; crosses, "
+        "households left behind; a black circle, a transformed neighbourhood. Grey lines are bonding ties, blue lines "
+        "bridging ties. {shown}",
+        "recovered_tick": "{threshold:.0f}%: recovered",
+        "sample": "Showing {k} of {n} households, chosen at random.",
+        "all": "Showing all {n} households.",
+        "recovered_by_class": "Share of affected households back to normal, by class (black: the precariaat)",
+        "flood_damage": "Functioning lost in each flood (mean of those hit)",
+        "flood_recovery_days": "Days until back (mean; those still out count until now)",
+        "flood_number": "flood",
+        "no_flood_yet": "no flood yet",
         "day": "day",
         "year": "year",
         "indicators": {
-            "recovered_share": "share of affected households recovered",
-            "stress": "mean stress",
-            "fear_share": "share in fear of unavailable essentials",
+            "recovered_share": "Share of affected households back to normal",
+            "stress": "mean stress (0-1)",
+            "fear_share": "in fear of shortages",
+            "trust": "trust in government",
             "active_initiatives": "active citizen initiatives",
-            "prepared_share": "share of households prepared",
-            "without_water_share": "share of households without tap water",
-            "displaced_share": "share of households displaced",
+            "prepared_share": "households prepared",
+            "without_water_share": "households without tap water",
+            "displaced_share": "households not at home",
             "transformed_neighbourhoods": "neighbourhoods transformed",
-        },
-        "classes": {
-            "werkende_bovenlaag": "working upper class",
-            "jongere_kansrijken": "young high-potentials",
-            "rentenierende_bovenlaag": "retired upper class",
-            "werkende_middengroep": "working middle group",
-            "laagopgeleide_gepensioneerden": "low-educated pensioners",
-            "onzekere_werkenden": "insecure workers",
-            "precariaat": "precariat",
         },
     },
     "nl": {
@@ -148,7 +187,16 @@ TEXT = {
         "alleen de banden verschillen. Weinig samenhang: {low}. Veel samenhang: {high}.",
         "compare": "Vergelijk",
         "compare_cohesion": "weinig en veel samenhang",
+        "compare_homophily": "banden binnen de eigen klasse, of gemengd",
+        "compare_government": "een sturende of een ontvankelijke overheid",
         "compare_lever": "zonder en met {lever}",
+        "side_note": {
+            "homophily": "Twee keer dezelfde stad, met evenveel banden; alleen met wie verschilt: binnen de eigen klasse "
+            "(homofilie {closed:g}) of gemengd (homofilie {mixed:g}).",
+            "government": "Twee keer dezelfde stad; alleen de houding van de overheid verschilt: sturend en afwerend (ze "
+            "wacht op aanvragen en beslist alleen) of ontvankelijk en samenwerkend (ze zoekt mensen op en werkt met "
+            "initiatieven). Huishoudens reageren op haar houding, en zij op die van hen.",
+        },
         "lever_note": "Twee keer dezelfde stad (dezelfde huishoudens, dezelfde banden, dezelfde crisis); alleen "
         "{lever} verschilt: {what}",
         "levers": {
@@ -175,7 +223,11 @@ TEXT = {
         },
         "cohesion": "Samenhang",
         "cohesion_note": "Samenhang bepaalt drie dingen tegelijk: {ties}.",
-        "ties": "{bonding_degree:g} sterke banden, {bridging_degree:g} overbruggende banden, homofilie {homophily:g}",
+        "ties": "{bonding} · {bridging} · homofilie {homophily}",
+        "tie_words": {
+            "bonding": ("sterke band", "sterke banden"),
+            "bridging": ("overbruggende band", "overbruggende banden"),
+        },
         "ties_explained": "sterke banden (familie, goede vrienden en buren), overbruggende banden (kennissen in "
         "andere groepen) en homofilie (0: banden negeren klasse, 1: banden alleen binnen de eigen klasse)",
         "advanced": "Geavanceerd",
@@ -187,12 +239,16 @@ TEXT = {
         "learning": "Leervermogen van de overheid na elke gebeurtenis",
         "households": "Huishoudens",
         "seed": "Seed (dezelfde seed geeft dezelfde stad en crisis)",
-        "apply": "Instellingen gaan in als u op Reset drukt.",
-        "pending": "U hebt de instellingen veranderd: druk op Reset om ermee opnieuw te beginnen.",
+        "apply": "Instellingen gaan in als u op Opnieuw drukt.",
+        "pending": "U hebt de instellingen veranderd: druk op Opnieuw om ermee opnieuw te beginnen.",
         "communities": {
             "low": "Weinig samenhang",
             "high": "Veel samenhang",
-            "chosen": "Deze gemeenschap",
+            "closed": "Banden binnen de eigen klasse",
+            "mixed": "Gemengde banden",
+            "directive": "Sturende overheid",
+            "receptive": "Ontvankelijke overheid",
+            "chosen": "Deze stad",
             "without": "Zonder {lever}",
             "with": "Met {lever}",
         },
@@ -201,36 +257,61 @@ TEXT = {
             "flooding": "Jaar {years:.1f} van {horizon_years:.0f} (week {weeks:.0f})",
             "sea_level_rise": "Jaar {years:.0f} van {horizon_years:.0f}",
         },
-        "readout": "functioneren {functioning} · hersteld {recovered} · ontheemd {displaced} · in angst {fear} · "
-        "initiatieven {initiatives} · vertrouwen in de overheid {trust} · precariaat t.o.v. de rest {gap}",
-        "gap": "{days:+.1f} dagen, verhouding {ratio:.2f}",
-        "network_note": "Elke stip is een huishouden, gekleurd naar hoe goed het functioneert (rood: zwaar getroffen, "
-        "groen: weer normaal); vierkantjes zijn het precariaat. Grijze lijnen zijn sterke banden, blauwe lijnen "
-        "overbruggende banden. {shown}",
-        "sample": "We tonen {k:,} van de {n:,} huishoudens, willekeurig gekozen.",
-        "all": "We tonen alle {n:,} huishoudens.",
-        "functioning": "functioneren",
-        "functioning_by_class": "Gemiddeld functioneren van getroffen huishoudens, per klasse",
+        "controls": {
+            "reset": "Opnieuw",
+            "play": "Afspelen",
+            "pause": "Pauze",
+            "step": "Stap",
+            "skip": {"flooding": "Naar de volgende overstroming", "sea_level_rise": "Naar de volgende overstroming"},
+            "speed": "Snelheid",
+            "speeds": {"slow": "langzaam", "normal": "normaal", "fast": "snel"},
+            "projector": "Beamer",
+        },
+        "score": {
+            "functioning": "functioneren van de getroffenen",
+            "back": "van de getroffenen is terug",
+            "t90": "tot 90% terug was",
+            "not_yet": "nog niet",
+            "gap": "precariaat later dan de rest",
+            "earlier": "precariaat eerder dan de rest",
+            "no_crisis": "nog geen crisis",
+            "hit": "{hit} huishoudens getroffen door de laatste {event}",
+            "event": {"leak": "breuk", "flooding": "overstroming", "sea_level_rise": "overstroming"},
+            "displaced": "{share} van alle huishoudens niet thuis",
+            "transformed": "{transformed} van {neighbourhoods} buurten getransformeerd · {behind} huishoudens achtergebleven",
+        },
+        "finished": {
+            "leak": "Het lek is voorbij. Probeer hierna: vergelijk een ontvankelijke overheid, of verschuif de "
+            "samenhang en kijk naar de lijn van het precariaat.",
+            "flooding": "Dertig jaar overstromingen zijn voorbij. Probeer hierna: vergelijk hogere dijken of "
+            "ruimhartige compensatie, en kijk naar de staven per overstroming.",
+            "sea_level_rise": "Een eeuw zeespiegelstijging is voorbij. Probeer hierna: vergelijk samen ontwerpen, en "
+            "tel wie achterbleef.",
+        },
+        "network_note": "Elke stip is een huishouden: grijs als de crisis het niet trof, anders gekleurd naar hoe goed "
+        "het functioneert (rood: zwaar getroffen, donkergroen: hersteld, vanaf {threshold}). Vierkantjes zijn het "
+        "precariaat; kruisjes, achtergebleven huishoudens; een zwarte cirkel, een getransformeerde buurt. Grijze lijnen "
+        "zijn sterke banden, blauwe lijnen overbruggende banden. {shown}",
+        "recovered_tick": "{threshold:.0f}%: hersteld",
+        "sample": "We tonen {k} van de {n} huishoudens, willekeurig gekozen.",
+        "all": "We tonen alle {n} huishoudens.",
+        "recovered_by_class": "Aandeel getroffen huishoudens weer normaal, per klasse (zwart: het precariaat)",
+        "flood_damage": "Functioneren verloren per overstroming (gemiddelde van wie getroffen is)",
+        "flood_recovery_days": "Dagen tot terug (gemiddeld; wie nog niet terug is telt tot nu)",
+        "flood_number": "overstroming",
+        "no_flood_yet": "nog geen overstroming",
         "day": "dag",
         "year": "jaar",
         "indicators": {
-            "recovered_share": "aandeel getroffen huishoudens hersteld",
-            "stress": "gemiddelde stress",
-            "fear_share": "aandeel in angst voor tekorten",
+            "recovered_share": "Aandeel getroffen huishoudens weer normaal",
+            "stress": "gemiddelde stress (0-1)",
+            "fear_share": "in angst voor tekorten",
+            "trust": "vertrouwen in de overheid",
             "active_initiatives": "actieve burgerinitiatieven",
-            "prepared_share": "aandeel huishoudens voorbereid",
-            "without_water_share": "aandeel huishoudens zonder kraanwater",
-            "displaced_share": "aandeel huishoudens ontheemd",
+            "prepared_share": "huishoudens voorbereid",
+            "without_water_share": "huishoudens zonder kraanwater",
+            "displaced_share": "huishoudens niet thuis",
             "transformed_neighbourhoods": "buurten getransformeerd",
-        },
-        "classes": {
-            "werkende_bovenlaag": "werkende bovenlaag",
-            "jongere_kansrijken": "jongere kansrijken",
-            "rentenierende_bovenlaag": "rentenierende bovenlaag",
-            "werkende_middengroep": "werkende middengroep",
-            "laagopgeleide_gepensioneerden": "laagopgeleide gepensioneerden",
-            "onzekere_werkenden": "onzekere werkenden",
-            "precariaat": "precariaat",
         },
     },
 }

@@ -2,10 +2,11 @@
 
 ``ClassroomModel`` is a Mesa model that holds one or two ``CrisisModel`` communities built from
 the same seed, so in side-by-side mode both have the same households and the same hazard
-draws: the only difference is their ties (low and high cohesion) or one policy lever (without
-and with it, for example a receptive government against the default one). It steps them together, in page
-steps that suit the scenario (a day of a leak, four weeks of floods, a year of sea-level rise).
-The browser page (``simulation.demo``) draws it; nothing here knows about the page.
+draws: the only difference is the one setting compared (their ties, their homophily, the
+government's stance, or one policy lever). It steps them together, in page steps that suit the
+scenario (an hour of a leak, four weeks of floods, a year of sea-level rise), and tells where
+each community stands (``scoreboard``). The browser page (``simulation.demo.page``) draws it;
+nothing here knows about the page.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import scipy.sparse as sp
 
 from simulation.compose import load_config
 from simulation.config import POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
+from simulation.metrics import left_behind_households, precariaat_gap
 from simulation.model import CrisisModel
+from simulation.provisions import AT_HOME
 
 SCENARIOS = ("leak", "flooding", "sea_level_rise")
 
@@ -36,8 +39,26 @@ COHESION_SCALE = {
     "homophily": (0.9, 0.3),
 }
 LOW_COHESION, HIGH_COHESION = 0.0, 1.0
-# What side by side compares: low against high cohesion, or the town without and with a lever.
-COMPARISONS = ("cohesion", *POLICY_LEVERS)
+TIE_KEYS = tuple(COHESION_SCALE)
+
+# What side by side compares, and the names of its two sides (first, second). Besides the ties
+# (the two ends of the cohesion scale) and each policy lever (without, with): homophily alone
+# (ties within one's class, or mixed: the ends of the cohesion scale's homophily) and the
+# government's starting stance on Leary's rose (assumption, a teaching contrast: directive and
+# defensive, against receptive and cooperative; the same delay and learning).
+COMPARED_SIDES = {
+    "cohesion": ("low", "high"),
+    "homophily": ("closed", "mixed"),
+    "government": ("directive", "receptive"),
+    **{lever: ("without", "with") for lever in POLICY_LEVERS},
+}
+COMPARISONS = tuple(COMPARED_SIDES)
+SIDE_OVERRIDES = {
+    "closed": {"network.homophily": COHESION_SCALE["homophily"][0]},
+    "mixed": {"network.homophily": COHESION_SCALE["homophily"][1]},
+    "directive": {"government.receptivity": 0.0, "government.collaboration": 0.0},
+    "receptive": {"government.receptivity": 1.0, "government.collaboration": 1.0},
+}
 
 # Households drawn in the network view; a larger population is shown by a random sample.
 VIEW_SIZE = 400
@@ -57,9 +78,9 @@ class ClassroomSettings:
     Attributes:
         scenario: ``leak``, ``flooding`` or ``sea_level_rise``.
         side_by_side: run the community twice; otherwise run it once with the settings below.
-        compare: what side by side compares: ``cohesion`` (the low and the high end of the
-            cohesion scale) or a policy lever (the community with the ties below, without and
-            with the lever).
+        compare: what side by side compares (``COMPARED_SIDES``): ``cohesion`` (the low and
+            the high end of the cohesion scale), ``homophily``, ``government`` (its stance) or a
+            policy lever (the community with the ties below, without and with the lever).
         cohesion: the position of the cohesion control (0..1) that set the three tie keys.
         bonding_degree, bridging_degree, homophily: the network keys of a single community.
         delay_days, receptivity, learning: the government.
@@ -86,19 +107,30 @@ class ClassroomSettings:
 
     @property
     def compares_cohesion(self) -> bool:
-        """Whether the two communities differ by their ties (not by a lever)."""
+        """Whether the two communities differ by their ties (so the tie controls do not apply)."""
         return self.side_by_side and self.compare == "cohesion"
 
-    def ties(self) -> dict[str, dict[str, float]]:
-        """The tie keys of each community, by its name (``low`` and ``high``, ``without`` and ``with``, or ``chosen``)."""
-        if self.compares_cohesion:
-            return {"low": ties_for_cohesion(LOW_COHESION), "high": ties_for_cohesion(HIGH_COHESION)}
-        chosen = {key: getattr(self, key) for key in ("bonding_degree", "bridging_degree", "homophily")}
-        return {"without": chosen, "with": chosen} if self.side_by_side else {"chosen": chosen}
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The communities' names: the two sides compared, or ``chosen`` alone."""
+        return COMPARED_SIDES[self.compare] if self.side_by_side else ("chosen",)
 
-    def levers(self, name: str) -> list[str]:
-        """The policy levers of a community: the compared lever in ``with``, none elsewhere."""
-        return [self.compare] if name == "with" else []
+    def ties(self, name: str) -> dict[str, float]:
+        """The tie keys of one community (the ends of the cohesion scale when cohesion is compared)."""
+        if self.compares_cohesion:
+            return ties_for_cohesion(LOW_COHESION if name == "low" else HIGH_COHESION)
+        side = SIDE_OVERRIDES.get(name, {})
+        return {key: side.get(f"network.{key}", getattr(self, key)) for key in TIE_KEYS}
+
+    def overrides(self, name: str) -> list[str]:
+        """The config overrides of one community."""
+        government = {"delay_days": self.delay_days, "receptivity": self.receptivity, "learning": self.learning}
+        values = {f"government.{key}": value for key, value in government.items()}
+        values.update({f"network.{key}": value for key, value in self.ties(name).items()})
+        values.update(SIDE_OVERRIDES.get(name, {}))  # the side's own setting (its ties are in already)
+        values.update({"population.households": self.households, "seed": self.seed})
+        levers = [self.compare] if name == "with" else []
+        return [*(f"{key}={value}" for key, value in values.items()), f"policy=[{','.join(levers)}]"]
 
     def configs(self) -> dict[str, Config]:
         """The validated config of each community; raises ``ConfigError`` naming a bad value."""
@@ -106,24 +138,7 @@ class ClassroomSettings:
             raise ConfigError(f"scenario={self.scenario!r} is not allowed: expected one of {', '.join(SCENARIOS)}")
         if self.compare not in COMPARISONS:
             raise ConfigError(f"compare={self.compare!r} is not allowed: expected one of {', '.join(COMPARISONS)}")
-        shared = [
-            f"government.delay_days={self.delay_days}",
-            f"government.receptivity={self.receptivity}",
-            f"government.learning={self.learning}",
-            f"population.households={self.households}",
-            f"seed={self.seed}",
-        ]
-        return {
-            name: load_config(
-                scenario=self.scenario,
-                overrides=[
-                    *shared,
-                    *(f"network.{key}={value}" for key, value in ties.items()),
-                    f"policy=[{','.join(self.levers(name))}]",
-                ],
-            )
-            for name, ties in self.ties().items()
-        }
+        return {name: load_config(scenario=self.scenario, overrides=self.overrides(name)) for name in self.names}
 
 
 @dataclass(frozen=True)
@@ -203,3 +218,64 @@ class ClassroomModel(mesa.Model):
                     break
                 community.step()
         self.running = any(community.running for community in self.communities.values())
+
+    @property
+    def events(self) -> int:
+        """Hazard events so far (the same in every community)."""
+        return len(self.reference.event_log)
+
+    def skip_to_next_event(self) -> None:
+        """Page steps until the next hazard event has struck, or the run ends."""
+        before = self.events
+        while self.running and self.events == before:
+            self.step()
+
+
+@dataclass(frozen=True)
+class Scoreboard:
+    """Where one community stands, for the page's large numbers.
+
+    Attributes:
+        hit: households the latest event hit (0 before any).
+        functioning: their mean functioning now (NaN before any event).
+        back_share: of those, the share back at the recovery threshold now (NaN before any event).
+        t90_days: days from the latest event until 90% of those it hit were back (None while not yet).
+        since_event_days: days since the latest event struck (None before any).
+        gap_days: the precariaat's mean recovery days minus everyone else's, over every event so
+            far (censored now; None unless both were hit).
+        displaced_share: share of all households not living at home.
+        transformed: neighbourhoods transformed; left_behind: households left behind (in a
+            transformed neighbourhood that they could not follow, or hit and not recovered).
+    """
+
+    hit: int
+    functioning: float
+    back_share: float
+    t90_days: float | None
+    since_event_days: float | None
+    gap_days: float | None
+    displaced_share: float
+    transformed: int
+    left_behind: int
+
+
+def scoreboard(community: CrisisModel) -> Scoreboard:
+    """The community's scoreboard now."""
+    h, log = community.households, community.event_log
+    log.resolve()
+    latest = log.events[-1] if log.events else None
+    hit = latest.hit if latest else np.empty(0, dtype=np.int64)
+    back = h.functioning[hit] >= community.cfg.dynamics.recovery_threshold
+    _, gap_days = precariaat_gap(log, h.household_class, h.class_names, community.day)
+    columns, row = community.recorder.columns, community.recorder.row - 1
+    return Scoreboard(
+        hit=int(hit.size),
+        functioning=float(h.functioning[hit].mean()) if hit.size else float("nan"),
+        back_share=float(back.mean()) if hit.size else float("nan"),
+        t90_days=None if latest is None or latest.t90_day is None else float(latest.t90_day - latest.day),
+        since_event_days=None if latest is None else float(community.day - latest.day),
+        gap_days=gap_days,
+        displaced_share=float(np.mean(h.displaced != AT_HOME)),
+        transformed=int(columns["transformed_neighbourhoods"][row]) if "transformed_neighbourhoods" in columns else 0,
+        left_behind=int(np.count_nonzero(left_behind_households(h))),
+    )

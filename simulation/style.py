@@ -1,0 +1,90 @@
+"""One look for the class demo, the report and the notebooks: the compared colours, class names, numbers.
+
+Two compared settings (low and high cohesion, without and with a lever) always get the same
+pair of colours, first and second; classes always have the same names in both languages.
+Numbers are written the way the reader's language writes them (Dutch: ``5.000``, ``3,5``).
+"""
+
+from __future__ import annotations
+
+import math
+
+# The first and the second of two compared settings (ColorBrewer Dark2: apart for colour-blind readers).
+COMPARED_COLOURS = ("#d95f02", "#1b9e77")
+SINGLE_COLOUR = "#7570b3"  # one setting alone
+UNAFFECTED_COLOUR = "#d9d9d9"  # households a crisis did not hit
+NONE_YET = "\u2013"  # an en dash: no value (yet)
+
+CLASS_NAMES = {
+    "en": {
+        "werkende_bovenlaag": "working upper class",
+        "jongere_kansrijken": "young high-potentials",
+        "rentenierende_bovenlaag": "retired upper class",
+        "werkende_middengroep": "working middle group",
+        "laagopgeleide_gepensioneerden": "low-educated pensioners",
+        "onzekere_werkenden": "insecure workers",
+        "precariaat": "precariaat",
+        "everyone": "everyone",
+    },
+    "nl": {
+        "werkende_bovenlaag": "werkende bovenlaag",
+        "jongere_kansrijken": "jongere kansrijken",
+        "rentenierende_bovenlaag": "rentenierende bovenlaag",
+        "werkende_middengroep": "werkende middengroep",
+        "laagopgeleide_gepensioneerden": "laagopgeleide gepensioneerden",
+        "onzekere_werkenden": "onzekere werkenden",
+        "precariaat": "precariaat",
+        "everyone": "iedereen",
+    },
+}
+
+_SHORT_UNITS = {
+    "en": {"hours": "h", "days": "d", "months": "mo", "years": "yr"},
+    "nl": {"hours": "u", "days": "d", "months": "mnd", "years": "jr"},
+}
+_UNITS = {
+    "en": {
+        "hours": ("hour", "hours"),
+        "days": ("day", "days"),
+        "months": ("month", "months"),
+        "years": ("year", "years"),
+    },
+    "nl": {
+        "hours": ("uur", "uur"),
+        "days": ("dag", "dagen"),
+        "months": ("maand", "maanden"),
+        "years": ("jaar", "jaar"),
+    },
+}
+DAYS_PER_MONTH, DAYS_PER_YEAR = 30.4375, 365.25
+
+
+def number(value: float, language: str = "en", digits: int = 0) -> str:
+    """``value`` with ``digits`` decimals and thousands grouped as the language writes them."""
+    written = f"{value:,.{digits}f}"
+    return written.translate(str.maketrans(",.", ".,")) if language == "nl" else written
+
+
+def percent(share: float, language: str = "en") -> str:
+    """A share as a whole percentage ('35%'), or a dash where there is none."""
+    return NONE_YET if share is None or math.isnan(share) else f"{number(100 * share, language)}%"
+
+
+def duration(days: float, language: str = "en", short: bool = False) -> str:
+    """A span of time in the unit that reads best: hours under two days, days under four months, then months,
+    years; ``short`` abbreviates the unit ('16 h', '3.2 d')."""
+    size = abs(days)
+    if size < 2:
+        amount, unit = days * 24, "hours"
+    elif size < 4 * DAYS_PER_MONTH:
+        amount, unit = days, "days"
+    elif size < 2 * DAYS_PER_YEAR:
+        amount, unit = days / DAYS_PER_MONTH, "months"
+    else:
+        amount, unit = days / DAYS_PER_YEAR, "years"
+    digits = 0 if abs(amount) >= 10 or round(amount, 1) == round(amount) else 1
+    written = number(amount, language, digits)
+    if short:
+        return f"{written} {_SHORT_UNITS[language][unit]}"
+    singular, plural = _UNITS[language][unit]
+    return f"{written} {singular if written == '1' else plural}"
