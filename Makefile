@@ -1,7 +1,8 @@
 # `make run`: set up a virtual environment in .venv, install Veerkracht, run the default scenario.
 # `make test`: the same set-up with the test dependencies and Debian's chromium (for the
 # browser test of the class demo; installed with apt-get when it is missing), then the whole
-# test suite. `make demo` serves the class demo; `make notebooks` opens the notebooks in JupyterLab.
+# test suite. `make demo` serves the class demo; `make lesson` sets the lesson kit's worksheets
+# (docs/lesson); `make notebooks` opens the notebooks in JupyterLab.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: run test test-fast bench demo notebooks clean
+.PHONY: run test test-fast bench demo lesson notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ $(VENV)/.installed-demo: $(VENV)/.installed
 
 demo: $(VENV)/.installed-demo
 	$(BIN)/veerkracht demo --open
+
+lesson: $(VENV)/.installed-demo
+	$(BIN)/python -m simulation.demo.lesson
 
 $(VENV)/.installed-notebooks: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[notebooks]"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -162,3 +164,24 @@ def test_every_text_exists_in_both_languages():
         return found
 
     assert keys(TEXT["en"]) == keys(TEXT["nl"]), "English and Dutch should label the same things"
+
+
+@pytest.mark.slow
+def test_the_lesson_kit_sets_both_worksheets_with_the_models_figures(tmp_path):
+    from simulation.demo.lesson import LANGUAGES, LESSON, build
+
+    for language in LANGUAGES:
+        source = LESSON / f"worksheet.{language}.md"
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    questions = {
+        language: re.findall(r"^\d+\. ", (tmp_path / f"worksheet.{language}.md").read_text(), flags=re.M)
+        for language in LANGUAGES
+    }
+    assert len(set(map(len, questions.values()))) == 1, f"both worksheets should ask as many questions: {questions}"
+    written = build(tmp_path, households=600)
+    for pdf in written:
+        content = pdf.read_bytes()
+        assert content.startswith(b"%PDF"), f"{pdf.name} should be a PDF"
+        assert content.count(b"/Subtype /Image") == 3, f"{pdf.name} should hold the model's three figures"
+    figures = sorted(path.name for path in (tmp_path / "figures").iterdir())
+    assert len(figures) == 3 * len(LANGUAGES), f"three figures per language, got {figures}"

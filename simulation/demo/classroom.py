@@ -21,7 +21,7 @@ from simulation.compose import load_config
 from simulation.config import POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
 from simulation.metrics import left_behind_households, precariaat_gap
 from simulation.model import CrisisModel
-from simulation.provisions import AT_HOME
+from simulation.provisions import AT_HOME, EMERGENCY, HOSTED, TEMPORARY
 
 SCENARIOS = ("leak", "flooding", "sea_level_rise")
 
@@ -243,7 +243,8 @@ class Scoreboard:
         since_event_days: days since the latest event struck (None before any).
         gap_days: the precariaat's mean recovery days minus everyone else's, over every event so
             far (censored now; None unless both were hit).
-        displaced_share: share of all households not living at home.
+        displaced_share: share of all households not living at home; staying: where they stay, as
+            shares of all households (with family or friends, in a temporary home, in emergency lodging).
         transformed: neighbourhoods transformed; left_behind: households left behind (in a
             transformed neighbourhood that they could not follow, or hit and not recovered).
     """
@@ -255,6 +256,7 @@ class Scoreboard:
     since_event_days: float | None
     gap_days: float | None
     displaced_share: float
+    staying: tuple[float, float, float]
     transformed: int
     left_behind: int
 
@@ -276,6 +278,7 @@ def scoreboard(community: CrisisModel) -> Scoreboard:
         since_event_days=None if latest is None else float(community.day - latest.day),
         gap_days=gap_days,
         displaced_share=float(np.mean(h.displaced != AT_HOME)),
+        staying=tuple(float(np.mean(h.displaced == place)) for place in (HOSTED, TEMPORARY, EMERGENCY)),
         transformed=int(columns["transformed_neighbourhoods"][row]) if "transformed_neighbourhoods" in columns else 0,
         left_behind=int(np.count_nonzero(left_behind_households(h))),
     )

@@ -19,7 +19,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 from PIL import Image
 
 from simulation.demo.classroom import PAGE_STEP_DAYS, ClassroomModel
@@ -107,9 +107,17 @@ def time_limit(model: ClassroomModel) -> float:
     return next((w for w in LEAK_WINDOWS if model.day < w), horizon)
 
 
+def write_numbers(ax, language: str, y: bool = True) -> None:
+    """Tick labels as the language writes numbers (a decimal comma in Dutch); ``y=False`` leaves y (percent) alone."""
+    if language == "nl":
+        comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
+        for axis in (ax.xaxis, ax.yaxis) if y else (ax.xaxis,):
+            axis.set_major_formatter(comma)
+
+
 def in_percent(indicator: str) -> float:
-    """100 for a share (drawn in %), 1 for a count or a mean (stress)."""
-    return 1.0 if indicator in COUNTS or indicator == "stress" else 100.0
+    """100 for a share or a mean on [0, 1] such as stress (drawn in %), 1 for a count."""
+    return 1.0 if indicator in COUNTS else 100.0
 
 
 def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
@@ -178,7 +186,7 @@ def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
     return LiveFigure(figure, [a for a, *_ in dots] + [c for c, _ in crosses] + [c for c, *_ in circles], update)
 
 
-def recovery_figure(model: ClassroomModel, text: dict) -> LiveFigure:
+def recovery_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
     """Share of affected households back to normal over time, one line per community."""
     colours = community_colours(model)
     figure = Figure(figsize=(4.4, 3.4))
@@ -190,6 +198,7 @@ def recovery_figure(model: ClassroomModel, text: dict) -> LiveFigure:
         )
         lines.append((line, community.recorder))
     ax.set(xlim=(0, time_limit(model)), ylim=(0, 100), xlabel=text["year" if in_years(model) else "day"])
+    write_numbers(ax, language, y=False)
     ax.yaxis.set_major_formatter(PERCENT)
     ax.set_title(text["indicators"]["recovered_share"], fontsize="medium")
     ax.legend(fontsize="small", loc="lower right")
@@ -225,6 +234,7 @@ def class_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure
             (line,) = ax.plot([], [], label=CLASS_NAMES[language].get(class_name, class_name), **style)
             lines.append((line, recorder, f"recovered_share__{class_name}"))
         ax.set(xlim=(0, time_limit(model)), ylim=(0, 100), xlabel=text["year" if in_years(model) else "day"])
+        write_numbers(ax, language, y=False)
         ax.yaxis.set_major_formatter(PERCENT)
         ax.set_title(community_name(text, model.settings.compare, name), color=colours[name], fontsize="medium")
     axes[-1].legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
@@ -244,7 +254,7 @@ def class_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure
     return LiveFigure(figure, [line for line, *_ in lines], update)
 
 
-def indicator_figure(model: ClassroomModel, text: dict) -> LiveFigure:
+def indicator_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
     """Stress, fear, trust, initiatives (and what the scenario adds), each community a line."""
     indicators = INDICATORS + SCENARIO_INDICATORS[model.settings.scenario]
     colours = community_colours(model)
@@ -263,6 +273,7 @@ def indicator_figure(model: ClassroomModel, text: dict) -> LiveFigure:
         ax.set(
             xlim=(0, time_limit(model)), ylim=(0, ceiling(0.0, top)), xlabel=text["year" if in_years(model) else "day"]
         )
+        write_numbers(ax, language)
         if scale == 100.0:
             ax.yaxis.set_major_formatter(PERCENT)
         ax.set_title(text["indicators"][indicator], fontsize="small")
@@ -284,7 +295,7 @@ def indicator_figure(model: ClassroomModel, text: dict) -> LiveFigure:
     return LiveFigure(figure, [line for line, *_ in lines], update)
 
 
-def flood_figure(model: ClassroomModel, text: dict) -> LiveFigure:
+def flood_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
     """Per flood so far: the damage it did and how long its households took to get back, bars per community."""
     names, colours = list(model.communities), community_colours(model)
     figure = Figure(figsize=(9.0, 2.8))
@@ -311,10 +322,11 @@ def flood_figure(model: ClassroomModel, text: dict) -> LiveFigure:
             days_ax.bar(number, days, width, color=colours[name], label=label)
         events = len(model.reference.event_log.events)
         for ax, title in ((damage_ax, text["flood_damage"]), (days_ax, text["flood_recovery_days"])):
-            ax.set_title(title, fontsize="medium")
+            ax.set_title(title, fontsize="small")
             ax.set_xlabel(text["flood_number"])
             ax.set_xlim(0.4, max(events, 5) + 0.6)
             ax.xaxis.get_major_locator().set_params(integer=True)
+            write_numbers(ax, language, y=ax is days_ax)
         damage_ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
         if events:
             damage_ax.legend(fontsize="small", loc="upper right")
@@ -329,10 +341,10 @@ def dashboard_figures(model: ClassroomModel, text: dict, language: str) -> dict[
     """The page's figures, by name: the two above the fold first, then those below it."""
     figures = {
         "network": network_figure(model, text),
-        "recovery": recovery_figure(model, text),
+        "recovery": recovery_figure(model, text, language),
         "classes": class_figure(model, text, language),
-        "indicators": indicator_figure(model, text),
+        "indicators": indicator_figure(model, text, language),
     }
     if model.settings.scenario != "leak":
-        figures["floods"] = flood_figure(model, text)
+        figures["floods"] = flood_figure(model, text, language)
     return figures

@@ -284,7 +284,15 @@ def ScoreCard(model: ClassroomModel, name: str, score: Scoreboard, colour: str, 
                     solara.Text(label, classes=["veerkracht-score-label"])
         details = [words["hit"].format(hit=number(score.hit, language), event=words["event"][scenario])]
         if scenario != "leak":
-            details.append(words["displaced"].format(share=percent(score.displaced_share, language)))
+            hosted, temporary, emergency = (percent(share, language) for share in score.staying)
+            details.append(
+                words["displaced"].format(
+                    share=percent(score.displaced_share, language),
+                    hosted=hosted,
+                    temporary=temporary,
+                    emergency=emergency,
+                )
+            )
         if scenario == "sea_level_rise":
             details.append(
                 words["transformed"].format(
