@@ -120,6 +120,17 @@ def test_the_government_and_homophily_can_be_compared_and_only_they_differ():
     )
 
 
+def test_ties_and_government_two_by_two_are_four_towns_that_differ_in_one_setting_each():
+    model = ClassroomModel(ClassroomSettings(compare="ties_and_government", **SMALL))
+    configs = {name: community.cfg for name, community in model.communities.items()}
+    assert list(configs) == ["low-directive", "low-receptive", "high-directive", "high-receptive"]
+    for ties in ("low", "high"):
+        directive, receptive = configs[f"{ties}-directive"], configs[f"{ties}-receptive"]
+        assert directive.network == receptive.network, f"{ties}: the two governments should meet the same ties"
+        assert directive.government.receptivity < receptive.government.receptivity, "the stances should differ"
+    assert configs["low-directive"].network.bonding_degree < configs["high-directive"].network.bonding_degree
+
+
 def test_the_scoreboard_follows_the_latest_event():
     model = ClassroomModel(ClassroomSettings(**SMALL))
     before = scoreboard(model.communities["low"])

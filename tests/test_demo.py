@@ -244,3 +244,24 @@ def test_host_opens_the_page_to_the_network_and_bad_hosts_are_refused():
     )
     assert refused.returncode == 2, "a bad --host should exit with 2"
     assert "--host='classroom' is not allowed: expected an IPv4 address" in refused.stderr, refused.stderr
+
+
+def test_ties_and_government_two_by_two_fit_a_large_screen(open_page):
+    page = open_page(LARGE)
+    choose(page, "low and high cohesion", "ties and government, two by two (four towns)")
+    page.get_by_role("button", name="Reset").click()
+    towns = ("low-directive", "low-receptive", "high-directive", "high-receptive")
+    for town in towns:
+        expect(page.locator(f".veerkracht-score-{town}")).to_be_visible(timeout=WAIT_MS)
+    step_and_wait(page, 16)
+    for selector in (
+        *(f".veerkracht-score-{town}" for town in towns),
+        ".veerkracht-figure-network",
+        ".veerkracht-figure-recovery",
+    ):
+        assert in_first_viewport(page, selector, LARGE), f"{selector} should be on the first screen at 1600x1000"
+    functioning = {town: int(score(page, town, "functioning").rstrip("%")) for town in towns}
+    assert functioning["low-receptive"] > functioning["low-directive"], (
+        f"with few ties, a receptive government should leave those hit functioning better: {functioning}"
+    )
+    page.screenshot(path=OUTPUTS / "demo-two-by-two.png")

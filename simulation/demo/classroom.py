@@ -41,34 +41,50 @@ COHESION_SCALE = {
 LOW_COHESION, HIGH_COHESION = 0.0, 1.0
 TIE_KEYS = tuple(COHESION_SCALE)
 
-# What side by side compares, and the names of its two sides (first, second). Besides the ties
-# (the two ends of the cohesion scale) and each policy lever (without, with): homophily alone
-# (ties within one's class, or mixed: the ends of the cohesion scale's homophily) and the
-# government's starting stance on Leary's rose (assumption, a teaching contrast: directive and
-# defensive, against receptive and cooperative; the same delay and learning).
-COMPARED_SIDES = {
-    "cohesion": ("low", "high"),
-    "homophily": ("closed", "mixed"),
-    "government": ("directive", "receptive"),
-    **{lever: ("without", "with") for lever in POLICY_LEVERS},
-}
-COMPARISONS = tuple(COMPARED_SIDES)
-SIDE_OVERRIDES = {
-    "closed": {"network.homophily": COHESION_SCALE["homophily"][0]},
-    "mixed": {"network.homophily": COHESION_SCALE["homophily"][1]},
-    "directive": {"government.receptivity": 0.0, "government.collaboration": 0.0},
-    "receptive": {"government.receptivity": 1.0, "government.collaboration": 1.0},
-}
-
-# Households drawn in the network view; a larger population is shown by a random sample.
-VIEW_SIZE = 400
-
 
 def ties_for_cohesion(cohesion: float) -> dict[str, float]:
     """The network keys that one cohesion level in [0, 1] stands for."""
     if not 0.0 <= cohesion <= 1.0:
         raise ConfigError(f"cohesion={cohesion!r} is not allowed: expected a number in [0, 1]")
     return {key: round(low + cohesion * (high - low), 2) for key, (low, high) in COHESION_SCALE.items()}
+
+
+# What side by side compares, and the names of its towns. Besides the ties (the two ends of the
+# cohesion scale) and each policy lever (without, with): homophily alone (ties within one's
+# class, or mixed: the ends of the cohesion scale's homophily), the government's starting stance
+# on Leary's rose (assumption, a teaching contrast: directive and defensive, against receptive
+# and cooperative; the same delay and learning), and ties and stance together (two by two). A
+# town's name joins the sides it stands for with "-"; each side sets the keys of SIDE_OVERRIDES.
+COMPARED_SIDES = {
+    "cohesion": ("low", "high"),
+    "homophily": ("closed", "mixed"),
+    "government": ("directive", "receptive"),
+    "ties_and_government": ("low-directive", "low-receptive", "high-directive", "high-receptive"),
+    **{lever: ("without", "with") for lever in POLICY_LEVERS},
+}
+COMPARISONS = tuple(COMPARED_SIDES)
+SIDE_OVERRIDES = {
+    "low": {f"network.{key}": value for key, value in ties_for_cohesion(LOW_COHESION).items()},
+    "high": {f"network.{key}": value for key, value in ties_for_cohesion(HIGH_COHESION).items()},
+    "closed": {"network.homophily": COHESION_SCALE["homophily"][0]},
+    "mixed": {"network.homophily": COHESION_SCALE["homophily"][1]},
+    "directive": {"government.receptivity": 0.0, "government.collaboration": 0.0},
+    "receptive": {"government.receptivity": 1.0, "government.collaboration": 1.0},
+}
+
+
+def sides(name: str) -> list[str]:
+    """The sides a town stands for: ``low-receptive`` is low cohesion with a receptive government."""
+    return name.split("-")
+
+
+def side_settings(name: str) -> dict[str, float]:
+    """The config keys a town's sides set."""
+    return {key: value for side in sides(name) for key, value in SIDE_OVERRIDES.get(side, {}).items()}
+
+
+# Households drawn in the network view; a larger population is shown by a random sample.
+VIEW_SIZE = 400
 
 
 @dataclass(frozen=True)
@@ -107,19 +123,17 @@ class ClassroomSettings:
 
     @property
     def compares_cohesion(self) -> bool:
-        """Whether the two communities differ by their ties (so the tie controls do not apply)."""
-        return self.side_by_side and self.compare == "cohesion"
+        """Whether the towns compared differ by all their ties (so the tie controls do not apply)."""
+        return self.side_by_side and all("network.bonding_degree" in side_settings(n) for n in self.names)
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The communities' names: the two sides compared, or ``chosen`` alone."""
+        """The communities' names: the sides compared, or ``chosen`` alone."""
         return COMPARED_SIDES[self.compare] if self.side_by_side else ("chosen",)
 
     def ties(self, name: str) -> dict[str, float]:
-        """The tie keys of one community (the ends of the cohesion scale when cohesion is compared)."""
-        if self.compares_cohesion:
-            return ties_for_cohesion(LOW_COHESION if name == "low" else HIGH_COHESION)
-        side = SIDE_OVERRIDES.get(name, {})
+        """The tie keys of one community: its sides' where they set them, else the chosen ones."""
+        side = side_settings(name)
         return {key: side.get(f"network.{key}", getattr(self, key)) for key in TIE_KEYS}
 
     def overrides(self, name: str) -> list[str]:
@@ -127,7 +141,7 @@ class ClassroomSettings:
         government = {"delay_days": self.delay_days, "receptivity": self.receptivity, "learning": self.learning}
         values = {f"government.{key}": value for key, value in government.items()}
         values.update({f"network.{key}": value for key, value in self.ties(name).items()})
-        values.update(SIDE_OVERRIDES.get(name, {}))  # the side's own setting (its ties are in already)
+        values.update(side_settings(name))  # the sides' own settings (their ties are in already)
         values.update({"population.households": self.households, "seed": self.seed})
         levers = [self.compare] if name == "with" else []
         return [*(f"{key}={value}" for key, value in values.items()), f"policy=[{','.join(levers)}]"]

@@ -41,10 +41,26 @@ SCENARIO_INDICATORS = {
 COUNTS = ("active_initiatives", "transformed_neighbourhoods")  # at most one per neighbourhood
 
 
-def community_colours(model: ClassroomModel) -> dict[str, str]:
-    """Each community's colour: the compared pair in order, or the single colour."""
+def community_styles(model: ClassroomModel) -> dict[str, dict[str, str]]:
+    """Each community's colour and line style: the compared pair of colours by the first side
+    (two by two: the second side dashed, then solid), or the single colour alone."""
     names = list(model.communities)
-    return dict(zip(names, COMPARED_COLOURS, strict=False)) if len(names) == 2 else {names[0]: SINGLE_COLOUR}
+    if len(names) == 1:
+        return {names[0]: {"color": SINGLE_COLOUR, "linestyle": "-"}}
+    firsts = list(dict.fromkeys(name.split("-")[0] for name in names))
+    seconds = list(dict.fromkeys(name.split("-")[-1] for name in names)) if len(names) > len(firsts) else []
+    return {
+        name: {
+            "color": COMPARED_COLOURS[firsts.index(name.split("-")[0])],
+            "linestyle": "--" if seconds and name.split("-")[-1] == seconds[0] else "-",
+        }
+        for name in names
+    }
+
+
+def community_colours(model: ClassroomModel) -> dict[str, str]:
+    """Each community's colour (``community_styles``)."""
+    return {name: style["color"] for name, style in community_styles(model).items()}
 
 
 def functioning_colours(threshold: float) -> LinearSegmentedColormap:
@@ -128,10 +144,11 @@ def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
     """
     names, colours = list(model.communities), community_colours(model)
     threshold = model.reference.cfg.dynamics.recovery_threshold
-    figure = Figure(figsize=(3.3 * len(names) + 0.9, 3.4))
-    axes = figure.subplots(
-        1, len(names), squeeze=False, gridspec_kw={"left": 0.01, "right": 0.8, "wspace": 0.04, "top": 0.9}
-    )[0]
+    rows = 2 if len(names) == 4 else 1  # two by two in a square
+    columns = len(names) // rows
+    figure = Figure(figsize=(3.3 * columns + 0.9, 3.4 * rows))
+    grid = {"left": 0.01, "right": 0.8, "wspace": 0.04, "hspace": 0.2, "top": 0.9 if rows == 1 else 0.93}
+    axes = figure.subplots(rows, columns, squeeze=False, gridspec_kw=grid).ravel()
     view, norm, cmap = model.view, Normalize(0.0, 1.0), functioning_colours(threshold)
     dots, crosses, circles = [], [], []
     k = model.reference.n_neighbourhoods
@@ -164,7 +181,8 @@ def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
             circle = Circle(centre, radius * 1.08, fill=False, edgecolor="black", linewidth=2.0, visible=False)
             ax.add_patch(circle)
             circles.append((circle, community, len(circles) % k))
-        ax.set_title(community_name(text, model.settings.compare, name), color=colours[name], fontweight="bold")
+        title = community_name(text, model.settings.compare, name).replace(" · ", "\n")  # a town of two sides
+        ax.set_title(title, color=colours[name], fontweight="bold", fontsize="medium" if "\n" in title else "large")
         ax.set(xlim=(-1.0 - radius, 1.0 + radius), ylim=(-1.0 - radius, 1.0 + radius), aspect="equal")
         ax.axis("off")
     bar = figure.colorbar(ScalarMappable(norm, cmap), cax=figure.add_axes((0.82, 0.15, 0.02, 0.7)))
@@ -188,13 +206,13 @@ def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
 
 def recovery_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
     """Share of affected households back to normal over time, one line per community."""
-    colours = community_colours(model)
+    styles = community_styles(model)
     figure = Figure(figsize=(4.4, 3.4))
     ax = figure.subplots(gridspec_kw={"left": 0.16, "right": 0.96, "bottom": 0.15, "top": 0.88})
     lines = []
     for name, community in model.communities.items():
         (line,) = ax.plot(
-            [], [], color=colours[name], linewidth=2.2, label=community_name(text, model.settings.compare, name)
+            [], [], **styles[name], linewidth=2.2, label=community_name(text, model.settings.compare, name)
         )
         lines.append((line, community.recorder))
     ax.set(xlim=(0, time_limit(model)), ylim=(0, 100), xlabel=text["year" if in_years(model) else "day"])
@@ -257,7 +275,7 @@ def class_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure
 def indicator_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
     """Stress, fear, trust, initiatives (and what the scenario adds), each community a line."""
     indicators = INDICATORS + SCENARIO_INDICATORS[model.settings.scenario]
-    colours = community_colours(model)
+    styles = community_styles(model)
     width = 2.6 * len(indicators)
     figure = Figure(figsize=(width, 2.6))
     margins = {"left": 0.45 / width, "right": 1 - 0.1 / width, "bottom": 0.18, "top": 0.86, "wspace": 0.35}
@@ -268,7 +286,7 @@ def indicator_figure(model: ClassroomModel, text: dict, language: str) -> LiveFi
         scale = in_percent(indicator)
         top = float(neighbourhoods) if indicator in COUNTS else 100.0
         for name, community in model.communities.items():
-            (line,) = ax.plot([], [], color=colours[name], label=community_name(text, model.settings.compare, name))
+            (line,) = ax.plot([], [], **styles[name], label=community_name(text, model.settings.compare, name))
             lines.append((line, community.recorder, indicator, ax, top, scale))
         ax.set(
             xlim=(0, time_limit(model)), ylim=(0, ceiling(0.0, top)), xlabel=text["year" if in_years(model) else "day"]
@@ -297,7 +315,7 @@ def indicator_figure(model: ClassroomModel, text: dict, language: str) -> LiveFi
 
 def flood_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
     """Per flood so far: the damage it did and how long its households took to get back, bars per community."""
-    names, colours = list(model.communities), community_colours(model)
+    names, styles = list(model.communities), community_styles(model)
     figure = Figure(figsize=(9.0, 2.8))
     damage_ax, days_ax = figure.subplots(
         1, 2, gridspec_kw={"left": 0.07, "right": 0.98, "bottom": 0.2, "top": 0.85, "wspace": 0.25}
@@ -318,8 +336,9 @@ def flood_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure
                 for event in log.events
             ]
             label = community_name(text, model.settings.compare, name)
-            damage_ax.bar(number, damage, width, color=colours[name], label=label)
-            days_ax.bar(number, days, width, color=colours[name], label=label)
+            look = {"color": styles[name]["color"], "hatch": "//" if styles[name]["linestyle"] == "--" else None}
+            damage_ax.bar(number, damage, width, label=label, **look)
+            days_ax.bar(number, days, width, label=label, **look)
         events = len(model.reference.event_log.events)
         for ax, title in ((damage_ax, text["flood_damage"]), (days_ax, text["flood_recovery_days"])):
             ax.set_title(title, fontsize="small")

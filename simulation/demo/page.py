@@ -59,6 +59,7 @@ CSS = """
 .veerkracht-projector .veerkracht-score-title { font-size: 1.25rem; }
 .veerkracht-projector .v-btn { font-size: 1.05rem; }
 .veerkracht-projector .veerkracht-top-figure { max-height: calc(100vh - 420px); }
+.veerkracht-four .veerkracht-top-figure { max-height: calc(100vh - 560px); }
 """
 
 
@@ -318,9 +319,11 @@ def Dashboard(model: ClassroomModel, tick: int, language: str):
     )
     if not model.running:
         solara.Success(text["finished"][model.settings.scenario], classes=["veerkracht-finished"], dense=True)
-    with solara.Columns([1] * len(model.communities), gutters_dense=True):
-        for name, community in model.communities.items():
-            ScoreCard(model, name, scoreboard(community), colours[name], text, language)
+    names = list(model.communities)
+    for row in (names[:2], names[2:]) if len(names) == 4 else (names,):  # two by two in a square
+        with solara.Columns([1] * len(row), gutters_dense=True):
+            for name in row:
+                ScoreCard(model, name, scoreboard(model.communities[name]), colours[name], text, language)
     with solara.Columns([3, 2], gutters_dense=True):
         for name in ("network", "recovery"):
             solara.Image(
@@ -368,6 +371,7 @@ def Page():
             solara.Text(clock(model.value, text), classes=["veerkracht-clock"])
             with solara.Div(classes=["veerkracht-projector-switch"]):
                 solara.Checkbox(label=text["controls"]["projector"], value=projector)
-        with solara.Column(classes=["veerkracht-projector"] if projector.value else [], style={"padding": "0 1em"}):
+        looks = ["veerkracht-projector"] * projector.value + ["veerkracht-four"] * (len(model.value.communities) == 4)
+        with solara.Column(classes=looks, style={"padding": "0 1em"}):
             Controls(model, settings, tick, playing, speed, text)
             Dashboard(model.value, tick.value, language.value)

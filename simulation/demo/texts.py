@@ -36,6 +36,7 @@ TEXT = {
         "compare_cohesion": "low and high cohesion",
         "compare_homophily": "ties within one's class, or mixed",
         "compare_government": "a directive or a receptive government",
+        "compare_ties_and_government": "ties and government, two by two (four towns)",
         "compare_lever": "without and with {lever}",
         "side_note": {
             "homophily": "The same town twice, with as many ties; only who they join differs: within one's own class "
@@ -43,6 +44,8 @@ TEXT = {
             "government": "The same town twice; only the government's stance differs: directive and defensive (it waits "
             "for applications and decides alone) or receptive and cooperative (it reaches out and works with "
             "initiatives). Households answer its stance, and it answers theirs.",
+            "ties_and_government": "The same town four times: few or many ties (low or high cohesion), each with a "
+            "directive or a receptive government. Which matters more, and for whom?",
         },
         "lever_note": "The same town twice (same households, same ties, same crisis); only {lever} differs: {what}",
         "levers": {
@@ -190,6 +193,7 @@ TEXT = {
         "compare_cohesion": "weinig en veel samenhang",
         "compare_homophily": "banden binnen de eigen klasse, of gemengd",
         "compare_government": "een sturende of een ontvankelijke overheid",
+        "compare_ties_and_government": "banden en overheid, twee bij twee (vier steden)",
         "compare_lever": "zonder en met {lever}",
         "side_note": {
             "homophily": "Twee keer dezelfde stad, met evenveel banden; alleen met wie verschilt: binnen de eigen klasse "
@@ -197,6 +201,8 @@ TEXT = {
             "government": "Twee keer dezelfde stad; alleen de houding van de overheid verschilt: sturend en afwerend (ze "
             "wacht op aanvragen en beslist alleen) of ontvankelijk en samenwerkend (ze zoekt mensen op en werkt met "
             "initiatieven). Huishoudens reageren op haar houding, en zij op die van hen.",
+            "ties_and_government": "Vier keer dezelfde stad: weinig of veel banden (weinig of veel samenhang), elk met "
+            "een sturende of een ontvankelijke overheid. Wat telt het zwaarst, en voor wie?",
         },
         "lever_note": "Twee keer dezelfde stad (dezelfde huishoudens, dezelfde banden, dezelfde crisis); alleen "
         "{lever} verschilt: {what}",
@@ -320,5 +326,7 @@ TEXT = {
 
 
 def community_name(text: dict, compare: str, name: str) -> str:
-    """A community's name on the page: ``Low cohesion``, or ``With a receptive government`` for a lever compared."""
-    return text["communities"][name].format(lever=text["levers"].get(compare, ""))
+    """A community's name on the page: ``Low cohesion``, ``With a receptive government`` for a lever compared,
+    ``Low cohesion · Receptive government`` for a town of two sides."""
+    lever = text["levers"].get(compare, "")
+    return " · ".join(text["communities"][side].format(lever=lever) for side in name.split("-"))
