@@ -15,7 +15,7 @@ Writes, to ``calibration/<case>`` (or ``--out``): ``posterior.csv`` (the last po
 and weights), ``generations.csv``, ``predictive.csv`` (runs at posterior draws), ``fit.csv``
 (each target: real value or band, predictive median and 90% interval, held out or not),
 ``rates.csv`` (prior, posterior median and 90% interval, whether the data pin the rate down),
-``posterior_predictive.png``, ``preset.yaml`` (``+calibration=<case>``) and pyabc's ``abc.db``.
+``posterior_predictive.png`` (also as PDF and SVG), ``preset.yaml`` (``+calibration=<case>``) and pyabc's ``abc.db``.
 ``--install`` puts the preset in ``simulation/conf/calibration/`` and the posterior in
 ``experiments/targets/posteriors/``, where sweeps and notebooks find them.
 """
@@ -44,6 +44,7 @@ import pandas as pd
 from experiments.targets import Case, Target, load_case
 from simulation.calibration import PROJECT
 from simulation.config import ConfigError
+from simulation.style import save_for_print
 
 PRESETS = PROJECT / "simulation" / "conf" / "calibration"
 POSTERIORS = PROJECT / "experiments" / "targets" / "posteriors"
@@ -236,7 +237,7 @@ def predictive_figure(case: Case, predictive: pd.DataFrame, path: Path) -> None:
         fontsize=10,
     )
     fig.tight_layout(rect=(0, 0.3 / (2.6 * rows), 1, 1))  # room for the legend below
-    fig.savefig(path, dpi=150)
+    save_for_print(fig, path.with_suffix(""))
     plt.close(fig)
 
 

@@ -27,18 +27,23 @@ swept parameters at their first value).
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from matplotlib.figure import Figure
 
 from experiments import calibrated
 from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
+from experiments.runs import PROVENANCE
 from experiments.stats import markdown_table, mean_ci, paired
 from experiments.ties import sweep_section
+from simulation.style import COMPARED_COLOURS, label, save_for_print
 
 BONDING, BRIDGING, HOMOPHILY, SCENARIO = (
     "network.bonding_degree",
@@ -112,8 +117,8 @@ def effects_table(runs: pd.DataFrame, levels: dict) -> pd.DataFrame:
                 {
                     "scenario": scenario or "",
                     "summary_key": key,
-                    "low_cohesion_mean": np.nanmean(a) if a.size else np.nan,
-                    "high_cohesion_mean": np.nanmean(b) if b.size else np.nan,
+                    "low_cohesion_mean": a[both].mean() if both.any() else np.nan,  # over the complete pairs,
+                    "high_cohesion_mean": b[both].mean() if both.any() else np.nan,  # as the difference is
                     "difference": mean,
                     "ci95_low": lower,
                     "ci95_high": upper,
@@ -123,29 +128,57 @@ def effects_table(runs: pd.DataFrame, levels: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-CURVES = {  # time-series column -> its axis label
-    "functioning": "mean functioning of affected households",
-    "displaced_share": "share of households displaced",
-}
+CURVES = ("functioning", "displaced_share")  # time-series columns drawn as curves
+LABEL_COLUMNS = ("summary_key", "scenario")  # table columns whose values are keys
+SINCE_EVENT_DAYS = 365.0  # where events recur, each curve follows the first year after each event
+
+
+def per_event(timeseries: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``column`` against days since each event struck, averaged over a run's events: one value per
+    run (job, seed) and day since the event, over the first ``SINCE_EVENT_DAYS``."""
+    rows = []
+    for (job, seed), run in timeseries.sort_values("day").groupby(["job", "seed"]):
+        day, value = run.day.to_numpy(), run[column].to_numpy(dtype=float)
+        struck = np.flatnonzero(np.diff(run.events.to_numpy(), prepend=0) > 0)  # rows ending an event's step
+        for start, end in zip(struck, [*struck[1:], len(day)], strict=True):
+            before = max(start - 1, 0)  # the row before: the state when the event struck
+            since = day[before:end] - day[before]
+            keep = since <= SINCE_EVENT_DAYS
+            rows.append(pd.DataFrame({"job": job, "seed": seed, "since": since[keep], column: value[before:end][keep]}))
+    if not rows:
+        return pd.DataFrame(columns=["job", "seed", "since", column])
+    return pd.concat(rows).groupby(["job", "seed", "since"], as_index=False)[column].mean()
 
 
 def curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict, column: str, scenarios: list) -> Figure:
-    """A time-series column, low vs high cohesion, mean and 95% band over seeds, one panel per scenario."""
+    """A time-series column, low vs high cohesion, mean and 95% band over seeds, one panel per scenario.
+
+    Where events recur (flooding, sea-level rise) each run's curve is its mean over its events,
+    aligned on the day each struck, so that the panel shows a recovery rather than decades of spikes.
+    """
     figure = Figure(figsize=(5 * len(scenarios), 4), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(scenarios)))
     for ax, scenario in zip(axes, scenarios, strict=True):
         here = in_scenario(timeseries, scenario)
-        for label, colour in (("low", "tab:red"), ("high", "tab:blue")):
-            table = select(here, levels[label]).pivot_table(index="day", columns="seed", values=column)
+        recurring = here.events.max() > 1
+        if recurring:
+            here = per_event(here, column).merge(
+                here.drop_duplicates("job").drop(columns=["day", column, "seed"]), on="job"
+            )
+        for (level, name), colour in zip(
+            (("low", "low cohesion"), ("high", "high cohesion")), COMPARED_COLOURS, strict=True
+        ):
+            x = "since" if recurring else "day"
+            table = select(here, levels[level]).pivot_table(index=x, columns="seed", values=column)
             if table.empty:
                 continue
             summary = np.array([mean_ci(row) for row in table.to_numpy()])
             days = table.index.to_numpy()
-            unit, scale = ("years", 365.25) if days[-1] > 3 * 365 else ("days", 1.0)
-            ax.plot(days / scale, summary[:, 0], color=colour, label=f"{label} cohesion ({table.shape[1]} seeds)")
+            ax.plot(days, summary[:, 0], color=colour, label=f"{name} (mean of {table.shape[1]} seeds)")
             band = np.clip(summary[:, 1:], 0.0, 1.0)  # both columns are bounded; so is the band drawn
-            ax.fill_between(days / scale, band[:, 0], band[:, 1], color=colour, alpha=0.25, linewidth=0)
-            ax.set(xlabel=unit, ylabel=CURVES[column], title=scenario or "")
+            ax.fill_between(days, band[:, 0], band[:, 1], color=colour, alpha=0.3, linewidth=0, label="95% interval")
+        unit = "days since each event struck (mean over events)" if recurring else "days since the start"
+        ax.set(xlabel=unit, ylabel=label(column), title=label(scenario) if scenario else "")
         ax.legend(fontsize="small")
     return figure
 
@@ -169,37 +202,42 @@ def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
             xticklabels=table.columns,
             yticks=range(table.shape[0]),
             yticklabels=table.index,
-            xlabel=table.columns.name,
-            ylabel=table.index.name,
-            title=scenario or "",
+            xlabel=label(table.columns.name),
+            ylabel=label(table.index.name),
+            title=label(scenario) if scenario else "",
         )
         for (i, j), value in np.ndenumerate(table.to_numpy()):
             bright = image.norm(value) < 0.5  # viridis_r: low values are light
-            ax.text(j, i, f"{value:.3g}", ha="center", va="center", color="black" if bright else "white")
-        figure.colorbar(image, ax=ax, label=f"mean {key}")
+            written = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+            ax.text(j, i, written, ha="center", va="center", color="black" if bright else "white")
+        figure.colorbar(image, ax=ax)
+    figure.suptitle(f"{label(key)}: mean over seeds")
     return figure
 
 
 def precariaat_gap(runs: pd.DataFrame) -> Figure:
-    """Mean precariaat gap (95% CI) against bridging ties, as a ratio and in days; a line per homophily level and scenario."""
+    """Mean precariaat gap (95% CI over seeds) against bridging ties, as a ratio and in days; a line
+    per homophily level and scenario. Runs that share a seed are averaged first (over the other
+    swept settings, such as bonding ties), so that each seed counts once."""
     ok = runs[runs.status == "ok"]
-    figure = Figure(figsize=(11, 4), layout="constrained")
+    figure = Figure(figsize=(11, 4.4), layout="constrained")
     axes = figure.subplots(1, 2)
     homophily = sorted(ok[HOMOPHILY].unique()) if HOMOPHILY in ok else [None]
-    gaps = (
-        ("precariaat_gap", "precariaat gap (recovery days, ratio to the rest)", 1.0),
-        ("precariaat_gap_days", "precariaat gap (recovery days minus the rest's)", 0.0),
-    )
-    for ax, (key, label, no_gap) in zip(axes, gaps, strict=True):
+    for ax, (key, no_gap) in zip(axes, (("precariaat_gap", 1.0), ("precariaat_gap_days", 0.0)), strict=True):
         for scenario in scenarios_of(ok):
             for level in homophily:
                 here = in_scenario(ok, scenario)
                 here = here if level is None else here[here[HOMOPHILY] == level]
-                groups = here.groupby(BRIDGING)[key]
-                points = np.array([mean_ci(pd.to_numeric(g, errors="coerce").to_numpy(dtype=float)) for _, g in groups])
-                name = " ".join(filter(None, [scenario, None if level is None else f"homophily {level:g}"]))
+                values = here.assign(value=pd.to_numeric(here[key], errors="coerce"))
+                per_seed = values.groupby([BRIDGING, "seed"]).value.mean().unstack("seed")
+                points = np.array([mean_ci(row) for row in per_seed.to_numpy()])
+                name = ", ".join(
+                    filter(
+                        None, [label(scenario) if scenario else None, None if level is None else f"homophily {level:g}"]
+                    )
+                )
                 ax.errorbar(
-                    list(groups.groups),
+                    per_seed.index.to_numpy(),
                     points[:, 0],
                     yerr=[points[:, 0] - points[:, 1], points[:, 2] - points[:, 0]],
                     marker="o",
@@ -207,16 +245,20 @@ def precariaat_gap(runs: pd.DataFrame) -> Figure:
                     label=name or None,
                 )
         ax.axhline(no_gap, color="grey", linewidth=0.8)
-        ax.set(xlabel="bridging ties per household", ylabel=label)
+        ax.set(xlabel=label(BRIDGING), ylabel=label(key))
     if axes[0].get_legend_handles_labels()[0]:
         axes[0].legend(fontsize="small")
+    figure.suptitle(
+        "Precariaat gap against bridging ties: mean and 95% interval over seeds (each seed averaged over the other settings)"
+    )
     return figure
 
 
 def describe(values: dict) -> str:
-    """``key=value, ...`` of a parameter setting."""
+    """A parameter setting in words: ``bonding ties per household 1, ...``."""
     return ", ".join(
-        f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}" for key, value in values.items()
+        f"{label(key)} {value:g}" if isinstance(value, float) else f"{label(key)} {value}"
+        for key, value in values.items()
     )
 
 
@@ -226,15 +268,15 @@ def cohesion_section(
     """The report's cohesion sections (high versus low cohesion, what each kind of tie does) and their figures."""
     levels = cohesion_levels(runs)
     effects = effects_table(runs, levels)
-    effects.to_csv(out / "effects.csv", index=False)
-    figures = {"recovery_curves.png": curves(runs, timeseries, levels, "functioning", scenarios_of(runs))}
+    write_table(effects, out / "effects")
+    figures = {"recovery_curves": curves(runs, timeseries, levels, "functioning", scenarios_of(runs))}
     displacing = [s for s in scenarios_of(runs) if in_scenario(timeseries, s)["displaced_share"].max() > 0]
     if displacing:
-        figures["displacement_curves.png"] = curves(runs, timeseries, levels, "displaced_share", displacing)
+        figures["displacement_curves"] = curves(runs, timeseries, levels, "displaced_share", displacing)
     if BRIDGING in runs:
-        figures["precariaat_gap.png"] = precariaat_gap(runs)
+        figures["precariaat_gap"] = precariaat_gap(runs)
     if BONDING in runs and BRIDGING in runs:
-        figures["heatmap_resilience_loss.png"] = heatmap(runs)
+        figures["heatmap_resilience_loss"] = heatmap(runs)
     lines = [
         f"Low cohesion: {describe(levels['low'])}. High cohesion: {describe(levels['high'])}.",
         "",
@@ -245,6 +287,61 @@ def cohesion_section(
         *(sweep_section(sweep_dir, runs, timeseries) or []),
     ]
     return lines, figures
+
+
+def write_table(table: pd.DataFrame, path: Path) -> None:
+    """A table as CSV and as a LaTeX tabular (``booktabs``) beside it (``path`` without its suffix)."""
+    table.to_csv(path.with_suffix(".csv"), index=False)
+    shown = table.copy()
+    for column in LABEL_COLUMNS:  # keys in words
+        if column in shown:
+            shown[column] = shown[column].map(lambda value: label(value) if isinstance(value, str) and value else value)
+    shown.columns = [column.replace("_", " ") for column in shown.columns]
+    path.with_suffix(".tex").write_text(shown.to_latex(index=False, float_format="%.3g", na_rep="--", escape=True))
+
+
+def run_setting(sweep_dir: Path, runs: pd.DataFrame) -> dict:
+    """The config of one completed run (what did not vary is the same in all)."""
+    folder = sweep_dir / runs[runs.status == "ok"].folder.iloc[0]
+    return yaml.safe_load((folder / "config.yaml").read_text())
+
+
+def methods(sweep_dir: Path, runs: pd.DataFrame) -> str:
+    """A methods paragraph: model version and commit, config hash, households, horizon, step, seeds,
+    what varied, and how the intervals were made."""
+    ok = runs[runs.status == "ok"]
+    if ok.empty:
+        return "No run completed."
+    stamps = {
+        json.dumps(json.loads((sweep_dir / f / PROVENANCE).read_text()), sort_keys=True)
+        for f in ok.folder
+        if (sweep_dir / f / PROVENANCE).exists()
+    }
+    made = sorted(f"{p['version']} (commit {p['commit']})" for p in map(json.loads, stamps)) or [
+        "an unrecorded version"
+    ]
+    config = run_setting(sweep_dir, runs)
+    digest = hashlib.sha256((sweep_dir / "multirun.yaml").read_bytes()).hexdigest()[:12]
+    varied = [c for c in runs.columns if "." in c and runs[c].nunique() > 1]
+    described = "; ".join(
+        f"{label(c)}: {', '.join(label(str(v)) if isinstance(v, str) else f'{v:g}' for v in sorted(runs[c].dropna().unique()))}"
+        for c in varied
+    )
+    if runs.policy.nunique() > 1:
+        described += ("; " if described else "") + f"policy levers: {', '.join(sorted(runs.policy.unique()))}"
+    seeds = sorted(ok.seed.unique())
+    scenario = config["scenario"]
+    return (
+        f"Veerkracht {' and '.join(made)}; the sweep's configuration (multirun.yaml) has SHA-256 {digest}... "
+        f"Each run simulates {config['population']['households']:,} households over {scenario['horizon_days']:g} days "
+        f"in steps of {scenario['step_days']:g} days ({label(scenario['name'])} unless the sweep varies the scenario). "
+        f"Seeds {seeds[0]}-{seeds[-1]} ({len(seeds)} per setting); {len(ok)} runs completed. "
+        f"What varied: {described or 'nothing but the seed'}. Two settings are compared paired by seed: per seed "
+        "the difference between them (runs with the same seed share their population and hazards), then the mean "
+        "over seeds with a 95% confidence interval from the t distribution with n - 1 degrees of freedom "
+        "(n = seed pairs). Curves and points show means over seeds with 95% t intervals; where runs share a seed "
+        "across other settings they are averaged per seed first, so each seed counts once."
+    )
 
 
 def report(sweep_dir: str | Path) -> Path:
@@ -273,26 +370,32 @@ def report(sweep_dir: str | Path) -> Path:
     lines, figures = cohesion_section(cohesion_runs, cohesion_series, sweep_dir, out) if cohesion else ([], {})
     if policy is not None:
         policy_lines, table = policy
-        table.to_csv(out / "policy.csv", index=False)
-        figures["policy.png"] = policy_figure(table)
+        write_table(table, out / "policy")
+        figures["policy"] = policy_figure(table)
         lines += policy_lines
     if with_calibration:
         calibration_lines, calibration_table = calibrated.section(all_runs)
-        calibration_table.to_csv(out / "calibrated.csv", index=False)
+        write_table(calibration_table, out / "calibrated")
         lines += calibration_lines
     for name, figure in figures.items():
-        figure.savefig(out / name, dpi=110)
+        save_for_print(figure, out / name)
 
     counts = all_runs.status.value_counts().to_dict()
     lines = [
-        f"# Report: {sweep_dir.name}",
+        f"# Report of the sweep {sweep_dir.name}",
         "",
         f"Runs: {len(all_runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
+        "",
+        "## Methods",
+        "",
+        methods(sweep_dir, all_runs),
         "",
         *lines,
         "## Figures",
         "",
-        *[f"![{name}]({name})" for name in figures],
+        "Each figure is also in the report folder as PDF and SVG, beside the 300 dpi PNG shown here.",
+        "",
+        *[f"![{name}]({name}.png)" for name in figures],
         "",
     ]
     (out / "report.md").write_text("\n".join(lines))

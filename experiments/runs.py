@@ -8,7 +8,11 @@ config into a folder that is already complete with the same config does nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
+import subprocess
 import traceback
+from importlib.metadata import version
 from pathlib import Path
 
 import yaml
@@ -21,6 +25,25 @@ from simulation.results import Results, write_atomically
 
 COMPLETE = "COMPLETE"
 ERROR = "error.txt"
+PROVENANCE = "provenance.json"
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def provenance() -> dict[str, str]:
+    """The model's version and, in a git checkout, its commit (``+changes`` when the tree has uncommitted changes)."""
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", "-C", str(PROJECT), *args], capture_output=True, text=True, timeout=30)
+        except OSError:
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if commit and git("status", "--porcelain", "--untracked-files=no"):
+        commit += "+changes"
+    return {"version": version("veerkracht"), "commit": commit or "unknown (not a git checkout)"}
 
 
 def save_run(results: Results, folder: Path) -> None:
@@ -30,6 +53,7 @@ def save_run(results: Results, folder: Path) -> None:
         for name, figure in run_figures(results).items():
             write_atomically(folder / name, lambda p, figure=figure: figure.savefig(p, dpi=100, format="png"))
     results.save(folder)
+    write_atomically(folder / PROVENANCE, lambda p: p.write_text(json.dumps(provenance()) + "\n"))
     write_atomically(folder / COMPLETE, lambda p: p.write_text("complete\n"))
 
 

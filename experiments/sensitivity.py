@@ -16,7 +16,7 @@ ranges, the summary keys to analyse, the sample size and the number of processes
 
 Writes ``OUT/indices.csv`` (one row per output and parameter: S1, S1_conf, ST, ST_conf for
 Sobol; mu_star, mu_star_conf, sigma for Morris), ``OUT/samples.csv`` (every sample and its
-outputs) and ``OUT/indices.png`` (bar charts with 95% confidence intervals).
+outputs) and ``OUT/indices.png`` (bar charts with 95% confidence intervals; also as PDF and SVG).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from simulation.config import ConfigError
+from simulation.style import save_for_print
 
 METHODS = ("sobol", "morris")
 
@@ -136,7 +137,7 @@ def run_analysis(spec_path: Path, out: Path) -> pd.DataFrame:
     table.to_csv(out / "samples.csv", index=False)
     indices = analyse(spec, samples, outputs)
     indices.to_csv(out / "indices.csv", index=False)
-    bar_chart(spec, indices).savefig(out / "indices.png", dpi=110)
+    save_for_print(bar_chart(spec, indices), out / "indices")
     return indices
 
 

@@ -8,6 +8,7 @@ Numbers are written the way the reader's language writes them (Dutch: ``5.000``,
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 # The first and the second of two compared settings (ColorBrewer Dark2: apart for colour-blind readers).
 COMPARED_COLOURS = ("#d95f02", "#1b9e77")
@@ -88,3 +89,57 @@ def duration(days: float, language: str = "en", short: bool = False) -> str:
         return f"{written} {_SHORT_UNITS[language][unit]}"
     singular, plural = _UNITS[language][unit]
     return f"{written} {singular if written == '1' else plural}"
+
+
+# Words (and units) for the config and summary keys that figures and tables show; ``label``
+# makes any other key readable.
+SCENARIO_NAMES = {
+    "leak": "leak (coping)",
+    "flooding": "recurrent flooding (adaptation)",
+    "sea_level_rise": "sea-level rise (transformation)",
+}
+LABELS = {
+    "network.bonding_degree": "bonding ties per household",
+    "network.bridging_degree": "bridging ties per household",
+    "network.homophily": "homophily (0: ties ignore class, 1: only within class)",
+    "scenario.name": "scenario",
+    "resilience_loss_days": "resilience loss (days of functioning lost per affected household)",
+    "t50_days": "days until 50% of those hit were back",
+    "t90_days": "days until 90% of those hit were back",
+    "days_home_median": "median days until displaced households were home",
+    "displaced_peak_share": "peak share of households displaced",
+    "unrecovered_share": "share of affected households not recovered at the end",
+    "precariaat_gap": "precariaat gap (ratio of mean recovery days to the rest's)",
+    "precariaat_gap_days": "precariaat gap (mean recovery days minus the rest's)",
+    "peak_disruption_share": "peak share in fear of unavailable essentials",
+    "left_behind_share": "share of households left behind",
+    "left_behind_share_transformed": "share of transformed neighbourhoods' households left behind",
+    "transformed_neighbourhoods": "neighbourhoods transformed",
+    "functioning": "mean functioning of affected households",
+    "displaced_share": "share of households displaced",
+    "trust_end": "trust in government at the end",
+    "policy_cost_eur": "cost of the policy levers (EUR)",
+}
+
+
+def label(key: str) -> str:
+    """Words for a config or summary key: from ``LABELS``, else its last part with spaces."""
+    if key in LABELS:
+        return LABELS[key]
+    if key in SCENARIO_NAMES:
+        return SCENARIO_NAMES[key]
+    return key.rsplit(".", 1)[-1].replace("__", ", ").replace("_", " ")
+
+
+PRINT_FORMATS = ("pdf", "svg", "png")
+PRINT_DPI = 300
+
+
+def save_for_print(figure, path: Path) -> list[Path]:
+    """Save a figure as PDF, SVG and a 300 dpi PNG beside each other (``path`` without its suffix); return the files."""
+    written = []
+    for suffix in PRINT_FORMATS:
+        target = Path(path).with_suffix(f".{suffix}")
+        figure.savefig(target, dpi=PRINT_DPI, metadata={"Date": None} if suffix == "svg" else None)
+        written.append(target)
+    return written

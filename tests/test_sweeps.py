@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from experiments.aggregate import IDENTIFYING
+from experiments.report import cohesion_section
 
 TINY = ["population.households=200", "scenario.horizon_days=2", "output.figures=false"]
 
@@ -103,8 +106,21 @@ def test_report_writes_its_figures_and_effect_table(tmp_path):
     report = command("experiments.report", str(folder), cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     out = folder / "report"
-    for name in ("recovery_curves.png", "heatmap_resilience_loss.png", "precariaat_gap.png", "report.md"):
-        assert (out / name).stat().st_size > 0, f"missing {name}"
+    for name in ("recovery_curves", "heatmap_resilience_loss", "precariaat_gap"):
+        for suffix in ("png", "pdf", "svg"):
+            assert (out / f"{name}.{suffix}").stat().st_size > 0, f"missing {name}.{suffix}"
+    assert "\\toprule" in (out / "effects.tex").read_text(), "expected the effects as a LaTeX (booktabs) table"
+    text = (out / "report.md").read_text()
+    assert "## Methods" in text and "200 households" in text and "Seeds 0-2 (3 per setting)" in text, (
+        "expected a methods paragraph naming households and seeds"
+    )
+    assert "commit " in text and "SHA-256" in text, "expected the model's commit and the sweep's config hash"
+    runs, timeseries = pd.read_parquet(folder / "runs.parquet"), pd.read_parquet(folder / "timeseries.parquet")
+    _, figures = cohesion_section(runs, timeseries, folder, tmp_path)
+    for name, figure in figures.items():
+        for shown in figure.findobj(Text):
+            words = shown.get_text()
+            assert not re.search(r"\w\.\w+_|network\.|[a-z]_[a-z]", words), f"{name} shows a raw key: {words!r}"
     effects = pd.read_csv(out / "effects.csv")
     loss = effects[effects.summary_key == "resilience_loss_days"].iloc[0]
     assert loss.pairs == 3, "three seeds paired"

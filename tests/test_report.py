@@ -1,0 +1,52 @@
+"""The report's statistics and print formats, on tables small enough to check by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+from scipy import stats
+
+from experiments.report import effects_table
+from simulation.style import LABELS, label, save_for_print
+
+
+def test_paired_effects_match_a_hand_computation():
+    low = [10.0, 12.0, 9.0, 14.0]
+    high = [7.0, 11.0, 5.0, 13.0]
+    runs = pd.DataFrame(
+        {
+            "status": "ok",
+            "seed": list(range(4)) * 2,
+            "network.bonding_degree": [1.0] * 4 + [6.0] * 4,
+            "resilience_loss_days": low + high,
+        }
+    )
+    table = effects_table(runs, {"low": {"network.bonding_degree": 1.0}, "high": {"network.bonding_degree": 6.0}})
+    row = table[table.summary_key == "resilience_loss_days"].iloc[0]
+    differences = np.subtract(high, low)  # -3, -1, -4, -1: paired seed by seed
+    half = stats.t.ppf(0.975, df=3) * differences.std(ddof=1) / np.sqrt(4)
+    assert row.difference == pytest.approx(differences.mean()), "the effect should be the mean paired difference"
+    assert (row.ci95_low, row.ci95_high) == pytest.approx((differences.mean() - half, differences.mean() + half)), (
+        "the interval should be the t interval over the seed pairs"
+    )
+    assert row.pairs == 4, "four seeds, four pairs"
+
+
+def test_every_key_reads_as_words():
+    for key in (*LABELS, "network.some_new_key", "mean_recovery_days__precariaat", "sea_level_rise"):
+        words = label(key)
+        assert "." not in words.replace("(", "").split(" ")[0] and "_" not in words, f"{key} reads {words!r}"
+
+
+def test_figures_are_saved_for_print_in_three_formats(tmp_path):
+    figure = Figure(figsize=(2, 1))
+    figure.subplots().plot([0, 1], [0, 1])
+    written = save_for_print(figure, tmp_path / "line")
+    assert sorted(path.suffix for path in written) == [".pdf", ".png", ".svg"], f"got {written}"
+    assert (tmp_path / "line.pdf").read_bytes().startswith(b"%PDF"), "a PDF"
+    assert b"<svg" in (tmp_path / "line.svg").read_bytes(), "an SVG"
+    with Image.open(tmp_path / "line.png") as png:
+        assert png.size == (600, 300), f"2 x 1 inches at 300 dpi, got {png.size}"
