@@ -26,6 +26,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.progress import Progress, SweepProgress
 from experiments.runs import COMPLETE, ERROR, replicate_configs, run_folder
 from simulation.calibration import with_drawn_rates
 from simulation.compose import compose_config, config_from_dict, config_to_dict, to_config
@@ -45,6 +46,16 @@ def expected_jobs(sweep_dir: Path) -> list[list[str]]:
     parser = OverridesParser.create()
     jobs = BasicSweeper.split_arguments(parser.parse_overrides(arguments), max_batch_size=None)[0]
     return [[o for o in job if not o.lstrip("+~").startswith("hydra")] for job in jobs]
+
+
+def expected_run_count(sweep_dir: Path) -> int:
+    """How many runs the sweep holds: its jobs, each with its ``replicates`` (the config's unless a job sets it)."""
+    jobs = expected_jobs(sweep_dir)
+    default = (
+        to_config(compose_config([o for o in jobs[0] if not o.startswith("replicates=")])).replicates if jobs else 1
+    )
+    counts = [int(next((o.split("=", 1)[1] for o in job if o.startswith("replicates=")), default)) for job in jobs]
+    return sum(counts)
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -110,12 +121,15 @@ def aggregate(sweep_dir: str | Path, progress: bool = True) -> pd.DataFrame:
     jobs = expected_jobs(sweep_dir)
     rows: list[dict[str, Any]] = []
     config_keys: set[str] = set()  # the union over every scenario schema in the sweep
+    shown = Progress(len(jobs), "veerkracht-aggregate: reading", unit="jobs") if progress else None
     for number, overrides in enumerate(jobs):
         job_rows, job_keys = job_runs(sweep_dir, number, overrides)
         rows += job_rows
         config_keys |= job_keys
-        if progress and (number + 1) % max(1, len(jobs) // 20) == 0:
-            print(f"veerkracht-aggregate: {number + 1}/{len(jobs)} jobs read", file=sys.stderr)
+        if shown:
+            shown.add(done=1)
+    if shown:
+        shown.close()
     table = pd.DataFrame(rows)
     config_columns = [c for c in table.columns if c in config_keys]
     keep_config = [c for c in varying(table, config_columns) if c != "seed"]
@@ -142,16 +156,19 @@ def aggregate(sweep_dir: str | Path, progress: bool = True) -> pd.DataFrame:
 
 
 class RememberSweep(Callback):
-    """Hydra callback: note the sweep folder, so the command can aggregate it when the sweep ends.
+    """Hydra callback: note the sweep folder, so the command can aggregate it when the sweep ends,
+    and show the sweep's progress meanwhile (``experiments.progress``).
 
     Hydra skips ``on_multirun_end`` when a job failed, so ``simulation.cli.main`` aggregates
     after the sweep, failed or not.
     """
 
     sweep_dir: Path | None = None
+    progress: SweepProgress | None = None
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         RememberSweep.sweep_dir = Path(config.hydra.sweep.dir)
+        RememberSweep.progress = SweepProgress(RememberSweep.sweep_dir, expected_run_count)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,6 +26,7 @@ from simulation.results import Results, write_atomically
 COMPLETE = "COMPLETE"
 ERROR = "error.txt"
 PROVENANCE = "provenance.json"
+SKIPPED, RAN = "skipped", "ran"  # what run_into did with a run that did not fail
 PROJECT = Path(__file__).resolve().parents[1]
 
 
@@ -75,14 +76,14 @@ def run_folder(job_folder: Path, cfg: Config, replicates: int) -> Path:
     return job_folder if replicates == 1 else job_folder / f"seed={cfg.seed}"
 
 
-def run_into(cfg: Config, folder: Path) -> Exception | None:
-    """Run ``cfg`` into ``folder`` unless it is complete already; return the error of a failed run.
+def run_into(cfg: Config, folder: Path) -> Exception | str:
+    """Run ``cfg`` into ``folder`` unless it is complete already; return ``SKIPPED``, ``RAN`` or the error of a failed run.
 
     A failed run leaves ``error.txt`` in its folder and never raises, so that the other runs
     of a job or sweep go on.
     """
     if is_complete(folder, cfg):
-        return None
+        return SKIPPED
     folder.mkdir(parents=True, exist_ok=True)
     for marker in (COMPLETE, ERROR):
         (folder / marker).unlink(missing_ok=True)
@@ -92,4 +93,4 @@ def run_into(cfg: Config, folder: Path) -> Exception | None:
         message = f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}"
         write_atomically(folder / ERROR, lambda p: p.write_text(message))
         return error
-    return None
+    return RAN

@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
+from experiments.progress import Progress
 from simulation.config import ConfigError
 from simulation.style import save_for_print
 
@@ -130,7 +131,13 @@ def run_analysis(spec_path: Path, out: Path) -> pd.DataFrame:
     spec = read_spec(spec_path)
     samples = sample(spec)
     with ProcessPoolExecutor(max_workers=spec["processes"], mp_context=get_context("spawn")) as pool:
-        outputs = np.array(list(pool.map(evaluate, [spec] * len(samples), samples, chunksize=4)))
+        shown = Progress(len(samples), "veerkracht-sensitivity: model runs")
+        outputs = []
+        for output in pool.map(evaluate, [spec] * len(samples), samples, chunksize=4):
+            outputs.append(output)
+            shown.add(done=1)
+        shown.close()
+        outputs = np.array(outputs)
     out.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(samples, columns=list(spec["parameters"]))
     table[spec["outputs"]] = outputs

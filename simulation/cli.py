@@ -8,6 +8,7 @@ reported in one line on stderr with exit code 2, before anything is written.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import hydra
@@ -22,12 +23,17 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from experiments.aggregate import RememberSweep, aggregate
-from experiments.runs import ERROR, replicate_configs, run_folder, run_into
+from experiments.runs import ERROR, RAN, replicate_configs, run_folder, run_into
 from simulation.compose import compose_config, explain, register, to_config
 from simulation.config import ConfigError
 from simulation.memory import check_memory
 
 SCALAR_KEYS = ("seed", "replicates")  # top-level keys that hold values, not config groups
+# joblib's process pool (loky, under hydra/launcher=local_parallel) replaces a worker whose memory
+# grew by more than 300 MB since its first job, after that job finished, and warns of "a memory
+# leak". A worker that ran a small town and then a large one grows that much without leaking;
+# no run is lost (each writes its folder itself). The README says so; the warning is not shown.
+LOKY_WORKER_REPLACED = "A worker stopped while some jobs were given to the executor"
 
 
 def override_variants(arguments: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -95,16 +101,21 @@ def run_job(cfg: DictConfig) -> None:
     job_folder = Path(hydra_config.runtime.output_dir)
     config = to_config(cfg)
     failures = []
+    single = hydra_config.mode != RunMode.MULTIRUN  # a sweep shows its progress instead (experiments.progress)
     for replicate in replicate_configs(config):
         folder = run_folder(job_folder, replicate, config.replicates)
-        error = run_into(replicate, folder)
-        if error is None:
-            print(f"veerkracht: results in {folder}")
-        else:
-            failures.append((folder, error))
+        outcome = run_into(replicate, folder)
+        if isinstance(outcome, Exception):
+            failures.append((folder, outcome))
+        elif single:
+            print(
+                f"veerkracht: results in {folder}"
+                if outcome == RAN
+                else f"veerkracht: already complete, kept: {folder}"
+            )
     if not failures:
         return
-    if hydra_config.mode != RunMode.MULTIRUN and len(failures) == 1:
+    if single and len(failures) == 1:
         folder, error = failures[0]
         print(f"veerkracht: error: {error}", file=sys.stderr)
         sys.exit(2 if isinstance(error, ConfigError) else 1)
@@ -119,6 +130,7 @@ def main() -> None:
         serve_demo(sys.argv[2:])
         return
     register()
+    warnings.filterwarnings("ignore", message=LOKY_WORKER_REPLACED, category=UserWarning)
     try:
         check_arguments(sys.argv[1:])
     except ConfigError as error:
@@ -127,6 +139,8 @@ def main() -> None:
     try:
         run_job()
     finally:
+        if RememberSweep.progress is not None:
+            RememberSweep.progress.stop()
         if RememberSweep.sweep_dir is not None and (RememberSweep.sweep_dir / "multirun.yaml").exists():
             aggregate(RememberSweep.sweep_dir)
 

@@ -89,6 +89,10 @@ def test_rerunning_a_sweep_skips_completed_runs_and_fills_in_missing_ones(tmp_pa
     again, _ = sweep(tmp_path, "resume", "seed=0,1,2")
     assert again.returncode == 0, again.stderr
     assert done.stat().st_mtime_ns == stamp, "a completed run is not run again"
+    progress = [line for line in again.stderr.splitlines() if line.startswith("veerkracht: sweep: ")]
+    assert progress and progress[-1].startswith("veerkracht: sweep: 3/3 runs (2 skipped as complete)"), (
+        f"expected the sweep's progress to reach 3/3 and tell the two skipped runs apart, got {progress}"
+    )
     assert list(pd.read_parquet(folder / "runs.parquet").status) == ["ok", "ok", "ok"]
 
 
