@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.aggregate import POSTERIOR
-from experiments.policy import with_interval
-from experiments.stats import markdown_table, mean_ci, paired
+from experiments.stats import markdown_table, mean_ci, paired, with_interval
 from simulation.calibration import posterior_path, read_posterior
 
 BONDING, BRIDGING = "network.bonding_degree", "network.bridging_degree"

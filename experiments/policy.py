@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.stats import markdown_table, mean_ci
+from experiments.stats import markdown_table, mean_ci, with_interval
 from simulation.policy import OUTSIDERS
 
 SCENARIO = "scenario.name"
@@ -45,18 +45,6 @@ def policy_table(runs: pd.DataFrame) -> pd.DataFrame:
         row["cost_meur"] = float(group.policy_cost_eur.mean()) / 1e6
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def with_interval(table: pd.DataFrame, name: str) -> pd.Series:
-    """``mean [low, high]`` text of a measure."""
-
-    def text(row) -> str:
-        mean, low, high = row[name], row[f"{name}_low"], row[f"{name}_high"]
-        if np.isnan(mean):
-            return "-"
-        return f"{mean:.3g} [{low:.3g}, {high:.3g}]" if np.isfinite(low) else f"{mean:.3g}"
-
-    return table.apply(text, axis=1)
 
 
 def decade_ticks(low: float, high: float, linthresh: float, most: int = 2) -> list[float]:

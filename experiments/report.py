@@ -36,12 +36,12 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from experiments import calibrated
+from experiments import calibrated, tables
 from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
 from experiments.runs import PROVENANCE
-from experiments.stats import markdown_table, mean_ci, paired
+from experiments.stats import markdown_table, mean_ci, paired, with_interval
 from experiments.ties import sweep_section
 from simulation.style import COMPARED_COLOURS, label, save_for_print
 
@@ -56,10 +56,14 @@ EFFECT_KEYS = (
     "t90_days",
     "days_home_median",
     "displaced_peak_share",
+    "displaced_share_end",
     "unrecovered_share",
     "precariaat_gap",
     "precariaat_gap_days",
     "peak_disruption_share",
+    "transformed_neighbourhoods",
+    "left_behind_share",
+    "left_behind_share_transformed",
 )
 
 
@@ -277,15 +281,55 @@ def cohesion_section(
         figures["precariaat_gap"] = precariaat_gap(runs)
     if BONDING in runs and BRIDGING in runs:
         figures["heatmap_resilience_loss"] = heatmap(runs)
+    ok = runs[runs.status == "ok"]
+    by_class, by_event = [], []
+    for scenario in scenarios_of(ok):
+        low, high = (select(in_scenario(ok, scenario), levels[level]) for level in ("low", "high"))
+        by_class.append(tables.class_days_saved(low, high, scenario or ""))
+        by_event.append(tables.per_event(sweep_dir, low, high, scenario or ""))
+    by_class, by_event = pd.concat(by_class, ignore_index=True), pd.concat(by_event, ignore_index=True)
     lines = [
         f"Low cohesion: {describe(levels['low'])}. High cohesion: {describe(levels['high'])}.",
         "",
         "## Effect of high versus low cohesion (paired by seed, 95% confidence intervals)",
         "",
-        markdown_table(effects) if not effects.empty else "(no complete pairs)",
+        "High minus low cohesion per seed, then the mean over seeds with a 95% t interval. Units: days for keys "
+        "ending in days, shares of households (0-1) for keys ending in share, a ratio for the precariaat gap, a "
+        "count for neighbourhoods transformed.",
         "",
-        *(sweep_section(sweep_dir, runs, timeseries) or []),
+        markdown_table(effects.assign(summary_key=effects.summary_key.map(label)))
+        if not effects.empty
+        else "(no complete pairs)",
+        "",
     ]
+    for name, table, title, what in (
+        (
+            "class_days_saved",
+            by_class,
+            "Days saved per class",
+            "Mean recovery days per affected household of each class (every event, censored at the end of the run): days.",
+        ),
+        (
+            "per_event",
+            by_event,
+            "Damage and recovery per successive event",
+            "Damage: functioning lost by the households each event hit, mean (%); recovery: mean days until back at the recovery threshold (censored at the end of the run).",
+        ),
+    ):
+        if table.empty:
+            continue
+        write_table(table, out / name)
+        shown = table.assign(saved=with_interval(table, "saved")).drop(columns=["saved_low", "saved_high"])
+        shown = shown.rename(columns={**tables.HEADERS, "saved": "days saved [95% CI]"})
+        lines += [
+            f"## {title} (high against low cohesion)",
+            "",
+            f"{what} {tables.INTERVAL_NOTE}",
+            "",
+            markdown_table(shown),
+            "",
+        ]
+    lines += [*(sweep_section(sweep_dir, runs, timeseries) or [])]
     return lines, figures
 
 
@@ -296,7 +340,7 @@ def write_table(table: pd.DataFrame, path: Path) -> None:
     for column in LABEL_COLUMNS:  # keys in words
         if column in shown:
             shown[column] = shown[column].map(lambda value: label(value) if isinstance(value, str) and value else value)
-    shown.columns = [column.replace("_", " ") for column in shown.columns]
+    shown.columns = [tables.HEADERS.get(column, column.replace("_", " ")) for column in shown.columns]
     path.with_suffix(".tex").write_text(shown.to_latex(index=False, float_format="%.3g", na_rep="--", escape=True))
 
 

@@ -29,6 +29,18 @@ def paired(control: pd.DataFrame, treated: pd.DataFrame, key: str, on: list[str]
     )
 
 
+def with_interval(table: pd.DataFrame, name: str) -> pd.Series:
+    """``mean [low, high]`` text of a measure."""
+
+    def text(row) -> str:
+        mean, low, high = row[name], row[f"{name}_low"], row[f"{name}_high"]
+        if np.isnan(mean):
+            return "-"
+        return f"{mean:.3g} [{low:.3g}, {high:.3g}]" if np.isfinite(low) else f"{mean:.3g}"
+
+    return table.apply(text, axis=1)
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
     """A DataFrame as a markdown table, numbers to three significant digits."""
 

@@ -50,3 +50,31 @@ def test_figures_are_saved_for_print_in_three_formats(tmp_path):
     assert b"<svg" in (tmp_path / "line.svg").read_bytes(), "an SVG"
     with Image.open(tmp_path / "line.png") as png:
         assert png.size == (600, 300), f"2 x 1 inches at 300 dpi, got {png.size}"
+
+
+def test_days_saved_per_class_and_per_event_are_paired_by_seed(tmp_path):
+    from experiments.tables import class_days_saved, per_event
+
+    def runs(days: list[float], name: str) -> pd.DataFrame:
+        for seed, value in enumerate(days):  # two floods per run: the second takes half as long
+            folder = tmp_path / name / str(seed)
+            folder.mkdir(parents=True)
+            events = {"event": [1, 2], "damage": [0.4, 0.2], "recovery_days": [value, value / 2]}
+            pd.DataFrame(events).to_parquet(folder / "events.parquet")
+        return pd.DataFrame(
+            {
+                "seed": range(3),
+                "folder": [f"{name}/{seed}" for seed in range(3)],
+                "mean_recovery_days__precariaat": days,
+            }
+        )
+
+    low, high = runs([30.0, 50.0, 40.0], "low"), runs([20.0, 45.0, 25.0], "high")
+    by_class = class_days_saved(low, high, "flooding").iloc[0]
+    assert by_class["class"] == "precariaat" and by_class.saved == pytest.approx(10.0), (
+        f"low minus high per seed (10, 5, 15) should average 10 days saved, got {by_class.to_dict()}"
+    )
+    by_event = per_event(tmp_path, low, high, "flooding")
+    assert list(by_event.event) == [1, 2], "one row per successive flood"
+    assert by_event.saved.tolist() == pytest.approx([10.0, 5.0]), "the second flood saves half the days"
+    assert by_event.damage_low_cohesion_pct.tolist() == pytest.approx([40.0, 20.0]), "damage in percent"

@@ -113,7 +113,9 @@ def test_report_writes_its_figures_and_effect_table(tmp_path):
     for name in ("recovery_curves", "heatmap_resilience_loss", "precariaat_gap"):
         for suffix in ("png", "pdf", "svg"):
             assert (out / f"{name}.{suffix}").stat().st_size > 0, f"missing {name}.{suffix}"
-    assert "\\toprule" in (out / "effects.tex").read_text(), "expected the effects as a LaTeX (booktabs) table"
+    for table in ("effects", "class_days_saved"):
+        assert "\\toprule" in (out / f"{table}.tex").read_text(), f"expected {table} as a LaTeX (booktabs) table"
+        assert (out / f"{table}.csv").stat().st_size > 0, f"expected {table}.csv"
     text = (out / "report.md").read_text()
     assert "## Methods" in text and "200 households" in text and "Seeds 0-2 (3 per setting)" in text, (
         "expected a methods paragraph naming households and seeds"
