@@ -12,7 +12,14 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["01_quickstart.ipynb", "02_cohesion.ipynb", "03_scenarios.ipynb", "04_policy.ipynb"]
+NAMES = [
+    "01_quickstart.ipynb",
+    "02_cohesion.ipynb",
+    "03_scenarios.ipynb",
+    "04_policy.ipynb",
+    "05_displacement.ipynb",
+    "06_calibration.ipynb",
+]
 
 pytestmark = pytest.mark.slow  # the fast tier leaves these out
 
