@@ -117,6 +117,10 @@ LABELS = {
     "transformed_neighbourhoods": "neighbourhoods transformed",
     "functioning": "mean functioning of affected households",
     "displaced_share": "share of households displaced",
+    "without_water_share": "households without tap water",
+    "provision_lost_share": "households lacking an essential provision",
+    "recovered_share": "affected households recovered",
+    "fear_share": "households in fear of unavailable essentials",
     "trust_end": "trust in government at the end",
     "policy_cost_eur": "cost of the policy levers (EUR)",
 }
