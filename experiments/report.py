@@ -297,8 +297,12 @@ def cohesion_section(
         "ending in days, shares of households (0-1) for keys ending in share, a ratio for the precariaat gap, a "
         "count for neighbourhoods transformed.",
         "",
-        markdown_table(effects.assign(summary_key=effects.summary_key.map(label)))
-        if not effects.empty
+        markdown_table(
+            effects[effects.pairs > 0].assign(
+                summary_key=effects.summary_key.map(label), scenario=effects.scenario.map(label)
+            )
+        )
+        if (effects.pairs > 0).any()
         else "(no complete pairs)",
         "",
     ]
@@ -321,6 +325,7 @@ def cohesion_section(
         write_table(table, out / name)
         shown = table.assign(saved=with_interval(table, "saved")).drop(columns=["saved_low", "saved_high"])
         shown = shown.rename(columns={**tables.HEADERS, "saved": "days saved [95% CI]"})
+        shown = shown.assign(scenario=shown.scenario.map(label))
         lines += [
             f"## {title} (high against low cohesion)",
             "",
@@ -350,6 +355,16 @@ def run_setting(sweep_dir: Path, runs: pd.DataFrame) -> dict:
     return yaml.safe_load((folder / "config.yaml").read_text())
 
 
+def scenario_clocks(runs: pd.DataFrame, scenario: dict) -> list[tuple[str, float, float]]:
+    """Each scenario of the sweep with its horizon and step in days (from the runs where they vary)."""
+    clocks = []
+    for name in scenarios_of(runs):
+        here = in_scenario(runs, name).iloc[0]
+        horizon, step = (here.get(f"scenario.{key}", scenario[key]) for key in ("horizon_days", "step_days"))
+        clocks.append((name or scenario["name"], float(horizon), float(step)))
+    return clocks
+
+
 def methods(sweep_dir: Path, runs: pd.DataFrame) -> str:
     """A methods paragraph: model version and commit, config hash, households, horizon, step, seeds,
     what varied, and how the intervals were made."""
@@ -366,7 +381,12 @@ def methods(sweep_dir: Path, runs: pd.DataFrame) -> str:
     ]
     config = run_setting(sweep_dir, runs)
     digest = hashlib.sha256((sweep_dir / "multirun.yaml").read_bytes()).hexdigest()[:12]
-    varied = [c for c in runs.columns if "." in c and runs[c].nunique() > 1]
+    # What the design varied within a scenario (keys that differ only between scenarios come with them).
+    varied = [
+        c for c in runs.columns if "." in c and any(in_scenario(runs, s)[c].nunique() > 1 for s in scenarios_of(runs))
+    ]
+    if SCENARIO in runs and runs[SCENARIO].nunique() > 1:
+        varied.insert(0, SCENARIO)
     described = "; ".join(
         f"{label(c)}: {', '.join(label(str(v)) if isinstance(v, str) else f'{v:g}' for v in sorted(runs[c].dropna().unique()))}"
         for c in varied
@@ -374,11 +394,13 @@ def methods(sweep_dir: Path, runs: pd.DataFrame) -> str:
     if runs.policy.nunique() > 1:
         described += ("; " if described else "") + f"policy levers: {', '.join(sorted(runs.policy.unique()))}"
     seeds = sorted(ok.seed.unique())
-    scenario = config["scenario"]
+    clocks = "; ".join(
+        f"{label(name)}: {horizon:g} days in steps of {step:g} days"
+        for name, horizon, step in scenario_clocks(runs, config["scenario"])
+    )
     return (
         f"Veerkracht {' and '.join(made)}; the sweep's configuration (multirun.yaml) has SHA-256 {digest}... "
-        f"Each run simulates {config['population']['households']:,} households over {scenario['horizon_days']:g} days "
-        f"in steps of {scenario['step_days']:g} days ({label(scenario['name'])} unless the sweep varies the scenario). "
+        f"Each run simulates {config['population']['households']:,} households over its scenario's horizon ({clocks}). "
         f"Seeds {seeds[0]}-{seeds[-1]} ({len(seeds)} per setting); {len(ok)} runs completed. "
         f"What varied: {described or 'nothing but the seed'}. Two settings are compared paired by seed: per seed "
         "the difference between them (runs with the same seed share their population and hazards), then the mean "

@@ -42,10 +42,12 @@ def with_interval(table: pd.DataFrame, name: str) -> pd.Series:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A DataFrame as a markdown table, numbers to three significant digits."""
+    """A DataFrame as a markdown table, numbers to three significant digits (whole numbers from 1,000)."""
 
     def cell(value) -> str:
-        return f"{value:.3g}" if isinstance(value, float) else str(value)
+        if not isinstance(value, float):
+            return str(value)
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"  # no exponents
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + " --- |" * len(frame.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
