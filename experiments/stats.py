@@ -29,6 +29,11 @@ def paired(control: pd.DataFrame, treated: pd.DataFrame, key: str, on: list[str]
     )
 
 
+def written(value: float) -> str:
+    """A number for a table: three significant digits, whole numbers from 1,000 (no exponents)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def with_interval(table: pd.DataFrame, name: str) -> pd.Series:
     """``mean [low, high]`` text of a measure."""
 
@@ -36,7 +41,7 @@ def with_interval(table: pd.DataFrame, name: str) -> pd.Series:
         mean, low, high = row[name], row[f"{name}_low"], row[f"{name}_high"]
         if np.isnan(mean):
             return "-"
-        return f"{mean:.3g} [{low:.3g}, {high:.3g}]" if np.isfinite(low) else f"{mean:.3g}"
+        return f"{written(mean)} [{written(low)}, {written(high)}]" if np.isfinite(low) else written(mean)
 
     return table.apply(text, axis=1)
 
@@ -45,9 +50,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """A DataFrame as a markdown table, numbers to three significant digits (whole numbers from 1,000)."""
 
     def cell(value) -> str:
-        if not isinstance(value, float):
-            return str(value)
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"  # no exponents
+        return written(value) if isinstance(value, float) else str(value)
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + " --- |" * len(frame.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
