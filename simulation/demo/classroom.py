@@ -163,11 +163,14 @@ class NetworkView:
         households: indices of the households drawn.
         xy: their positions, one cluster per neighbourhood.
         of_total: the population size they were drawn from.
+        centres: each neighbourhood's centre (on a unit circle); radius: the radius of its cluster.
     """
 
     households: np.ndarray
     xy: np.ndarray
     of_total: int
+    centres: np.ndarray
+    radius: float
 
     @classmethod
     def of(cls, model: CrisisModel, size: int, seed: int) -> NetworkView:
@@ -182,7 +185,7 @@ class NetworkView:
         r = radius * np.sqrt(rng.uniform(size=sample.size))
         theta = rng.uniform(0, 2 * np.pi, size=sample.size)
         xy = centres[model.households.neighbourhood[sample]] + np.column_stack([r * np.cos(theta), r * np.sin(theta)])
-        return cls(households=sample, xy=xy, of_total=n)
+        return cls(households=sample, xy=xy, of_total=n, centres=centres, radius=radius)
 
     def ties(self, matrix: sp.csr_array) -> np.ndarray:
         """Pairs (i, j), i < j, of positions in the sample that a tie joins."""

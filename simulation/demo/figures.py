@@ -151,9 +151,7 @@ def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
     axes = figure.subplots(rows, columns, squeeze=False, gridspec_kw=grid).ravel()
     view, norm, cmap = model.view, Normalize(0.0, 1.0), functioning_colours(threshold)
     dots, crosses, circles = [], [], []
-    k = model.reference.n_neighbourhoods
-    centres = np.column_stack([np.cos(2 * np.pi * np.arange(k) / k), np.sin(2 * np.pi * np.arange(k) / k)])
-    radius = 0.9 * np.sin(np.pi / k) if k > 1 else 1.0
+    centres, radius, k = view.centres, view.radius, len(view.centres)
     for ax, name in zip(axes, names, strict=True):
         community = model.communities[name]
         for matrix, colour, width in (

@@ -30,22 +30,30 @@ ITALIC = re.compile(r"(?<!\*)\*(?!\*)([^*]+)\*")  # *words*, which fpdf2's markd
 IMAGE_WIDTH = 0.75  # of the text's width: two figures and their questions fit a page
 
 
-def draw_figures(out: Path, language: str, households: int) -> list[Path]:
-    """Run the three crises as the page does and save the figures the worksheet shows."""
-    text = TEXT[language]
-    made = []
+# The worksheet's figures: name, scenario, the day the run stops, and what is drawn of it.
+FIGURES = (
+    ("leak-recovery", "leak", 1.5, recovery_figure),
+    ("flooding-per-flood", "flooding", float("inf"), flood_figure),
+    (
+        "sea-level-rise-network",
+        "sea_level_rise",
+        60 * 365.25,
+        lambda model, text, language: network_figure(model, text),
+    ),
+)
 
-    def run(scenario: str, until_day: float, name: str, draw) -> None:
+
+def draw_figures(out: Path, households: int) -> list[Path]:
+    """Run each crisis once as the page does and save the worksheet's figures of it in every language."""
+    made = []
+    for name, scenario, until_day, draw in FIGURES:
         model = ClassroomModel(ClassroomSettings(scenario=scenario, households=households))
         while model.running and model.day < until_day:
             model.step()
-        path = out / f"{name}.{language}.png"
-        path.write_bytes(draw(model).png())
-        made.append(path)
-
-    run("leak", 1.5, "leak-recovery", lambda m: recovery_figure(m, text, language))
-    run("flooding", float("inf"), "flooding-per-flood", lambda m: flood_figure(m, text, language))
-    run("sea_level_rise", 60 * 365.25, "sea-level-rise-network", lambda m: network_figure(m, text))
+        for language in LANGUAGES:
+            path = out / f"{name}.{language}.png"
+            path.write_bytes(draw(model, TEXT[language], language).png())
+            made.append(path)
     return made
 
 
@@ -106,9 +114,9 @@ def build(lesson: Path = LESSON, households: int = ClassroomSettings.households)
     """Draw the figures and set every worksheet of ``lesson``; return the PDFs written."""
     figures = lesson / "figures"
     figures.mkdir(parents=True, exist_ok=True)
+    draw_figures(figures, households)
     written = []
     for language in LANGUAGES:
-        draw_figures(figures, language, households)
         target = lesson / f"worksheet.{language}.pdf"
         typeset(lesson / f"worksheet.{language}.md", figures, target)
         written.append(target)
