@@ -214,13 +214,14 @@ class SeaLevelRise(Scenario):
         """Start projects where support is enough and the government joins; finish those that are due."""
         cfg, co_design = self.cfg, model.cfg.policy.co_design
         draws = model.streams.get("projects", model.steps).random(model.n_neighbourhoods)
-        support = model.per_neighbourhood_mean(self.support(model))
         # With residents at the design table a supported project starts at the full rate, whatever
         # the government's stance; the design then takes longer.
         rate = cfg.start_rate_per_year * (1.0 if co_design.enabled else model.government.collaboration)
         chance = dyn.closed_fraction(dyn.per_day(rate), model.dt)
-        start = np.isnan(self.project_start) & (support >= cfg.support_threshold) & (draws < chance)
-        self.project_start[start] = model.end_of_step
+        may_start = np.isnan(self.project_start) & (draws < chance)
+        if may_start.any():  # support is asked only where a project may start in this step
+            support = model.per_neighbourhood_mean(self.support(model))
+            self.project_start[may_start & (support >= cfg.support_threshold)] = model.end_of_step
         years = cfg.duration_years + (co_design.design_years if co_design.enabled else 0.0)
         due = np.isnan(self.transformed_day) & (model.end_of_step >= self.project_start + years * DAYS_PER_YEAR)
         for n in np.flatnonzero(due):

@@ -21,7 +21,7 @@ from simulation.events import EventLog
 from simulation.housing import AT_HOME, Housing, Money, WayIn
 from simulation.memory import check_memory, keep_freed_memory
 from simulation.metrics import Recorder, summarize
-from simulation.networks import RowsOf, build_networks, products, social_capital
+from simulation.networks import RowsOf, build_networks, social_capital
 from simulation.population import build_population, standing_rank
 from simulation.results import Results
 from simulation.streams import Streams
@@ -221,6 +221,8 @@ class CrisisModel(mesa.Model):
         # What a helper brings: its resources and know-how (economic, cultural, personal capital).
         self.resources = (h.economic + h.cultural + h.personal) / 3.0
         self.bridging_rows = np.repeat(np.arange(h.n), np.diff(net.bridging.indptr))
+        # The cultural capital at the far end of each bridging tie: the know-how it can carry.
+        self.bridging_cultural = h.cultural[net.bridging.indices]
         self._bridging_weighted = net.bridging.copy()  # its data are rewritten when attitudes move
         self._bridging_knowhow: np.ndarray | None = None  # None: to be weighed again (see bridging_now)
         self.neighbourhood_members = np.split(
@@ -244,8 +246,11 @@ class CrisisModel(mesa.Model):
         if self._bridging_knowhow is None:
             h, bridging = self.households, self.networks.bridging
             willing = rel.willingness(h.attitude, self.bridging_rows, bridging.indices, self.cfg.polarisation.tolerance)
-            np.multiply(bridging.data, willing, out=self._bridging_weighted.data)
-            self._bridging_knowhow = dyn.saturating(self._bridging_weighted @ h.cultural)
+            weighted = np.multiply(bridging.data, willing, out=self._bridging_weighted.data)
+            # weighted @ cultural, summed per row in the order of the product (the same sums) but
+            # without gathering the far ends' cultural capital again
+            carried = np.bincount(self.bridging_rows, weights=weighted * self.bridging_cultural, minlength=h.n)
+            self._bridging_knowhow = dyn.saturating(carried)
         return self._bridging_knowhow
 
     @property
@@ -434,10 +439,6 @@ class CrisisModel(mesa.Model):
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         initiative_claim = self.initiative_claims(needy, neighbourhood_need)
         claimed = needy_ties_need + initiative_claim
-        # What households see of their ties (trust and measures change only later in the step).
-        ties_measures, *ties_trust = products(
-            self.ties, [h.preparedness, h.trust] if self.relations_due else [h.preparedness]
-        )
         return StepState(
             need=need,
             lacks=prov.lacks_provision(h, self.day),
@@ -454,8 +455,9 @@ class CrisisModel(mesa.Model):
             initiative_claim=initiative_claim,
             offer_per_need=dyn.divide_or_zero(offer, claimed),
             spare_by_neighbourhood=self.per_neighbourhood_mean(spare),
-            ties_measures=ties_measures,
-            ties_trust=ties_trust[0] if ties_trust else None,
+            # what households see of their ties (trust and measures change only later in the step)
+            ties_measures=self.ties @ h.preparedness,
+            ties_trust=self.ties @ h.trust if self.relations_due else None,
         )
 
     def initiative_claims(self, needy: np.ndarray, neighbourhood_need: np.ndarray) -> np.ndarray:

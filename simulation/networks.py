@@ -220,21 +220,6 @@ def build_networks(
 
 
 SLICE_BELOW = 0.1  # share of households below which products use the rows of a group, not the whole matrix
-# Stored entries below which one product with several vectors (the matrix read once) beats one
-# product per vector; above it the separate products are faster (measured on a 2-core machine:
-# 0.6 times their time at 0.7 M entries, 0.8 at 1.4 M, 1.3 at 2.8 M, 2 at 7 M).
-TOGETHER_BELOW = 2_000_000
-
-
-def products(matrix: sp.csr_array, vectors: list[np.ndarray]) -> list[np.ndarray]:
-    """``matrix @ v`` for each vector: together in one product for a small matrix, one by one for a large one.
-
-    Both ways add the same terms in the same order, so they give the same sums.
-    """
-    if len(vectors) > 1 and matrix.nnz < TOGETHER_BELOW:
-        together = matrix @ np.stack(vectors, axis=1)
-        return [np.ascontiguousarray(together[:, k]) for k in range(len(vectors))]
-    return [matrix @ v for v in vectors]
 
 
 def row_entries(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

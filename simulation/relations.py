@@ -152,7 +152,8 @@ def update_attitudes(
         other[through_tie] = ties.indices[pick]
         gap = attitude[other]
         gap -= attitude[who]
-        gap[by_media] *= 1.0 + cfg.media_distortion  # media show the other further away than they are
+        # media show the other further away than they are
+        np.multiply(gap, 1.0 + cfg.media_distortion, out=gap, where=by_media)
         gap *= np.where(np.abs(gap) <= cfg.tolerance, cfg.responsiveness, -cfg.responsiveness)
         np.add.at(attitude, who, gap)
         np.clip(attitude, 0.0, 1.0, out=attitude)
