@@ -25,7 +25,7 @@ def settle(values: np.ndarray, target: float) -> np.ndarray:
 
 def closed_fraction(rate: np.ndarray | float, dt: float) -> np.ndarray:
     """Share of a gap closed in ``dt`` days by a constant per-day rate: ``1 - exp(-rate * dt)``."""
-    return 1.0 - np.exp(-np.asarray(rate, dtype=np.float64) * dt)
+    return 1.0 - np.exp(-rate * dt)
 
 
 def per_day(rate_per_year: np.ndarray | float) -> np.ndarray | float:

@@ -616,12 +616,18 @@ class CrisisModel(mesa.Model):
         """Neighbourhoods without an initiative start one with a hazard set by cohesion, spare capacity and need."""
         d = self.cfg.dynamics
         hazard = dyn.formation_hazard(d.formation_rate, self.cohesion, now.spare_by_neighbourhood, needy_share)
-        # Fixed blocks from their own streams: one uniform per neighbourhood for formation and for
-        # collaboration, one per resident for membership (drawn only where one forms, keyed by it).
+        may_form = (hazard > 0) & ~self.has_initiative()
+        if not may_form.any():
+            return
+        # Fixed blocks from their own streams, keyed by step, so a block left undrawn changes no other
+        # draw: one uniform per neighbourhood for formation and for collaboration, one per resident
+        # for membership (drawn only where one forms, keyed by it).
         formation = self.streams.get("formation", self.steps).random(self.n_neighbourhoods)
+        forming = np.flatnonzero((formation < dyn.closed_fraction(hazard, self.dt)) & may_form)
+        if not forming.size:
+            return
         collaboration = self.streams.get("collaboration", self.steps).random(self.n_neighbourhoods)
-        forming = (formation < dyn.closed_fraction(hazard, self.dt)) & ~self.has_initiative()
-        for n in np.flatnonzero(forming):
+        for n in forming:
             self.start_initiative(int(n), self.steps, collaboration[n], supported=False)
             self.initiatives_formed += 1
             if self.first_initiative_day is None:
