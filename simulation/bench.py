@@ -4,13 +4,20 @@ Each measurement runs in a fresh process, so that peak memory is that of one mod
 leak at each size for a fixed number of (hourly) steps, the burst included (time series
 recorded); the flooding and sea-level-rise scenarios at 100k households; the leak in hourly steps
 at 1M households over 14 days; and a default run (default population, whole horizon) of each
-scenario. ``--demo`` times the class demo in a headless browser instead.
+scenario. ``--demo`` times the class demo in a headless browser instead. ``--against DIR``
+compares this checkout with another (say, an earlier commit in a git worktree) on the same rows:
+two long-lived processes run the same steps in alternating chunks and count CPU seconds, so that
+a machine that slows down or speeds up during the comparison slows both alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import subprocess
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -42,6 +49,85 @@ def measure(scenario: str, overrides: tuple[str, ...], steps: int | None) -> dic
     }
 
 
+# Runs in a checkout's own process (any version with ``CrisisModel`` and ``load_config``): builds
+# the model, then for each chunk size read from stdin takes that many steps (starting a new run,
+# set-up not counted, when one ends) and prints the CPU seconds they took.
+CHUNK_WORKER = """
+import json, sys, time
+from simulation import CrisisModel, load_config
+cfg = load_config(scenario=sys.argv[1], overrides=[f"population.households={sys.argv[2]}"])
+steps = cfg.scenario.n_steps if sys.argv[3] == "None" else min(int(sys.argv[3]), cfg.scenario.n_steps)
+model, done = CrisisModel(cfg), 0
+print("ready", flush=True)
+for line in sys.stdin:
+    cpu = 0.0
+    for _ in range(int(line)):
+        if done == steps:
+            model, done = CrisisModel(cfg), 0
+        start = time.process_time()
+        model.step()
+        cpu += time.process_time() - start
+        done += 1
+    print(json.dumps(cpu), flush=True)
+"""
+
+
+def compare_chunked(other: str, scenario: str, households: int, steps: int | None, runs: int = 2) -> dict:
+    """CPU seconds of this checkout and of the one in ``other`` over the same steps, in alternating chunks.
+
+    Each runs ``runs`` times through ``steps`` steps (None: the horizon) in chunks of a tenth,
+    the two taking turns chunk by chunk (who goes first alternating).
+    """
+    from simulation import load_config
+
+    n_steps = load_config(scenario=scenario, overrides=[f"population.households={households}"]).scenario.n_steps
+    chunk = max(1, (n_steps if steps is None else min(steps, n_steps)) // 10)
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    workers = {}
+    for name, tree in (("this", here), ("other", os.path.abspath(other))):
+        env = {**os.environ, "PYTHONPATH": tree}
+        args = [sys.executable, "-c", CHUNK_WORKER, scenario, str(households), str(steps)]
+        workers[name] = subprocess.Popen(
+            args, cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+    cpu = {"this": 0.0, "other": 0.0}
+    try:
+        for name, worker in workers.items():
+            if worker.stdout.readline().strip() != "ready":
+                raise RuntimeError(
+                    f"the {name} checkout could not build the model ({scenario}, {households} households)"
+                )
+        for turn in range(10 * runs):
+            for name in ("this", "other") if turn % 2 == 0 else ("other", "this"):
+                workers[name].stdin.write(f"{chunk}\n")
+                workers[name].stdin.flush()
+                cpu[name] += json.loads(workers[name].stdout.readline())
+    finally:
+        for worker in workers.values():
+            worker.stdin.close()
+            worker.wait()
+    return {"scenario": scenario, "households": households, "steps": 10 * runs * chunk, **cpu}
+
+
+def print_comparison(other: str, sizes: list[int], steps: int) -> None:
+    """The speed of this checkout against the one in ``other``, row by row (CPU seconds, same steps)."""
+    rows = [("per size", "leak", n, steps) for n in sizes]
+    rows += [("100k", s, 100_000, 200) for s in ("flooding", "sea_level_rise")]
+    rows += [("default run", s, 5_000, None) for s in SCENARIOS]
+    print(f"against {other}: the same steps in alternating chunks, CPU seconds")
+    print(
+        f"{'row':<14} {'scenario':<15} {'households':>10} {'steps':>6} {'this s':>8} {'other s':>8} {'speed ratio':>12}"
+    )
+    for label, scenario, households, n in rows:
+        r = compare_chunked(other, scenario, households, n)
+        print(
+            f"{label:<14} {scenario:<15} {households:>10,} {r['steps']:>6} {r['this']:>8.2f} {r['other']:>8.2f} "
+            f"{r['other'] / r['this']:>12.2f}",
+            flush=True,
+        )
+    print("speed ratio: this checkout's speed over the other's (above 1: this one is faster)")
+
+
 def in_fresh_process(scenario: str, overrides: tuple[str, ...] = (), steps: int | None = None) -> dict:
     """``measure(...)`` in a new process."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
@@ -57,9 +143,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--demo", action="store_true", help="time the class demo in headless chromium instead (needs the test extras)"
     )
+    parser.add_argument(
+        "--against",
+        metavar="DIR",
+        help="compare with the checkout in DIR (for example an earlier commit: git worktree add DIR COMMIT)",
+    )
     args = parser.parse_args(argv)
     if args.demo:
         print_demo_timing()
+        return
+    if args.against:
+        if not os.path.isdir(os.path.join(args.against, "simulation")):
+            parser.error(f"--against: {args.against!r} is not a checkout of the project (no simulation/ in it)")
+        print_comparison(args.against, args.sizes, args.steps)
         return
 
     size = lambda n: (f"population.households={n}",)  # noqa: E731

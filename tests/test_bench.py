@@ -1,0 +1,24 @@
+"""The benchmark's comparison of two checkouts (what it measures, not how fast anything is)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulation.bench import compare_chunked, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_comparison_runs_the_same_steps_in_both_checkouts_and_times_each():
+    result = compare_chunked(str(ROOT), "flooding", 300, 40, runs=1)
+    assert result["steps"] == 40, "both checkouts should take ten chunks of a tenth of the 40 steps"
+    assert result["this"] > 0 and result["other"] > 0, "both checkouts should have run and been timed"
+
+
+def test_a_comparison_with_a_directory_that_is_not_a_checkout_exits_2_and_says_so(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--against", str(tmp_path)])
+    assert exit_.value.code == 2, "a directory without the project should end the command with exit status 2"
+    assert "not a checkout" in capsys.readouterr().err, "the error should say why the directory was refused"
