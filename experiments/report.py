@@ -41,7 +41,7 @@ from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
 from experiments.runs import PROVENANCE
-from experiments.stats import markdown_table, mean_ci, paired, with_interval
+from experiments.stats import markdown_table, mean_ci, paired, with_interval, written
 from experiments.ties import sweep_section
 from simulation.style import COMPARED_COLOURS, label, save_for_print
 
@@ -212,8 +212,7 @@ def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
         )
         for (i, j), value in np.ndenumerate(table.to_numpy()):
             bright = image.norm(value) < 0.5  # viridis_r: low values are light
-            written = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-            ax.text(j, i, written, ha="center", va="center", color="black" if bright else "white")
+            ax.text(j, i, written(value), ha="center", va="center", color="black" if bright else "white")
         figure.colorbar(image, ax=ax)
     figure.suptitle(f"{label(key)}: mean over seeds")
     return figure
@@ -346,7 +345,7 @@ def write_table(table: pd.DataFrame, path: Path) -> None:
         if column in shown:
             shown[column] = shown[column].map(lambda value: label(value) if isinstance(value, str) and value else value)
     shown.columns = [tables.HEADERS.get(column, column.replace("_", " ")) for column in shown.columns]
-    path.with_suffix(".tex").write_text(shown.to_latex(index=False, float_format="%.3g", na_rep="--", escape=True))
+    path.with_suffix(".tex").write_text(shown.to_latex(index=False, float_format=written, na_rep="--", escape=True))
 
 
 def run_setting(sweep_dir: Path, runs: pd.DataFrame) -> dict:

@@ -55,7 +55,7 @@ def measure(scenario: str, overrides: tuple[str, ...], steps: int | None) -> dic
 CHUNK_WORKER = """
 import json, sys, time
 from simulation import CrisisModel, load_config
-cfg = load_config(scenario=sys.argv[1], overrides=[f"population.households={sys.argv[2]}"])
+cfg = load_config(scenario=sys.argv[1], overrides=json.loads(sys.argv[2]))
 steps = cfg.scenario.n_steps if sys.argv[3] == "None" else min(int(sys.argv[3]), cfg.scenario.n_steps)
 model, done = CrisisModel(cfg), 0
 print("ready", flush=True)
@@ -72,7 +72,18 @@ for line in sys.stdin:
 """
 
 
-def compare_chunked(other: str, scenario: str, households: int, steps: int | None, runs: int = 2) -> dict:
+def rows_of(sizes: list[int], steps: int, quick: bool) -> list[tuple[str, str, tuple[str, ...], int | None]]:
+    """The benchmark's rows: label, scenario, overrides and steps (None: to the horizon)."""
+    size = lambda n: (f"population.households={n}",)  # noqa: E731
+    rows = [("per size", "leak", size(n), steps) for n in sizes]
+    if not quick:
+        rows += [("100k", s, size(100_000), 200) for s in ("flooding", "sea_level_rise")]
+        rows.append(("1M, 14 days", "leak", (*size(1_000_000), "scenario.horizon_days=14"), None))
+        rows += [("default run", s, (), None) for s in SCENARIOS]
+    return rows
+
+
+def compare_chunked(other: str, scenario: str, overrides: tuple[str, ...], steps: int | None, runs: int = 2) -> dict:
     """CPU seconds of this checkout and of the one in ``other`` over the same steps, in alternating chunks.
 
     Each runs ``runs`` times through ``steps`` steps (None: the horizon) in chunks of a tenth,
@@ -80,13 +91,13 @@ def compare_chunked(other: str, scenario: str, households: int, steps: int | Non
     """
     from simulation import load_config
 
-    n_steps = load_config(scenario=scenario, overrides=[f"population.households={households}"]).scenario.n_steps
-    chunk = max(1, (n_steps if steps is None else min(steps, n_steps)) // 10)
+    cfg = load_config(scenario=scenario, overrides=list(overrides))
+    chunk = max(1, (cfg.scenario.n_steps if steps is None else min(steps, cfg.scenario.n_steps)) // 10)
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     workers = {}
     for name, tree in (("this", here), ("other", os.path.abspath(other))):
         env = {**os.environ, "PYTHONPATH": tree}
-        args = [sys.executable, "-c", CHUNK_WORKER, scenario, str(households), str(steps)]
+        args = [sys.executable, "-c", CHUNK_WORKER, scenario, json.dumps(list(overrides)), str(steps)]
         workers[name] = subprocess.Popen(
             args, cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
@@ -95,7 +106,8 @@ def compare_chunked(other: str, scenario: str, households: int, steps: int | Non
         for name, worker in workers.items():
             if worker.stdout.readline().strip() != "ready":
                 raise RuntimeError(
-                    f"the {name} checkout could not build the model ({scenario}, {households} households)"
+                    f"the {name} checkout could not build the model ({scenario}, {list(overrides)}): its error "
+                    "is printed above; a checkout from before load_config and CrisisModel cannot be compared"
                 )
         for turn in range(10 * runs):
             for name in ("this", "other") if turn % 2 == 0 else ("other", "this"):
@@ -106,22 +118,20 @@ def compare_chunked(other: str, scenario: str, households: int, steps: int | Non
         for worker in workers.values():
             worker.stdin.close()
             worker.wait()
+    households = cfg.population.households
     return {"scenario": scenario, "households": households, "steps": 10 * runs * chunk, **cpu}
 
 
-def print_comparison(other: str, sizes: list[int], steps: int) -> None:
+def print_comparison(other: str, rows: list[tuple[str, str, tuple[str, ...], int | None]]) -> None:
     """The speed of this checkout against the one in ``other``, row by row (CPU seconds, same steps)."""
-    rows = [("per size", "leak", n, steps) for n in sizes]
-    rows += [("100k", s, 100_000, 200) for s in ("flooding", "sea_level_rise")]
-    rows += [("default run", s, 5_000, None) for s in SCENARIOS]
     print(f"against {other}: the same steps in alternating chunks, CPU seconds")
     print(
         f"{'row':<14} {'scenario':<15} {'households':>10} {'steps':>6} {'this s':>8} {'other s':>8} {'speed ratio':>12}"
     )
-    for label, scenario, households, n in rows:
-        r = compare_chunked(other, scenario, households, n)
+    for label, scenario, overrides, n in rows:
+        r = compare_chunked(other, scenario, overrides, n)
         print(
-            f"{label:<14} {scenario:<15} {households:>10,} {r['steps']:>6} {r['this']:>8.2f} {r['other']:>8.2f} "
+            f"{label:<14} {scenario:<15} {r['households']:>10,} {r['steps']:>6} {r['this']:>8.2f} {r['other']:>8.2f} "
             f"{r['other'] / r['this']:>12.2f}",
             flush=True,
         )
@@ -155,15 +165,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.against:
         if not os.path.isdir(os.path.join(args.against, "simulation")):
             parser.error(f"--against: {args.against!r} is not a checkout of the project (no simulation/ in it)")
-        print_comparison(args.against, args.sizes, args.steps)
+        try:
+            print_comparison(args.against, rows_of(args.sizes, args.steps, args.quick))
+        except RuntimeError as error:
+            parser.exit(1, f"veerkracht-bench: {error}\n")
         return
 
-    size = lambda n: (f"population.households={n}",)  # noqa: E731
-    rows = [("per size", in_fresh_process("leak", size(n), args.steps)) for n in args.sizes]
-    if not args.quick:
-        rows += [("100k", in_fresh_process(s, size(100_000), 200)) for s in ("flooding", "sea_level_rise")]
-        rows.append(("1M, 14 days", in_fresh_process("leak", (*size(1_000_000), "scenario.horizon_days=14"))))
-        rows += [("default run", in_fresh_process(s)) for s in SCENARIOS]
+    rows = [(label, in_fresh_process(s, o, n)) for label, s, o, n in rows_of(args.sizes, args.steps, args.quick)]
 
     print(
         f"{'row':<14} {'scenario':<15} {'households':>10} {'steps':>6} {'set-up s':>9} {'run s':>8} "

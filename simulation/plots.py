@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from simulation.config import DAYS_PER_YEAR
 from simulation.results import Results
 
 
@@ -46,7 +47,7 @@ def floods_by_class(results: Results) -> Figure:
 def sea_level_and_transformation(results: Results) -> Figure:
     """Sea level, mean exposure and transformed neighbourhoods over time; who was left behind."""
     ts = results.timeseries
-    years = ts["day"] / 365.25
+    years = ts["day"] / DAYS_PER_YEAR
     figure = Figure(figsize=(12, 4), layout="constrained")
     sea, exposure, behind = figure.subplots(1, 3)
     sea.plot(years, ts["sea_level_m"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from simulation.config import DAYS_PER_YEAR
+
 # The first and the second of two compared settings (ColorBrewer Dark2: apart for colour-blind readers).
 COMPARED_COLOURS = ("#d95f02", "#1b9e77")
 SINGLE_COLOUR = "#7570b3"  # one setting alone
@@ -57,7 +59,7 @@ _UNITS = {
         "years": ("jaar", "jaar"),
     },
 }
-DAYS_PER_MONTH, DAYS_PER_YEAR = 30.4375, 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 
 def number(value: float, language: str = "en", digits: int = 0) -> str:

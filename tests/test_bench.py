@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_comparison_runs_the_same_steps_in_both_checkouts_and_times_each():
-    result = compare_chunked(str(ROOT), "flooding", 300, 40, runs=1)
+    result = compare_chunked(str(ROOT), "flooding", ("population.households=300",), 40, runs=1)
     assert result["steps"] == 40, "both checkouts should take ten chunks of a tenth of the 40 steps"
     assert result["this"] > 0 and result["other"] > 0, "both checkouts should have run and been timed"
 
@@ -22,3 +22,11 @@ def test_a_comparison_with_a_directory_that_is_not_a_checkout_exits_2_and_says_s
         main(["--against", str(tmp_path)])
     assert exit_.value.code == 2, "a directory without the project should end the command with exit status 2"
     assert "not a checkout" in capsys.readouterr().err, "the error should say why the directory was refused"
+
+
+def test_a_comparison_with_a_checkout_that_cannot_build_the_model_exits_1_and_says_so(tmp_path, capsys):
+    (tmp_path / "simulation").mkdir()
+    with pytest.raises(SystemExit) as exit_:
+        main(["--quick", "--sizes", "300", "--steps", "10", "--against", str(tmp_path)])
+    assert exit_.value.code == 1, "a checkout whose model cannot be built should end the command with exit status 1"
+    assert "could not build the model" in capsys.readouterr().err, "the error should say which checkout failed"

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 from scipy import stats
 
-from experiments.report import effects_table
+from experiments.report import effects_table, write_table
 from simulation.style import LABELS, label, save_for_print
 
 
@@ -78,3 +78,12 @@ def test_days_saved_per_class_and_per_event_are_paired_by_seed(tmp_path):
     assert list(by_event.event) == [1, 2], "one row per successive flood"
     assert by_event.saved.tolist() == pytest.approx([10.0, 5.0]), "the second flood saves half the days"
     assert by_event.damage_low_cohesion_pct.tolist() == pytest.approx([40.0, 20.0]), "damage in percent"
+
+
+def test_latex_tables_write_numbers_without_exponents(tmp_path):
+    write_table(
+        pd.DataFrame({"summary_key": ["t90_days"], "difference": [3170.4], "ci95_low": [0.00123]}), tmp_path / "t"
+    )
+    latex = (tmp_path / "t.tex").read_text()
+    assert "3,170" in latex and "0.00123" in latex, f"expected 3,170 and 0.00123 as written in the tables, got {latex}"
+    assert "e+" not in latex and "e-" not in latex, f"expected no exponents in the LaTeX table, got {latex}"

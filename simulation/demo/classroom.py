@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.compose import load_config
-from simulation.config import POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
+from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
 from simulation.metrics import left_behind_households, precariaat_gap
 from simulation.model import CrisisModel
 from simulation.provisions import AT_HOME, EMERGENCY, HOSTED, TEMPORARY
@@ -27,7 +27,7 @@ SCENARIOS = ("leak", "flooding", "sea_level_rise")
 
 # Days of model time one press of Step advances, per scenario (chosen so that a class sees a
 # whole run in a minute or two of play; the model itself keeps its own step length).
-PAGE_STEP_DAYS = {"leak": 1.0 / 24, "flooding": 28.0, "sea_level_rise": 365.25}
+PAGE_STEP_DAYS = {"leak": 1.0 / 24, "flooding": 28.0, "sea_level_rise": DAYS_PER_YEAR}
 
 # The one "cohesion" control, from 0 (low) to 1 (high), sets three network keys at once
 # (assumption, a teaching mapping): bonding ties 1..8 and bridging ties 0..4 (the low and high

@@ -22,11 +22,11 @@ from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from PIL import Image
 
+from simulation.config import DAYS_PER_YEAR
 from simulation.demo.classroom import PAGE_STEP_DAYS, ClassroomModel
 from simulation.demo.texts import community_name
 from simulation.style import CLASS_NAMES, COMPARED_COLOURS, SINGLE_COLOUR, UNAFFECTED_COLOUR
 
-DAYS_PER_YEAR = 365.25
 CEILINGS = (5.0, 10.0, 20.0, 50.0, 100.0)  # upper limits (%) a share's axis steps through
 LEAK_WINDOWS = (1.0, 2.0, 4.0, 7.0)  # days the leak's time axis steps through before its horizon
 PERCENT = PercentFormatter(100, decimals=0)

@@ -17,6 +17,7 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
+from simulation.config import DAYS_PER_YEAR
 from simulation.demo.classroom import ClassroomModel, ClassroomSettings
 from simulation.demo.figures import flood_figure, network_figure, recovery_figure
 from simulation.demo.texts import TEXT
@@ -37,7 +38,7 @@ FIGURES = (
     (
         "sea-level-rise-network",
         "sea_level_rise",
-        60 * 365.25,
+        60 * DAYS_PER_YEAR,
         lambda model, text, language: network_figure(model, text),
     ),
 )

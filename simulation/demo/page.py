@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import solara
 
-from simulation.config import ConfigError
+from simulation.config import DAYS_PER_YEAR, ConfigError
 from simulation.demo.classroom import (
     COHESION_SCALE,
     COMPARISONS,
@@ -28,7 +28,7 @@ from simulation.demo.classroom import (
     scoreboard,
     ties_for_cohesion,
 )
-from simulation.demo.figures import DAYS_PER_YEAR, community_colours, dashboard_figures
+from simulation.demo.figures import community_colours, dashboard_figures
 from simulation.demo.texts import TEXT, community_name
 from simulation.style import NONE_YET, duration, number, percent
 
