@@ -45,9 +45,9 @@ class StepState:
     offer: np.ndarray  # capacity to help others: spare capacity (less strain) times resources
     bonding_of_needy: RowsOf  # products with the needy households' rows of the bonding matrix
     bridging_of_needy: RowsOf  # ... and of the bridging matrix
-    needy_ties_need: np.ndarray  # summed need of each household's needy ties, weighted, over both networks
     neighbourhood_need: np.ndarray  # per neighbourhood: summed need of its needy households
     initiative_claim: np.ndarray  # per household: what its initiative asks of it (0 for non-members)
+    claimed: np.ndarray  # per household: all the need that claims its offer (its needy ties' and its initiative's)
     offer_per_need: np.ndarray  # per household: its offer divided by all the need that claims it
     spare_by_neighbourhood: np.ndarray  # mean spare capacity per neighbourhood
     ties_measures: np.ndarray  # per household: the summed preparedness of its ties, weighted (read by phase 8)
@@ -293,7 +293,7 @@ class CrisisModel(mesa.Model):
         claims_filed, claims_settled, scheme_filed, scheme_paid = self.give_aid(now, help_, way_in)
         gains = self.recover(now, own_rate, help_.rates)
         self.stand_in_for_provisions(now, help_)
-        given = now.offer_per_need * (now.needy_ties_need + now.initiative_claim)
+        given = now.offer_per_need * now.claimed
         self.update_wellbeing(now, fear, help_, given)
         if now.homes_at_stake:
             self.housing.repair(
@@ -435,10 +435,15 @@ class CrisisModel(mesa.Model):
         # Without anyone needy no bridging tie is used: no need to weigh them.
         bridging = self.bridging_now if needy.size else net.bridging
         bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(bridging, needy)
-        needy_ties_need = bonding_of_needy.from_rows(need_of_needy) + bridging_of_needy.from_rows(need_of_needy)
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
-        initiative_claim = self.initiative_claims(needy, neighbourhood_need)
-        claimed = needy_ties_need + initiative_claim
+        if needy.size:
+            initiative_claim = self.initiative_claims(needy, neighbourhood_need)
+            needy_ties_need = bonding_of_needy.from_rows(need_of_needy) + bridging_of_needy.from_rows(need_of_needy)
+            claimed = needy_ties_need + initiative_claim
+            offer_per_need = dyn.divide_or_zero(offer, claimed)
+        else:  # no one in need: nothing claims an offer (one read-only array of zeros for all three)
+            initiative_claim = claimed = offer_per_need = np.zeros(h.n)
+            claimed.flags.writeable = False
         return StepState(
             need=need,
             lacks=prov.lacks_provision(h, self.day),
@@ -450,10 +455,10 @@ class CrisisModel(mesa.Model):
             offer=offer,
             bonding_of_needy=bonding_of_needy,
             bridging_of_needy=bridging_of_needy,
-            needy_ties_need=needy_ties_need,
             neighbourhood_need=neighbourhood_need,
             initiative_claim=initiative_claim,
-            offer_per_need=dyn.divide_or_zero(offer, claimed),
+            claimed=claimed,
+            offer_per_need=offer_per_need,
             spare_by_neighbourhood=self.per_neighbourhood_mean(spare),
             # what households see of their ties (trust and measures change only later in the step)
             ties_measures=self.ties @ h.preparedness,
@@ -483,8 +488,11 @@ class CrisisModel(mesa.Model):
         (the weighted share of its ties lacking a provision); trust in official information eases it.
         """
         h, d = self.households, self.cfg.dynamics
-        reported = dyn.divide_or_zero(self.tie_weight_to(now.lacks), self.tie_strength)
-        target = dyn.fear_target(now.lacks, reported, h.trust, d.rumour_weight, d.trust_reassurance)
+        if now.lacks.any():
+            reported = dyn.divide_or_zero(self.tie_weight_to(now.lacks), self.tie_strength)
+            target = dyn.fear_target(now.lacks, reported, h.trust, d.rumour_weight, d.trust_reassurance)
+        else:  # no one lacks a provision, nor reports lacking one
+            target = np.zeros(h.n)
         return dyn.relax(h.fear, target, d.fear_rate, self.dt)
 
     # ---- 3. own means -----------------------------------------------------------------------

@@ -139,8 +139,9 @@ def _draw_ties(
 
 def _to_matrix(keys: np.ndarray, n: int, weight: float) -> sp.csr_array:
     i, j = np.divmod(keys, n)
-    rows = np.concatenate((i, j))
-    cols = np.concatenate((j, i))
+    index = np.int32 if max(n, 2 * keys.size) < 2**31 else np.int64  # 4 bytes a tie end where they suffice
+    rows = np.concatenate((i, j)).astype(index)
+    cols = np.concatenate((j, i)).astype(index)
     data = np.full(rows.size, weight)
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
 

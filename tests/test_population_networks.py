@@ -34,6 +34,18 @@ def test_mean_degrees_match_the_config():
     assert net.bonding.multiply(net.bridging).nnz == 0, "a pair holds at most one tie"
 
 
+def test_ties_take_the_bytes_the_memory_check_counts():
+    from simulation.memory import TIE_BYTES
+
+    model = CrisisModel(small_config("policy=[caring_neighbourhood]"))
+    matrices = (model.networks.bonding, model.networks.bridging, model.ties)
+    stored = sum(m.data.nbytes + m.indices.nbytes for m in matrices)
+    ties = (model.networks.bonding.nnz + model.networks.bridging.nnz) / 2
+    assert stored == TIE_BYTES * ties, (
+        f"a tie should take the {TIE_BYTES} bytes check_memory counts (4-byte indices), not {stored / ties:g}"
+    )
+
+
 def test_bonding_mostly_stays_in_the_neighbourhood_and_bridging_crosses_groups():
     model = CrisisModel(small_config())
     h, net = model.households, model.networks
