@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,15 @@ NAMES = [
     "05_displacement.ipynb",
     "06_calibration.ipynb",
 ]
+
+# Smaller sizes for the slow notebooks under test, set in a cell injected after each one's cell tagged
+# `parameters` (papermill's convention; `papermill NOTEBOOK OUT -p SEEDS "range(3)"` does the same);
+# opened or run plainly, a notebook keeps the sizes its reader sees.
+UNDER_TEST = {
+    "02_cohesion.ipynb": {"SEEDS": "range(3)", "FLOOD_SEEDS": "range(2)"},
+    "03_scenarios.ipynb": {"SEEDS": "range(1)"},
+    "04_policy.ipynb": {"HOUSEHOLDS": "300", "SEEDS": "range(1)"},
+}
 
 pytestmark = pytest.mark.slow  # the fast tier leaves these out
 
@@ -47,10 +57,24 @@ def test_notebook_is_stored_without_outputs(name):
     assert not dirty, f"{name}: expected no outputs or execution counts, found them in cells {dirty}"
 
 
+def with_sizes(notebook: nbformat.NotebookNode, sizes: dict[str, str]) -> nbformat.NotebookNode:
+    """The notebook with a cell setting ``sizes`` (name: Python source) after its cell tagged ``parameters``."""
+    tagged = [i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"expected one cell tagged parameters, found {len(tagged)}"
+    unknown = [name for name in sizes if not re.search(rf"^{name} = ", notebook.cells[tagged[0]].source, re.M)]
+    assert not unknown, f"expected the parameters cell to set {unknown}"
+    source = "\n".join(f"{name} = {value}" for name, value in sizes.items())
+    injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    notebook.cells.insert(tagged[0] + 1, injected)
+    return notebook
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs(name):
-    """Executes every cell; an error fails the test."""
+    """Executes every cell (at the sizes of ``UNDER_TEST`` where it names the notebook); an error fails the test."""
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    if name in UNDER_TEST:
+        notebook = with_sizes(notebook, UNDER_TEST[name])
     execute(notebook)
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{name}: expected no cell to fail, got {[e.ename for e in errors]}"

@@ -141,6 +141,7 @@ def test_report_of_a_policy_sweep_gives_the_policy_table_and_figure(tmp_path):
         "replicates=3",
         "scenario=flooding,leak",
         "scenario.horizon_days=400",
+        "scenario.step_days=7",  # flooding's own step; the leak in weeks: dikes do nothing there at any step
         "policy=choice([flood_defences],[caring_neighbourhood,flood_defences])",
     )
     assert result.returncode == 0, result.stderr
