@@ -2,7 +2,9 @@
 # `make test`: the same set-up with the test dependencies and Debian's chromium (for the
 # browser test of the class demo; installed with apt-get when it is missing), then the whole
 # test suite. `make demo` serves the class demo; `make lesson` sets the lesson kit's worksheets
-# (docs/lesson); `make notebooks` opens the notebooks in JupyterLab.
+# (docs/lesson); `make notebooks` opens the notebooks in JupyterLab. `make golden` writes the golden
+# outputs (tests/golden) anew and prints what moved; `make screenshots` takes the README's
+# screenshots of the class demo (docs/).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,7 +13,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: run test test-fast bench demo lesson notebooks clean
+.PHONY: run test test-fast golden screenshots bench demo lesson notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +41,12 @@ test: $(VENV)/.installed-test $(CHROMIUM)
 test-fast: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow"
+
+golden: $(VENV)/.installed-test
+	$(BIN)/python -m tests.golden
+
+screenshots: $(VENV)/.installed-test $(CHROMIUM)
+	$(BIN)/python -m simulation.demo.screenshots
 
 $(VENV)/.installed-demo: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[demo]"

@@ -149,7 +149,7 @@ class Case:
 
     def distance(self, simulated: dict[str, float]) -> float:
         """Root of the summed squared errors (in tolerances) over the fitted targets."""
-        return math.sqrt(sum(t.error(simulated[t.name]) ** 2 for t in self.fitted))
+        return math.sqrt(math.fsum(t.error(simulated[t.name]) ** 2 for t in self.fitted))  # the same on every Python
 
 
 @cache

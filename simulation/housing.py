@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from simulation import dynamics as dyn
 from simulation.config import GovernmentConfig, HousingConfig
-from simulation.networks import row_entries
+from simulation.networks import tied_pairs
 from simulation.provisions import AT_HOME, EMERGENCY, HOSTED, TEMPORARY
 from simulation.state import HouseholdState
 
@@ -199,18 +199,9 @@ class Housing:
         hosting = np.zeros(h.n, dtype=bool)
         hosting[h.host[h.host >= 0]] = True
         eligible = h.has_room & (h.displaced == AT_HOME) & (h.strain < hosting_limit) & ~hosting
-        seekers, hosts = np.flatnonzero(seeking), np.flatnonzero(eligible)
-        if seekers.size == 0 or hosts.size == 0:
+        if not seeking.any() or not eligible.any():
             return
-        # The (seeker, possible host) pairs that a bonding tie joins, read from the smaller side.
-        if seekers.size <= hosts.size:
-            position, other, _ = row_entries(bonding, seekers)
-            seeker, host = seekers[position], other
-        else:
-            position, other, _ = row_entries(bonding, hosts)
-            seeker, host = other, hosts[position]
-        pair = seeking[seeker] & eligible[host]
-        seeker, host = seeker[pair], host[pair]
+        seeker, host = tied_pairs(bonding, seeking, eligible)  # the pairs a bonding tie joins
         for _ in range(HOSTING_ROUNDS):
             candidate = np.flatnonzero(seeking[seeker] & eligible[host])
             if candidate.size == 0:

@@ -259,7 +259,8 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     summary["prepared_share_end"] = float((h.preparedness >= d.prepared_from).mean())
     summary["initiatives_formed"] = model.initiatives_formed
     summary["days_to_first_initiative"] = _elapsed(model.first_initiative_day, first.day) if first else None
-    restored_total = sum(float(getattr(h, f"gain_{c}").sum()) for c in RECOVERY_CHANNELS)
+    # math.fsum, not sum: Python 3.12 changed how sum() adds floats, and results must not depend on the Python
+    restored_total = math.fsum(float(getattr(h, f"gain_{c}").sum()) for c in RECOVERY_CHANNELS)
     for channel in RECOVERY_CHANNELS:
         summary[f"restored_share__{channel}"] = (
             float(getattr(h, f"gain_{channel}").sum()) / restored_total if restored_total > 0 else None
@@ -326,7 +327,7 @@ def relations_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str,
         "polarisation_end": float(timeseries["polarisation"].iloc[-1]),
         "government_dominance_end": float(gov.dominance),
         "government_affiliation_end": float(gov.affiliation),
-        "policy_cost_eur": float(sum(costs.values())),
+        "policy_cost_eur": math.fsum(costs.values()),  # fsum: the same on every Python (see restored_total)
     }
     keys.update({f"policy_cost_eur__{lever}": float(cost) for lever, cost in costs.items()})
     return keys

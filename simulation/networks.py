@@ -137,9 +137,12 @@ def _draw_ties(
     return np.sort(keys)
 
 
+INT32_BELOW = 2**31  # households and tie entries below which a tie end's index takes 4 bytes (np.int32), not 8
+
+
 def _to_matrix(keys: np.ndarray, n: int, weight: float) -> sp.csr_array:
     i, j = np.divmod(keys, n)
-    index = np.int32 if max(n, 2 * keys.size) < 2**31 else np.int64  # 4 bytes a tie end where they suffice
+    index = np.int32 if max(n, 2 * keys.size) < INT32_BELOW else np.int64
     rows = np.concatenate((i, j)).astype(index)
     cols = np.concatenate((j, i)).astype(index)
     data = np.full(rows.size, weight)
@@ -229,6 +232,28 @@ def row_entries(matrix: sp.csr_array, rows: np.ndarray) -> tuple[np.ndarray, np.
     row = np.repeat(np.arange(rows.size), lengths)
     entries = np.repeat(starts, lengths) + np.arange(row.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     return row, matrix.indices[entries], matrix.data[entries]
+
+
+def tied_pairs(matrix: sp.csr_array, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of households, one in mask ``a`` and one in mask ``b``, that a tie of ``matrix`` joins.
+
+    Reads the rows of the smaller group; either way the pairs come ordered by their ``a`` end,
+    then their ``b`` end.
+
+    Returns:
+        The ``a`` end and the ``b`` end of each pair.
+    """
+    in_a, in_b = np.flatnonzero(a), np.flatnonzero(b)
+    if in_a.size <= in_b.size:
+        position, other, _ = row_entries(matrix, in_a)
+        first, second = in_a[position], other
+    else:
+        position, other, _ = row_entries(matrix, in_b)
+        first, second = other, in_b[position]
+    keep = a[first] & b[second]
+    first, second = first[keep], second[keep]
+    order = np.lexsort((second, first))
+    return first[order], second[order]
 
 
 class RowsOf:
