@@ -1,12 +1,25 @@
-"""Shared helpers: small configs that run in a fraction of a second."""
+"""Shared helpers (small configs that run in a fraction of a second), and the suite's rule that
+tests write only under temporary folders: Hypothesis keeps its examples in the system's temporary
+folder, and a session that leaves new files in the checkout fails, naming them."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from simulation import load_config
 
+# Before Hypothesis first stores anything (it would make .hypothesis/ in the working directory).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "veerkracht-hypothesis"))
+
 SMALL = ["population.households=1500"]
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = pytest.StashKey[set | None]()  # what was outside git when the session began
+TOOLS = (".venv*", ".pytest_cache", ".ruff_cache", "**/__pycache__", "*.egg-info")  # the tools' own, not the tests'
 
 
 def small_config(*overrides: str, scenario: str = "leak"):
@@ -17,3 +30,35 @@ def small_config(*overrides: str, scenario: str = "leak"):
 @pytest.fixture
 def small():
     return small_config
+
+
+def files_outside_git() -> set[str] | None:
+    """Untracked and ignored paths of the checkout, tools' caches left out (None outside a git checkout)."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--ignored", "--untracked-files=all", "--", "."]
+            + [f":(exclude){tool}" for tool in TOOLS],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {line[3:] for line in listed.stdout.splitlines() if line[:2] in ("??", "!!")}
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist), not a worker
+        session.config.stash[BEFORE] = files_outside_git()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(BEFORE, None)
+    after = files_outside_git() if before is not None else None
+    if after is None or not (new := sorted(after - before)):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    reporter.write_line(
+        f"\nFAILED: the test session wrote into the checkout ({', '.join(new)}); tests write under tmp_path"
+    )
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

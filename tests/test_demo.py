@@ -2,8 +2,8 @@
 
 The server is started with the real command (``veerkracht demo --port N``). Chromium comes
 from the system (``make test`` installs Debian's package when it is missing); Playwright never
-downloads a browser. ``VEERKRACHT_CHROMIUM`` points elsewhere if needed. Screenshots of each
-scenario go to ``outputs/demo-<scenario>.png`` (the README's come from there).
+downloads a browser. ``VEERKRACHT_CHROMIUM`` points elsewhere if needed. The README's screenshots
+are taken by ``make screenshots`` (``simulation.demo.screenshots``), not here.
 """
 
 from __future__ import annotations
@@ -17,13 +17,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from simulation.demo.browser import CHROMIUM, CHROMIUM_FLAGS, WAIT_MS, demo_server, step_and_wait
+from simulation.demo.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    LARGE,
+    PROJECTOR,
+    WAIT_MS,
+    choose,
+    demo_server,
+    step_and_wait,
+)
 from simulation.demo.page import ADVANCED_SLIDERS
 from simulation.demo.serve import ANNOUNCEMENT
 from simulation.demo.texts import TEXT
-
-OUTPUTS = Path(__file__).resolve().parents[1] / "outputs"
-PROJECTOR, LARGE = {"width": 1280, "height": 720}, {"width": 1600, "height": 1000}
 
 pytestmark = pytest.mark.slow  # the fast tier leaves these out
 
@@ -31,7 +37,6 @@ pytestmark = pytest.mark.slow  # the fast tier leaves these out
 @pytest.fixture(scope="module")
 def demo_url():
     """``veerkracht demo`` on a free port; yields the address it printed."""
-    OUTPUTS.mkdir(exist_ok=True)
     with demo_server() as (url, printed):
         expected = f"{ANNOUNCEMENT} {url}"
         assert printed.startswith(expected), f"expected the command to print {expected!r}, it printed {printed!r}"
@@ -72,12 +77,6 @@ def clock(page: Page) -> str:
 
 def score(page: Page, community: str, kind: str) -> str:
     return page.locator(f".veerkracht-score-{community}-{kind}").inner_text()
-
-
-def choose(page: Page, current: str, option: str) -> None:
-    """Pick ``option`` in the select that shows ``current``."""
-    page.locator(".v-select__slot").filter(has_text=current).click()
-    page.get_by_role("option", name=option).click()
 
 
 def in_first_viewport(page: Page, selector: str, viewport: dict) -> bool:
@@ -151,7 +150,6 @@ def test_a_flooding_run_skips_to_each_flood_and_ends_with_a_message(open_page):
     skip.click()
     expect(page.locator(".veerkracht-clock")).not_to_have_text("Year 0.0 of 30 (week 0)", timeout=WAIT_MS)
     step_and_wait(page, 6)
-    page.screenshot(path=OUTPUTS / "demo-flooding.png")
     for _ in range(60):
         if page.locator(".veerkracht-finished").count():
             break
@@ -174,7 +172,6 @@ def test_sea_level_rise_plays_and_draws_transformation(open_page):
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=WAIT_MS)
     expect(page.locator(".veerkracht-score-low").get_by_text("neighbourhoods transformed")).to_be_visible()
-    page.screenshot(path=OUTPUTS / "demo-sea_level_rise.png")
 
 
 def test_two_sessions_do_not_share_a_model(open_page):
@@ -212,7 +209,6 @@ def test_dutch_mode_has_no_english_labels_and_dutch_numbers(open_page):
     english = sorted(word for word in english_words(TEXT["en"], TEXT["nl"]) if word in shown)
     assert not english, f"Dutch mode should show no English text of the project's own, found {english}"
     assert "5.000 huishoudens" in shown, "Dutch numbers group thousands with a point"
-    page.screenshot(path=OUTPUTS / "demo-leak-nl.png")
 
 
 def test_projector_mode_hides_the_settings_and_keeps_the_controls(open_page):
@@ -224,7 +220,6 @@ def test_projector_mode_hides_the_settings_and_keeps_the_controls(open_page):
         assert in_first_viewport(page, f"button:has-text('{button}')", PROJECTOR), f"{button} should stay in view"
     for selector in (".veerkracht-score-low", ".veerkracht-score-high", ".veerkracht-figure-recovery"):
         assert in_first_viewport(page, selector, PROJECTOR), f"{selector} should fit the projector's 1280x720"
-    page.screenshot(path=OUTPUTS / "demo-leak.png")
 
 
 def test_host_opens_the_page_to_the_network_and_bad_hosts_are_refused():
@@ -264,4 +259,3 @@ def test_ties_and_government_two_by_two_fit_a_large_screen(open_page):
     assert functioning["low-receptive"] > functioning["low-directive"], (
         f"with few ties, a receptive government should leave those hit functioning better: {functioning}"
     )
-    page.screenshot(path=OUTPUTS / "demo-two-by-two.png")

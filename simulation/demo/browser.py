@@ -30,6 +30,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 WAIT_MS = 60_000
+PROJECTOR, LARGE = {"width": 1280, "height": 720}, {"width": 1600, "height": 1000}  # viewports
 
 
 def free_port() -> int:
@@ -75,6 +76,12 @@ def step_and_wait(page, times: int = 1) -> list[float]:
         expect(clock).not_to_have_text(before, timeout=WAIT_MS)
         seconds.append(time.perf_counter() - start)
     return seconds
+
+
+def choose(page, current: str, option: str) -> None:
+    """Pick ``option`` in the select that shows ``current``."""
+    page.locator(".v-select__slot").filter(has_text=current).click()
+    page.get_by_role("option", name=option).click()
 
 
 def time_demo(steps: int = 30, loads: int = 3) -> dict[str, float]:
