@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from scenarios.base import Scenario, register
 from simulation import dynamics as dyn
@@ -85,7 +86,7 @@ class SeaLevelRiseConfig(ScenarioConfig):
     )
     duration_years: float = 5.0  # assumption: years from start to a raised neighbourhood
     cost: float = 0.35  # assumption: means (0..1) a household needs to follow
-    tie_help: float = 0.5  # assumption: how much of what its ties could lend counts towards a household's means
+    lend_share: float = 0.3  # assumption: share of its savings a household will lend to ties that need it to follow a transformation; lenders divide it over the ties that ask, by tie weight and shortfall
     transformed_exposure: float = 0.1  # assumption: exposure that remains, as a share, for those who follow
     transformation: str = "raise"  # raise (in place) or relocate (those who follow move, together, to higher ground)
     abandoned_exposure: float = (
@@ -121,7 +122,7 @@ class SeaLevelRiseConfig(ScenarioConfig):
                 "preparedness_ceiling",
                 "support_threshold",
                 "cost",
-                "tie_help",
+                "lend_share",
                 "transformed_exposure",
             ),
         )
@@ -200,15 +201,33 @@ class SeaLevelRise(Scenario):
     def support(self, model) -> np.ndarray:
         """Each household's support for transforming its neighbourhood (0..1).
 
-        Experience of floods, times confidence (trust in government, or an initiative that
-        carries one); then support spreads along ties, like preparedness does.
+        Its own view: experience of floods, times confidence (trust in government; a member also
+        borrows its initiative's confidence, as a weighted share). Then it weighs its ties' views:
+        a weighted mean of them, not a sum, weighing more the more ties it has (with diminishing
+        returns), so that ties can raise support or lower it.
         """
         h, d = model.households, model.cfg.dynamics
         experience = dyn.saturating(h.risk_memory / self.cfg.experience_scale)
-        confidence = 1.0 - (1.0 - h.trust) * (h.initiative < 0)
-        own = experience * confidence
-        seen = dyn.saturating((model.ties @ own) / model.cfg.network.social_capital_scale)
-        return 1.0 - (1.0 - own) * (1.0 - d.social_learning * seen)
+        own = experience * self.confidence(model)
+        ties_view = dyn.weighted_share(model.ties @ own, model.tie_strength)
+        weight = d.social_learning * model.ties_weight
+        return (1.0 - weight) * own + weight * ties_view
+
+    def confidence(self, model) -> np.ndarray:
+        """Each household's confidence that a transformation will be done well: its trust in government.
+
+        A member of an initiative weighs in its initiative's confidence (``initiative_confidence_weight``):
+        full where the initiative works with the government, else its members' mean trust.
+        """
+        h = model.households
+        confidence = h.trust.copy()
+        weight = model.cfg.dynamics.initiative_confidence_weight
+        for initiative in model.initiatives.values():
+            members = initiative.members
+            if members.size:
+                borrowed = 1.0 if initiative.collaborates else float(h.trust[members].mean())
+                confidence[members] = (1.0 - weight) * h.trust[members] + weight * borrowed
+        return confidence
 
     def transform(self, model) -> None:
         """Start projects where support is enough and the government joins; finish those that are due."""
@@ -236,15 +255,17 @@ class SeaLevelRise(Scenario):
         cfg, h, co_design = self.cfg, model.households, model.cfg.policy.co_design
         residents = model.neighbourhood_members[neighbourhood]
         own = h.economic[residents] * (1.0 + h.buffer[residents]) / 2.0  # capital, and the savings left
-        lendable = dyn.saturating((model.ties @ h.economic)[residents] / model.cfg.network.social_capital_scale)
-        means = 1.0 - (1.0 - own) * (1.0 - cfg.tie_help * lendable)
         cost = np.full(residents.size, cfg.cost)
         if co_design.enabled:
             cost *= 1.0 - co_design.cost_relief * (1.0 - h.economic[residents])
-        follows = (means >= cost) | (co_design.enabled & ~h.owner[residents])
+        with_landlord = co_design.enabled & ~h.owner[residents]  # a tenant follows with its landlord, at no cost
+        borrowed, loans = self.loans(model, residents, np.where(with_landlord, 0.0, np.maximum(cost - own, 0.0)))
+        follows = (own + borrowed >= cost) | with_landlord
+        self.lend(model, loans, follows)
         followers = residents[follows]
         h.exposure[followers] *= cfg.transformed_exposure
-        h.buffer[followers] = np.maximum(h.buffer[followers] - cost[follows], 0.0)  # pays a share of its savings
+        own_part = np.maximum(cost[follows] - borrowed[follows], 0.0)
+        h.buffer[followers] = np.maximum(h.buffer[followers] - own_part, 0.0)  # pays its share from its savings
         model.housing.rehouse(h, followers, model.end_of_step)
         h.transformation[followers] = 1
         left_behind = residents[~follows]
@@ -252,6 +273,40 @@ class SeaLevelRise(Scenario):
         if cfg.transformation == "relocate":
             h.exposure[left_behind] = np.minimum(h.exposure[left_behind] * cfg.abandoned_exposure, 1.0)
         self.transformed_day[neighbourhood] = model.end_of_step
+
+    def loans(self, model, residents: np.ndarray, short: np.ndarray) -> tuple[np.ndarray, sp.coo_array]:
+        """What the ``residents`` short of their share (``short``) can borrow from their ties.
+
+        Every household lends at most ``lend_share`` of its savings (economic capital times what
+        is left of its savings) and divides that over the ties that ask, by tie weight and
+        shortfall; a borrower takes no more than it is short.
+
+        Returns:
+            What each resident can borrow, and the loans as a (lender, resident index) matrix.
+        """
+        h = model.households
+        asking = np.flatnonzero(short > 0)
+        ties = model.ties[residents[asking]].tocoo()  # rows: the asking residents; columns: their ties
+        lender, borrower = ties.col, ties.row
+        claim = ties.data * short[asking][borrower]
+        claimed = np.bincount(lender, weights=claim, minlength=h.n)
+        lendable = self.cfg.lend_share * h.economic * h.buffer
+        offered = claim * dyn.divide_or_zero(lendable[lender], claimed[lender])
+        received = np.bincount(borrower, weights=offered, minlength=asking.size)
+        taken = offered * dyn.divide_or_zero(np.minimum(received, short[asking]), received)[borrower]
+        borrowed = np.zeros(residents.size)
+        borrowed[asking] = np.minimum(received, short[asking])
+        loans = sp.coo_array((taken, (lender, asking[borrower])), shape=(h.n, residents.size))
+        return borrowed, loans
+
+    def lend(self, model, loans, follows: np.ndarray) -> None:
+        """Lenders pay what they lent to residents who follow (out of their savings); other loans are not taken up."""
+        h = model.households
+        taken = follows[loans.col]
+        paid = np.bincount(loans.row[taken], weights=loans.data[taken], minlength=h.n)
+        lenders = np.flatnonzero(paid > 0)
+        h.buffer[lenders] = np.maximum(h.buffer[lenders] - dyn.divide_or_zero(paid[lenders], h.economic[lenders]), 0.0)
+        h.lent[lenders] += paid[lenders]
 
     def projects_started(self) -> int:
         """Transformation projects started so far."""

@@ -224,7 +224,10 @@ class GovernmentConfig:
     stance_rate: float = 0.01  # assumption: per day, how fast its stance follows what households' stances invite
     stance_anchor: float = 0.5  # assumption: weight of its own (configured, learnt) stance against what households invite (institutional inertia)
     promised_coverage: float = 0.9  # assumption: the share of uninsured repair cost it promises the compensation scheme will pay; 2021's promise of generous ("ruimhartig") help met a scheme that is only a safety net (AEF/WODC evaluation, CALIBRATION.md 1, H)
-    aid_capacity: float = 0.15  # assumption: households served at full intensity at the same time, as a share of all households (each at aid_rate per day)
+    aid_capacity: float = 0.15  # assumption: households its caseworkers serve at full intensity at the same time, as a share of all households
+    # What aid delivers, once it flows, to each household served (as far as it is served: the share it obtains).
+    aid_cash_eur: float = 1_500.0  # assumption: an emergency grant for the first weeks, once per spell of need (towards the repair if one is open, else savings); of the order of the EUR 1,000-2,000 the Nationaal Rampenfonds paid per household in 2021 (CALIBRATION.md 1, H-M)
+    aid_paperwork: float = 0.5  # assumption: how far a caseworker's help with claims and applications opens the way through paperwork (added to cultural capital, bridging know-how and an initiative's help); aid also pays back the emergency lodging of the uninsured it serves
     # Temporary housing, arranged after delay_days.
     temporary_homes: float = 20.0  # assumption: temporary homes it can arrange per 1,000 households of the town
     temporary_home_eur_per_day: float = (
@@ -245,6 +248,7 @@ class GovernmentConfig:
             "scheme_opening_days",
             "scheme_assessors",
             "scheme_payment_days",
+            "aid_cash_eur",
         ):
             check_range(f"government.{name}", getattr(self, name), 0.0)
         check_positive("government.scheme_assessment_days", self.scheme_assessment_days)
@@ -258,6 +262,7 @@ class GovernmentConfig:
                 "learning",
                 "collaboration",
                 "aid_capacity",
+                "aid_paperwork",
                 "scheme_coverage",
                 "stance_anchor",
                 "promised_coverage",
@@ -282,6 +287,8 @@ class HousingConfig:
         30.0  # assumption: homes the regional pool of contractors works on at once, per 1,000 households of the town
     )
     outside_contractor_rate: float = 0.01  # assumption: per day, how fast a household waiting for a contractor finds one from outside the regional pool through its bridging ties, at full know-how
+    outside_contractors: float = 10.0  # assumption: homes contractors from outside the region work on at once, per 1,000 households of the town (a finite pool: those who found one wait for a free one)
+    outside_premium: float = 0.2  # assumption: extra share of the repair cost an outside contractor charges (travel, lodging, scarcity); the household pays it, not the insurer or the scheme
     deposit_share: float = 0.3  # assumption: share of the repair cost a household must have in hand to hire a contractor; the rest must be there when the work is done
     savings_eur: float = 40_000.0  # assumption: savings of a household with full economic capital; a household's savings are this times its economic capital squared
     claim_filing_days: float = 14.0  # assumption: days to file an insurance claim with a full way in (cultural capital, know-how from ties, help of an initiative); longer with less
@@ -306,6 +313,8 @@ class HousingConfig:
             "contractors",
             "adjusters",
             "outside_contractor_rate",
+            "outside_contractors",
+            "outside_premium",
         ):
             check_range(f"housing.{name}", getattr(self, name), 0.0)
         for name in ("repair_days", "claim_filing_days", "claim_handling_days"):
@@ -363,13 +372,18 @@ class DynamicsConfig:
     )
     stress_rate: float = 0.2  # assumption: per day, how fast stress follows need and fear
     stress_relief_rate: float = 0.3  # assumption: per day, the most that bonding support received adds to stress decay
-    helping_strain_rate: float = 0.05  # assumption: per day, strain a helper gains per unit of its full offer given
-    hosting_strain_rate: float = (
-        0.005  # assumption: per day, strain a host gains while a displaced household lives with it
+    help_days: float = 3.0  # assumption: days of help at its full offer that a rested household's time allows before it runs out (helping draws the time left down, rest refills it)
+    time_refill_rate: float = (
+        0.5  # assumption: per day, how fast time spent helping comes back (a time constant of two days)
     )
+    helping_strain_rate: float = 0.05  # assumption: per day, strain a helper gains per unit of its full offer given
+    hosting_strain_rate: float = 0.035  # assumption: per day, strain a host gains while a displaced household lives with it: a host that does nothing else reaches the hosting limit after about six weeks (weeks to months: households taking in family after Katrina lived with the strain of it, Stehling-Ariza, Park & Abramson 2009; no Dutch durations are published)
     strain_recovery_rate: float = 0.05  # assumption: per day, how fast strain fades
+    strain_weight: float = 0.3  # share of functioning (health, work) a fully strained helper or host loses; the cost grows with the square of strain, so that sustained help costs and brief help hardly does: informal caregivers have worse psychological and physical health than non-caregivers, the more so the more and the longer they care (Pinquart & Sorensen 2003, Psychology and Aging 18(2)); the size and the square are assumptions
     hosting_limit: float = 0.6  # assumption: strain at which a host asks its guests to leave
     initiative_openness: float = 0.3  # assumption: share of an initiative's pool spread over every needy household of its neighbourhood; the rest goes to members and their ties
+    initiative_confidence_weight: float = 0.5  # assumption: weight of its initiative's confidence (1 where it works with the government, else its members' mean trust) in a member's own, against its own trust
+    news_weight: float = 0.5  # assumption: how far news from bonding ties that have a contractor at work (whom to call) counts as access to the contractors' queue, at a share of 1 of one's bonding ties
     access_head_start_days: float = 30.0  # assumption: days a household with full access (know-how from bridging ties, an initiative's help) moves up the contractors' queue
     personal_buffering: float = 0.5  # assumption: share of stress that full personal capital takes away
     trust_gain_rate: float = 0.005  # assumption: per day, how fast trust rises with good treatment (timely, fair, receptive; outcomes that meet the promise)
@@ -401,6 +415,7 @@ class DynamicsConfig:
             *(n for n in vars(self) if n.endswith("_rate")),
             "initiative_commitment",
             "access_head_start_days",
+            "help_days",
             "expected_wait_days",
             "expected_home_days",
             "promise_days",
@@ -410,6 +425,7 @@ class DynamicsConfig:
             check_range(f"dynamics.{name}", getattr(self, name), 0.0)
         check_unit_fields("dynamics", self, tuple(n for n in vars(self) if n not in unbounded))
         check_positive("dynamics.relations_step_days", self.relations_step_days)
+        check_positive("dynamics.help_days", self.help_days)
         # spare capacity is measured from spare_from up to full functioning, so the gap must exist
         check_range("dynamics.spare_from", self.spare_from, 0.0, 0.99)
 
@@ -642,6 +658,44 @@ class CalibrationConfig:
     )
 
 
+CHANNELS = (
+    "bonding_support",
+    "hosting",
+    "bridging_knowhow",
+    "outside_contractors",
+    "head_start",
+    "initiatives",
+    "aid",
+)
+
+
+@dataclass
+class ChannelsConfig:
+    """Channels through which ties and government act; any of them can be switched off, to see what it carries.
+
+    ``bonding_support``: support, practical help (water, care) and stress relief along bonding
+    ties; ``hosting``: bonding ties taking in displaced households; ``bridging_knowhow``: know-how
+    about rules and contractors that bridging ties carry; ``outside_contractors``: contractors
+    from outside the region; ``head_start``: a place further up the contractors' queue for those
+    with access; ``initiatives``: citizen initiatives (none form, none stand); ``aid``: the
+    government's aid (care, cash, help with paperwork, lodging paid).
+    """
+
+    # e.g. [hosting, aid]; ``+experiment=channels`` switches off one at a time
+    off: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for index, name in enumerate(self.off):
+            if name not in CHANNELS:
+                raise ConfigError(
+                    f"channels.off[{index}]={name!r} is not allowed: expected one of {', '.join(CHANNELS)}"
+                )
+
+    def on(self, channel: str) -> bool:
+        """Whether ``channel`` (one of ``CHANNELS``) is on."""
+        return channel not in self.off
+
+
 @dataclass
 class OutputConfig:
     """What a run folder gets beside the summary, config, time series and events."""
@@ -667,6 +721,7 @@ class Config:
     dynamics: DynamicsConfig = MISSING
     polarisation: PolarisationConfig = MISSING
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     seed: int = 0

@@ -159,6 +159,32 @@ def strain_step(strain: np.ndarray, gain: np.ndarray, recovery_rate: float, dt: 
     return settle(np.minimum(relax(strain, gain / recovery_rate, recovery_rate, dt), 1.0), 0.0)
 
 
+def time_step(time_left: np.ndarray, given: np.ndarray, help_days: float, refill_rate: float, dt: float) -> np.ndarray:
+    """Exact step of ``d time/dt = -given / help_days + refill_rate * (1 - time)``, kept in [0, 1].
+
+    Helping at ``given`` (per day, in units of a rested household's full offer) spends time;
+    rest brings it back towards 1.
+    """
+    if refill_rate == 0:
+        return np.clip(time_left - given * dt / help_days, 0.0, 1.0)
+    target = 1.0 - given / (help_days * refill_rate)
+    return settle(np.clip(relax(time_left, target, refill_rate, dt), 0.0, 1.0), 1.0)
+
+
+def weighted_share(summed: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """The weighted mean over one's ties of a quantity (``summed``: its tie-weighted sum), 0 without ties."""
+    return divide_or_zero(summed, strength)
+
+
+def ties_weight(strength: np.ndarray, scale: float) -> np.ndarray:
+    """How much one's ties weigh in what one perceives, with diminishing returns in their number: ``sat(W / scale)``."""
+    return saturating(strength / scale)
+
+
 def perceived_risk(memory: np.ndarray, ties_prepared: np.ndarray, social_learning: float) -> np.ndarray:
-    """Risk a household perceives: its own remembered damage, and the measures its ties took."""
+    """Risk a household perceives: its own remembered damage, and the measures it sees its ties take.
+
+    ``ties_prepared`` is the weighted share of its ties that prepared, times how much its ties
+    weigh (``ties_weight``): a share, not a sum, so more ties do not add up to more risk.
+    """
     return 1.0 - (1.0 - memory) * (1.0 - social_learning * ties_prepared)

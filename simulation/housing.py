@@ -58,23 +58,36 @@ class WayIn:
         bridging_knowhow: gives every household's know-how about rules its bridging ties carry
             (asked only when some household needs it).
         reach: how far an initiative reaches it (0 where none does).
+        contractor_news: gives, for some households, what their bonding ties tell them of whom
+            to call for a repair (asked only for households waiting for a contractor).
+        aid: the share of full government aid it obtains (0 where aid does not reach it).
+        aid_paperwork: how far a caseworker's help with paperwork (at full aid) opens the way.
     """
 
     cultural: np.ndarray
     bridging_knowhow: Callable[[], np.ndarray]
     reach: np.ndarray
+    contractor_news: Callable[[np.ndarray], np.ndarray]
+    aid: np.ndarray
+    aid_paperwork: float
 
     def knowhow(self, rows: np.ndarray) -> np.ndarray:
         """The bridging know-how of the households ``rows``."""
         return self.bridging_knowhow()[rows] if rows.size else np.zeros(0)
 
     def paperwork(self, rows: np.ndarray) -> np.ndarray:
-        """The way through claims and applications: cultural capital, bridging know-how, an initiative's help."""
-        return 1.0 - (1.0 - self.cultural[rows]) * (1.0 - self.knowhow(rows)) * (1.0 - self.reach[rows])
+        """The way through claims and applications: cultural capital, bridging know-how, an initiative's or a caseworker's help."""
+        return 1.0 - (
+            (1.0 - self.cultural[rows])
+            * (1.0 - self.knowhow(rows))
+            * (1.0 - self.reach[rows])
+            * (1.0 - self.aid_paperwork * self.aid[rows])
+        )
 
     def access(self, rows: np.ndarray) -> np.ndarray:
-        """Access to a contractor: bridging know-how and an initiative's help."""
-        return 1.0 - (1.0 - self.knowhow(rows)) * (1.0 - self.reach[rows])
+        """Access to a contractor: bridging know-how, an initiative's help and news from bonding ties."""
+        news = self.contractor_news(rows) if rows.size else np.zeros(0)
+        return 1.0 - (1.0 - self.knowhow(rows)) * (1.0 - self.reach[rows]) * (1.0 - news)
 
 
 @dataclass
@@ -86,6 +99,7 @@ class Money:
     scheme: float = 0.0
     donations: float = 0.0
     landlord: float = 0.0
+    aid: float = 0.0  # emergency grants and emergency lodging paid back
     lodging: float = 0.0
     temporary_homes: float = 0.0
 
@@ -97,15 +111,19 @@ class Housing:
         cfg: the housing config.
         government: the government config (temporary homes, the compensation scheme).
         households: the household state.
+        outside_on: whether contractors from outside the region can be hired (the ``outside_contractors`` channel).
     """
 
-    def __init__(self, cfg: HousingConfig, government: GovernmentConfig, households: HouseholdState) -> None:
+    def __init__(
+        self, cfg: HousingConfig, government: GovernmentConfig, households: HouseholdState, outside_on: bool = True
+    ) -> None:
         self.cfg, self.government = cfg, government
         n = households.n
         self.contractors = slots(cfg.contractors, n)
         self.adjusters = slots(cfg.adjusters, n)
         self.assessors = slots(government.scheme_assessors, n)
         self.temporary_homes = slots(government.temporary_homes, n)
+        self.outside_contractors = slots(cfg.outside_contractors, n) if outside_on else 0
         self.scheme_open_days = 0.0  # days the compensation scheme was open with homes at stake (its assessors at work)
         # What a household can save at most: economic capital squared (the poorest have next to nothing).
         self.savings_eur = cfg.savings_eur * households.economic**2
@@ -150,19 +168,25 @@ class Housing:
 
     # ---- phase 3: own means -----------------------------------------------------------------
 
-    def pay_own(self, h: HouseholdState, dt: float, money: Money) -> None:
+    def pay_own(self, h: HouseholdState, dt: float, money: Money, aid: np.ndarray) -> None:
         """Households pay their own part of the repair (or the deposit) from their savings; emergency lodging is paid.
 
         Their own part is what the insurer or the scheme will not pay; the deposit is what a
         contractor asks before starting. What comes in later beyond the cost goes back to savings
-        when the repair is done. An insurer pays the emergency lodging of the insured; the others
-        pay it from their savings, as far as these go.
+        when the repair is done. An insurer pays the emergency lodging of the insured; government
+        aid pays that of the uninsured as far as it served them in the last step (``aid``: the
+        share of full aid each obtained); they pay the rest from their savings, as far as these go.
         """
         cfg, gov = self.cfg, self.government
         lodging = np.flatnonzero(h.displaced == EMERGENCY)
         money.lodging += lodging.size * cfg.emergency_eur_per_day * dt
         own_lodging = lodging[~h.insured[lodging]]
-        spend = np.minimum(cfg.emergency_eur_per_day * dt, self.savings_eur[own_lodging] * h.buffer[own_lodging])
+        by_aid = aid[own_lodging] * cfg.emergency_eur_per_day * dt
+        h.paid_aid[own_lodging] += by_aid
+        money.aid += float(by_aid.sum())
+        spend = np.minimum(
+            cfg.emergency_eur_per_day * dt - by_aid, self.savings_eur[own_lodging] * h.buffer[own_lodging]
+        )
         h.buffer[own_lodging] -= dyn.divide_or_zero(spend, self.savings_eur[own_lodging])
         h.spent_lodging[own_lodging] += spend
 
@@ -349,6 +373,27 @@ class Housing:
         getattr(h, f"{kind}_filed_day")[rows] = np.nan
         getattr(h, f"{kind}_due_day")[rows] = np.nan
 
+    def pay_aid_grants(
+        self, h: HouseholdState, served: np.ndarray, share: np.ndarray, day: float, money: Money
+    ) -> None:
+        """Aid pays an emergency grant to the households ``served`` (as far as they obtain it: ``share``), once per spell.
+
+        The grant goes towards the repair where one waits for money, else into savings (up to
+        what the household had at the start).
+        """
+        # hit, and never paid (NaN) or paid for an earlier spell
+        new_spell = ~np.isnan(h.shock_day[served]) & ~(h.aid_cash_day[served] >= h.shock_day[served])
+        granted, cash = served[new_spell], self.government.aid_cash_eur * share[new_spell]
+        granted, cash = granted[cash > 0], cash[cash > 0]
+        repairing = h.repair_cost[granted] > h.funds[granted]
+        h.funds[granted[repairing]] += cash[repairing]
+        saving = granted[~repairing]
+        topped_up = h.buffer[saving] + dyn.divide_or_zero(cash[~repairing], self.savings_eur[saving])
+        h.buffer[saving] = np.minimum(topped_up, 1.0)
+        h.aid_cash_day[granted] = day
+        h.paid_aid[granted] += cash
+        money.aid += float(cash.sum())
+
     def pay_donations(self, h: HouseholdState, day: float, way_in: WayIn, money: Money) -> None:
         """Donations reach made-homeless households that apply, as far as their way in takes them."""
         due = np.flatnonzero(h.donation_day <= day)
@@ -368,15 +413,18 @@ class Housing:
         dt: float,
         way_in: WayIn,
         head_start_days: float,
+        money: Money,
     ) -> np.ndarray:
         """Contractors take dry homes whose households have the deposit; finished, paid homes are lived in again.
 
-        The regional pool's queue is in order of the day a home was ready, less a head start for
-        households with access (know-how from bridging ties, an initiative's help). While they
-        wait, households search beyond the pool through their bridging ties (their know-how) and may
-        find a contractor from outside the region, who takes no place in the pool. A finished
-        repair needs the full cost in hand; until then the household waits. What is left over
-        goes back to savings.
+        Two finite pools: the region's contractors, and contractors from outside the region, who
+        charge a premium (``outside_premium`` of the cost, paid by the household). Both queues
+        are in order of the day a home was ready, less a head start for households with access
+        (know-how from bridging ties, an initiative's help, news from bonding ties). While they
+        wait, households search beyond the region through their bridging ties (their know-how);
+        one that has found an outside contractor, and has its premium in hand besides the
+        deposit, takes the next free place of that pool, else stays in the region's queue. A finished repair needs the full cost in hand; until then
+        the household waits. What is left over goes back to savings.
 
         Args:
             open_: the households with a repair still to pay.
@@ -385,26 +433,48 @@ class Housing:
             The households that came home in the step.
         """
         cfg = self.cfg
-        working = int(np.count_nonzero((h.repair_due_day[open_] > day) & ~h.outside_contractor[open_]))
+        working = h.repair_due_day[open_] > day
+        from_outside = h.outside_contractor[open_]
         ready = open_[
             (h.dry_day[open_] <= day)
             & np.isnan(h.repair_due_day[open_])
             & (h.funds[open_] >= cfg.deposit_share * h.repair_cost[open_])
         ]
-        progress = h.search_progress[ready] + dt * cfg.outside_contractor_rate * way_in.knowhow(ready)
-        h.search_progress[ready] = np.minimum(progress, 1.0)
-        outside = h.search_progress[ready] >= 1.0
-        found = ready[outside]
-        h.outside_contractor[found] = True
-        waiting = ready[~outside]
         key = np.zeros(h.n)
-        key[waiting] = h.dry_day[waiting] - head_start_days * way_in.access(waiting)
-        in_pool = first_in_line(waiting, key, self.contractors - working)
-        starting = np.concatenate((found, in_pool))
+        key[ready] = h.dry_day[ready] - head_start_days * way_in.access(ready)
+        outside = ready[:0]
+        if self.outside_contractors > 0:
+            progress = h.search_progress[ready] + dt * cfg.outside_contractor_rate * way_in.knowhow(ready)
+            h.search_progress[ready] = np.minimum(progress, 1.0)
+            # found one, and can pay its premium on top of the deposit
+            found = ready[h.search_progress[ready] >= 1.0]
+            found = found[h.funds[found] >= (cfg.deposit_share + cfg.outside_premium) * h.repair_cost[found]]
+            outside = first_in_line(
+                found, key, self.outside_contractors - int(np.count_nonzero(working & from_outside))
+            )
+            self.charge_premium(h, outside, money)
+        waiting = np.setdiff1d(ready, outside, assume_unique=True)
+        in_pool = first_in_line(waiting, key, self.contractors - int(np.count_nonzero(working & ~from_outside)))
+        starting = np.concatenate((outside, in_pool))
         h.repair_due_day[starting] = day + cfg.repair_days * h.home_damage[starting]
 
         done = open_[(h.repair_due_day[open_] <= day) & (h.funds[open_] >= h.repair_cost[open_])]
         return self.close(h, done, h.funds[done] - h.repair_cost[done], day)
+
+    def charge_premium(self, h: HouseholdState, hired: np.ndarray, money: Money) -> None:
+        """The households ``hired`` take a contractor from outside the region: its premium adds to their cost.
+
+        Neither the insurer nor the scheme pays it (it counts as cost their claims and
+        applications already cover): an owner pays it, a tenant's landlord pays it at once.
+        """
+        premium = self.cfg.outside_premium * h.repair_cost[hired]
+        h.outside_contractor[hired] = True
+        for name in ("repair_cost", "claim_cost", "scheme_cost"):
+            getattr(h, name)[hired] += premium
+        tenants = ~h.owner[hired]
+        h.funds[hired[tenants]] += premium[tenants]
+        h.paid_landlord[hired[tenants]] += premium[tenants]
+        money.landlord += float(premium[tenants].sum())
 
     def rehouse(self, h: HouseholdState, households: np.ndarray, day: float) -> np.ndarray:
         """These households get new or rebuilt homes: no repair is owed any more, and the displaced come home.

@@ -50,7 +50,8 @@ OVERALL = {
     "scheme_filed": "applications to the compensation scheme filed so far",
     "scheme_paid": "applications the compensation scheme paid so far",
     **{f"money_{source}_eur": f"euros paid towards repairs so far by: {source}" for source in MONEY_SOURCES},
-    "lodging_eur": "euros emergency lodging cost so far (paid by insurers for the insured, from savings by the others as far as these go)",
+    "lodging_eur": "euros emergency lodging cost so far (paid by insurers for the insured, by aid as far as it serves the others, from savings by the rest as far as these go)",
+    "aid_eur": "euros government aid paid so far: emergency grants, and emergency lodging of the uninsured it served",
     "temporary_homes_eur": "euros the government paid for temporary homes so far",
     **{
         f"restored_{c}": f"harm taken away through channel '{c}' in the step, summed"
@@ -66,6 +67,7 @@ CUMULATIVE = {
     "scheme_paid": lambda flows: flows.scheme_paid,
     **{f"money_{s}_eur": (lambda flows, s=s: getattr(flows.money, s)) for s in MONEY_SOURCES},
     "lodging_eur": lambda flows: flows.money.lodging,
+    "aid_eur": lambda flows: flows.money.aid,
     "temporary_homes_eur": lambda flows: flows.money.temporary_homes,
 }
 
@@ -86,7 +88,8 @@ class Recorder:
         per_class: for each indicator of ``PER_CLASS``, an array of rows x classes.
         row: the number of rows recorded.
         functioning_lost: per class, the household-days of functioning lost so far (the
-            integral of 1 - functioning over the class's households, trapezoid within each step).
+            integral of 1 - functioning over all the class's households, hit or not: helpers and
+            hosts lose functioning to strain; trapezoid within each step).
     """
 
     def __init__(self, model: CrisisModel) -> None:
@@ -111,9 +114,7 @@ class Recorder:
         """Record the mean functioning of affected households right after the hazard of this step."""
         affected, h = model.affected, model.households
         self.columns["functioning_start"][self.row] = h.functioning[affected].mean() if affected.size else 1.0
-        self._lost_at_start = np.bincount(
-            h.household_class[affected], 1.0 - h.functioning[affected], self.class_size.size
-        )
+        self._lost_at_start = self.class_size - np.bincount(h.household_class, h.functioning, self.class_size.size)
 
     def record(self, model: CrisisModel) -> None:
         """Record the model's state at the end of a step, and what moved in it (``model.flows``; none before the first)."""
@@ -141,8 +142,8 @@ class Recorder:
         )
         counts = np.vstack((affected_count, affected_count, *[self.class_size] * 4))
         by_class = _ratio(sums, counts, self.empty_ratio)
-        if row > 0:  # only the affected lack functioning
-            lost_at_end = affected_count - sums[0]
+        if row > 0:
+            lost_at_end = self.class_size - np.bincount(classes, h.functioning, k)
             self.functioning_lost += model.dt * (self._lost_at_start + lost_at_end) / 2.0
         overall = _ratio(sums.sum(axis=1), counts.sum(axis=1), self.empty_ratio[:, 0])
         columns = self.columns
@@ -333,6 +334,23 @@ def relations_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str,
     return keys
 
 
+# Four months after the first event: when Valkenburg counted the families still away (NOS Nieuwsuur, Nov 2021).
+FOUR_MONTHS_DAYS = 122.0
+
+
+def displaced_after(model: CrisisModel, timeseries: pd.DataFrame, days: float) -> float | None:
+    """Share of all households displaced ``days`` after the first event (the first step ending then or later).
+
+    None without an event, or if the run ends before then.
+    """
+    events = model.event_log.events
+    if not events:
+        return None
+    day = timeseries["day"].to_numpy()
+    after = np.flatnonzero(day >= events[0].day + days)
+    return float(timeseries["displaced_share"].to_numpy()[after[0]]) if after.size else None
+
+
 def displacement_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float | int | None]:
     """Displacement and what the repairs cost, by who paid.
 
@@ -348,6 +366,7 @@ def displacement_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[s
         "displaced_households": int(np.count_nonzero(~np.isnan(h.displaced_day))),
         "days_home_median": float(np.median(spells)) if spells.size else None,
         "displaced_share_end": float(still_away.mean()),
+        "displaced_share_4_months": displaced_after(model, timeseries, FOUR_MONTHS_DAYS),
     }
     # Where displaced households stayed: days there, summed over the run, per household ever displaced.
     step_days = np.diff(timeseries["day"].to_numpy())
@@ -358,5 +377,6 @@ def displacement_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[s
     for source in MONEY_SOURCES:
         keys[f"money_eur__{source}"] = float(last[f"money_{source}_eur"])
     keys["lodging_eur"] = float(last["lodging_eur"])
+    keys["aid_eur"] = float(last["aid_eur"])
     keys["temporary_homes_eur"] = float(last["temporary_homes_eur"])
     return keys

@@ -35,7 +35,7 @@ class StepState:
     the rows of the needy: arrays named ``*_of_needy`` are aligned with ``needy``.
     """
 
-    need: np.ndarray  # 1 - functioning, every household
+    need: np.ndarray  # every household: 1 - functioning as the crisis left it (what strain costs aside)
     lacks: np.ndarray  # every household: lacks at least one essential provision
     harmed: np.ndarray  # indices of households with harm to recover from
     open_repairs: np.ndarray  # indices of households with a repair still open (repair_cost > 0)
@@ -166,7 +166,7 @@ class CrisisModel(mesa.Model):
         self.crisis = make_scenario(cfg.scenario)
         government_cfg, start = policy.government(cfg)
         self.government = Government(self, government_cfg, **start)
-        self.housing = Housing(cfg.housing, government_cfg, h)
+        self.housing = Housing(cfg.housing, government_cfg, h, cfg.channels.on("outside_contractors"))
         h.attitude[:] = rel.starting_attitudes(
             h.household_class, standing_rank(cfg.population), cfg.polarisation, self.streams.get("attitudes")
         )
@@ -181,6 +181,7 @@ class CrisisModel(mesa.Model):
         self.attitudes_moved = False
         h.affiliation[:], h.dominance[:] = rel.invited_stances(h, self.government.dominance)
         self.money = Money()
+        self.aid_served = np.zeros(h.n)  # per household: the share of full aid it obtained in the last step
         self.initiatives: dict[int, CitizenInitiative] = {}
         self._known: np.ndarray | None = None  # households the initiatives know (see known_to_initiatives)
         self.initiatives_formed = 0
@@ -196,7 +197,7 @@ class CrisisModel(mesa.Model):
         for index in range(h.n):
             Household(self, index)
         self.crisis.start(self)
-        if cfg.policy.standing_initiatives.enabled:
+        if self.initiatives_stand:
             self.start_standing_initiatives()
 
         self.recorder = Recorder(self)
@@ -211,7 +212,10 @@ class CrisisModel(mesa.Model):
         self.n_neighbourhoods = self.cfg.population.neighbourhoods
         self.n_classes = len(h.class_names)
         self.ties = (net.bonding + net.bridging).tocsr()
-        self.tie_strength = net.bonding_strength + net.bridging_strength
+        self.bonding_strength = net.bonding_strength
+        self.tie_strength = self.bonding_strength + net.bridging_strength
+        # How much a household's ties weigh in what it perceives from them (diminishing in their number).
+        self.ties_weight = dyn.ties_weight(self.tie_strength, self.cfg.network.social_capital_scale)
         self.trust_spread = rel.TrustSpread(self.tie_strength)
         h.social[:] = social_capital(net, self.cfg.network.social_capital_scale)
         # Cohesion of a neighbourhood: mean social capital from bonding ties alone.
@@ -239,7 +243,12 @@ class CrisisModel(mesa.Model):
 
     @property
     def bridging_knowhow(self) -> np.ndarray:
-        """Per household: the know-how about rules its bridging ties carry (cultural capital across them)."""
+        """Per household: the know-how about rules its bridging ties carry (cultural capital across them).
+
+        None at all where the ``bridging_knowhow`` channel is off.
+        """
+        if not self.cfg.channels.on("bridging_knowhow"):
+            return np.zeros(self.households.n)
         return self._weigh_bridging()
 
     def _weigh_bridging(self) -> np.ndarray:
@@ -252,6 +261,16 @@ class CrisisModel(mesa.Model):
             carried = np.bincount(self.bridging_rows, weights=weighted * self.bridging_cultural, minlength=h.n)
             self._bridging_knowhow = dyn.saturating(carried)
         return self._bridging_knowhow
+
+    @property
+    def aid_flows(self) -> bool:
+        """Whether government aid flows now: the delay since the current event has passed (and the ``aid`` channel is on)."""
+        return self.government.aid_flowing(self.day) and self.cfg.channels.on("aid")
+
+    @property
+    def initiatives_stand(self) -> bool:
+        """Whether an initiative stands in every neighbourhood (the ``standing_initiatives`` lever, initiatives on)."""
+        return self.cfg.policy.standing_initiatives.enabled and self.cfg.channels.on("initiatives")
 
     @property
     def relations_due(self) -> bool:
@@ -289,20 +308,23 @@ class CrisisModel(mesa.Model):
         own_rate = self.recover_by_own_means(now)
         self.support(now, help_)
         self.act_collectively(now, help_)
-        way_in = WayIn(self.households.cultural, lambda: self.bridging_knowhow, self.reach_of_all(now, help_.reach))
+        way_in = WayIn(
+            self.households.cultural,
+            lambda: self.bridging_knowhow,
+            self.reach_of_all(now, help_.reach),
+            self.contractor_news,
+            self.aid_served,  # filled in by give_aid, before the processes that ask for paperwork
+            self.housing.government.aid_paperwork,
+        )
         claims_filed, claims_settled, scheme_filed, scheme_paid = self.give_aid(now, help_, way_in)
         gains = self.recover(now, own_rate, help_.rates)
         self.stand_in_for_provisions(now, help_)
         given = now.offer_per_need * now.claimed
         self.update_wellbeing(now, fear, help_, given)
         if now.homes_at_stake:
+            head_start = self.cfg.dynamics.access_head_start_days if self.cfg.channels.on("head_start") else 0.0
             self.housing.repair(
-                self.households,
-                now.open_repairs,
-                self.end_of_step,
-                self.dt,
-                way_in,
-                self.cfg.dynamics.access_head_start_days,
+                self.households, now.open_repairs, self.end_of_step, self.dt, way_in, head_start, self.money
             )
         self.adapt(now)
         self.crisis.transform(self)
@@ -419,18 +441,20 @@ class CrisisModel(mesa.Model):
         h.shock_day[new_spell] = self.day
         h.recovered_day[hit] = np.nan
         self.government.start_event(self.day)
-        if self.cfg.policy.standing_initiatives.enabled:
+        if self.initiatives_stand:
             self.start_standing_initiatives()
         self.event_log.add(self.steps, self.day, event_severity, index, lost)
 
     def read_state(self) -> StepState:
         """The state phases 2-8 read."""
         h, d, net = self.households, self.cfg.dynamics, self.networks
-        need = 1.0 - h.functioning
-        needy = np.flatnonzero(h.functioning < d.recovery_threshold)
+        need = 1.0 - prov.crisis_functioning(h, d)
+        needy = np.flatnonzero(need > 1.0 - d.recovery_threshold)
         open_repairs = np.flatnonzero(h.repair_cost > 0)
         need_of_needy = need[needy]
-        spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from) * (1.0 - h.strain)
+        # What a helper can give: spare capacity (functioning, which strain lowers, and stress) and
+        # resources, as far as its time for helping lasts.
+        spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from) * h.time_left
         offer = spare * self.resources
         # Without anyone needy no bridging tie is used: no need to weigh them.
         bridging = self.bridging_now if needy.size else net.bridging
@@ -438,9 +462,12 @@ class CrisisModel(mesa.Model):
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         if needy.size:
             initiative_claim = self.initiative_claims(needy, neighbourhood_need)
-            needy_ties_need = bonding_of_needy.from_rows(need_of_needy) + bridging_of_needy.from_rows(need_of_needy)
+            needy_ties_need = bridging_of_needy.from_rows(need_of_needy)
+            if self.cfg.channels.on("bonding_support"):
+                needy_ties_need += bonding_of_needy.from_rows(need_of_needy)
             claimed = needy_ties_need + initiative_claim
-            offer_per_need = dyn.divide_or_zero(offer, claimed)
+            # a helper gives what the claims need, as far as its offer goes
+            offer_per_need = np.minimum(dyn.divide_or_zero(offer, claimed), 1.0)
         else:  # no one in need: nothing claims an offer (one read-only array of zeros for all three)
             initiative_claim = claimed = offer_per_need = np.zeros(h.n)
             claimed.flags.writeable = False
@@ -501,7 +528,7 @@ class CrisisModel(mesa.Model):
         """Phase 3: the own rate of recovery of the harmed (aligned with ``now.harmed``); savings paid for lodging and repair."""
         h, d, harmed = self.households, self.cfg.dynamics, now.harmed
         if now.homes_at_stake:
-            self.housing.pay_own(h, self.dt, self.money)
+            self.housing.pay_own(h, self.dt, self.money, self.aid_served)
         return dyn.self_recovery_rate(
             d.self_recovery_rate,
             h.economic[harmed],
@@ -522,10 +549,12 @@ class CrisisModel(mesa.Model):
         care (practical help) and relieves stress. Households in emergency lodging then ask
         their bonding ties for a place to stay.
         """
-        d = self.cfg.dynamics
+        d, on = self.cfg.dynamics, self.cfg.channels.on
         # Helper i divides its offer over all the need that claims it, so needy household j
         # receives need_j * sum_i w_ji * offer_per_need_i along each network.
-        bonding = now.need_of_needy * now.bonding_of_needy.to_rows(now.offer_per_need)
+        bonding = now.need_of_needy * (
+            now.bonding_of_needy.to_rows(now.offer_per_need) if on("bonding_support") else np.zeros(now.needy.size)
+        )
         bridging = now.need_of_needy * now.bridging_of_needy.to_rows(now.offer_per_need)
         received = bonding + bridging
         rate_per_support = dyn.divide_or_zero(d.support_rate * dyn.saturating(received), received)
@@ -533,7 +562,7 @@ class CrisisModel(mesa.Model):
         help_.rates["bridging"] = rate_per_support * bridging
         help_.bonding_help = dyn.saturating(bonding)
         help_.stress_relief = d.stress_relief_rate * help_.bonding_help
-        if now.homes_at_stake:
+        if now.homes_at_stake and on("hosting"):
             self.housing.find_hosts(self.households, self.networks.bonding, d.hosting_limit)
 
     # ---- 5. collective action ---------------------------------------------------------------
@@ -557,7 +586,8 @@ class CrisisModel(mesa.Model):
 
         needy_share = np.bincount(home, minlength=self.n_neighbourhoods) / self.neighbourhood_size
         self.dissolve_initiatives(needy_share)
-        self.form_initiatives(now, needy_share)
+        if self.cfg.channels.on("initiatives"):
+            self.form_initiatives(now, needy_share)
 
     def initiative_reach(self, now: StepState, home: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each needy household: whether an initiative knows it, and how far the pools reach it."""
@@ -575,6 +605,17 @@ class CrisisModel(mesa.Model):
         closed_per_need = dyn.divide_or_zero(pool * closed_share, known_need)
         per_need = open_per_need[home] + known * closed_per_need[home]
         return known, dyn.saturating(now.need_of_needy * per_need)
+
+    def contractor_news(self, rows: np.ndarray) -> np.ndarray:
+        """For the households ``rows``: what their bonding ties can tell them of whom to call for a repair.
+
+        ``news_weight`` times the weighted share of their bonding ties that have a contractor at
+        work now: news that stays within a bonding group.
+        """
+        h = self.households
+        working = (h.repair_due_day > self.end_of_step).astype(np.float64)
+        told = RowsOf(self.networks.bonding, rows).to_rows(working)
+        return self.cfg.dynamics.news_weight * dyn.weighted_share(told, self.bonding_strength[rows])
 
     def tie_weight_to(self, group: np.ndarray) -> np.ndarray:
         """For every household, the summed weight of its ties to the households in mask ``group``."""
@@ -685,23 +726,29 @@ class CrisisModel(mesa.Model):
 
     # ---- 6. aid and institutions ---------------------------------------------------------------
 
-    def give_aid(self, now: StepState, help_: Help, way_in: WayIn) -> tuple[int, int, int]:
+    def give_aid(self, now: StepState, help_: Help, way_in: WayIn) -> tuple[int, int, int, int]:
         """Phase 6: government aid, temporary homes, insurance claims, the compensation scheme and donations.
 
-        Aid and temporary homes come after the government's delay; aid is taken up through trust
-        and the way in, where an initiative that works with the government counts (the others
-        help with paperwork only). Temporary homes go by need where the government is receptive,
-        by who applies first where it waits for applications. Claims, scheme applications and
-        donations are filed as fast as the way in allows.
+        Aid (while the ``aid`` channel is on) flows after the government's delay and is taken up
+        through trust and the way in, where an initiative that works with the government counts
+        (the others help with paperwork only); its caseworkers serve at most ``aid_capacity`` of
+        all households at once, rationed in proportion to uptake. What a household obtains (a
+        share of full aid) brings care and practical help (a recovery rate), an emergency grant
+        once per spell, a caseworker's help with claims and applications, and its emergency
+        lodging paid (from the next step). Temporary homes come after the same delay and go by
+        need where the government is receptive, by who applies first where it waits for
+        applications. Claims, scheme applications and donations are filed as fast as the way in
+        allows.
 
         Returns:
-            Insurance claims settled, scheme applications filed and scheme applications paid.
+            Insurance claims filed and settled, scheme applications filed and paid.
         """
         h, d, gov = self.households, self.cfg.dynamics, self.government
-        flowing = gov.aid_flowing(self.day)
+        homes_open = gov.aid_flowing(self.day)
         needy = now.needy
         help_.aid_obtained, help_.injustice = np.zeros(needy.size), np.zeros(needy.size)
-        if flowing:
+        self.aid_served[:] = 0.0
+        if self.aid_flows and needy.size:
             collaborating = np.zeros(self.n_neighbourhoods, dtype=bool)
             for n, initiative in self.initiatives.items():
                 collaborating[n] = initiative.collaborates
@@ -711,6 +758,8 @@ class CrisisModel(mesa.Model):
             )
             share_met = dyn.rationing(gov.aid_capacity * h.n, float(uptake.sum()))
             help_.aid_obtained = uptake * share_met
+            self.aid_served[needy] = help_.aid_obtained
+            self.housing.pay_aid_grants(h, needy, help_.aid_obtained, self.end_of_step, self.money)
             if share_met < 1.0:  # scarce: some feel that others, of other groups, got what they need
                 help_.injustice = rel.injustice(
                     help_.aid_obtained, h.household_class[needy], h.attitude[needy], self.n_classes
@@ -722,7 +771,7 @@ class CrisisModel(mesa.Model):
         if not now.homes_at_stake:
             return 0, 0, 0, 0
         end = self.end_of_step
-        self.housing.house_temporarily(h, flowing, gov.receptivity, way_in, self.dt, self.money)
+        self.housing.house_temporarily(h, homes_open, gov.receptivity, way_in, self.dt, self.money)
         claims_filed, claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
         scheme_open = gov.events > 0 and self.day >= gov.event_start_day + self.housing.government.scheme_opening_days
         filed, help_.scheme_paid = self.housing.pay_scheme(
@@ -770,7 +819,7 @@ class CrisisModel(mesa.Model):
         points = (1.0 - (1.0 - gov.receptivity) * (1.0 - h.personal[needy])) if points_open else 0.0
         others = (1.0 - help_.bonding_help) * (1.0 - help_.reach)
         water = 1.0 - (1.0 - h.preparedness[needy]) * others * (1.0 - points)
-        care = 1.0 - others * (1.0 - gov.receptivity * gov.aid_flowing(self.day))
+        care = 1.0 - others * (1.0 - gov.receptivity * self.aid_flows)
         for cover in (h.water_cover, h.care_cover):  # those that stand in now replace those of before
             cover[self.covered] = 0.0
         h.water_cover[needy] = d.bottled_water_cover * water
@@ -789,6 +838,12 @@ class CrisisModel(mesa.Model):
         h.days_hosting[hosts] += self.dt
         helpers = np.flatnonzero(given > 0)
         h.help_given[helpers] += given[helpers] * self.dt
+        spending = h.time_left < 1.0  # helping spends time, which rest brings back
+        spending[helpers] = True
+        spending = np.flatnonzero(spending)
+        h.time_left[spending] = dyn.time_step(
+            h.time_left[spending], given[spending], d.help_days, d.time_refill_rate, self.dt
+        )
         hosting = np.zeros(h.n, dtype=bool)
         hosting[hosts] = True
         straining = h.strain > 0
@@ -816,7 +871,7 @@ class CrisisModel(mesa.Model):
         """
         h, d, gov = self.households, self.cfg.dynamics, self.government
         if gov.events > 0 and now.needy.size:
-            if gov.aid_flowing(self.day):
+            if self.aid_flows:
                 timeliness = help_.aid_obtained.copy()
             else:
                 waited_too_long = self.day - gov.event_start_day > d.expected_wait_days
@@ -859,13 +914,14 @@ class CrisisModel(mesa.Model):
         """Adaptation: households take measures, initiatives organise collective ones.
 
         A household's preparedness grows with the risk it perceives (its fading memory of damage,
-        and the measures it sees its ties take: the more prepared ties, the more it sees) where
-        it can afford measures (economic capital), up to the scenario's ceiling. Where an
-        initiative is active, its neighbourhood's collective protection grows.
+        and the measures it sees its ties take: the weighted share of its ties that prepared,
+        weighing more the more ties it has, with diminishing returns) where it can afford
+        measures (economic capital), up to the scenario's ceiling. Where an initiative is active,
+        its neighbourhood's collective protection grows.
         """
         h, d = self.households, self.cfg.dynamics
         h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
-        seen_measures = dyn.saturating(now.ties_measures / self.cfg.network.social_capital_scale)
+        seen_measures = self.ties_weight * dyn.weighted_share(now.ties_measures, self.tie_strength)
         risk = dyn.perceived_risk(h.risk_memory, seen_measures, d.social_learning)
         ceiling = self.crisis.preparedness_ceiling
         h.preparedness[:] = np.maximum(
@@ -891,7 +947,7 @@ class CrisisModel(mesa.Model):
         newly = candidates[
             np.isnan(h.recovered_day[candidates])
             & ~np.isnan(h.shock_day[candidates])
-            & (h.functioning[candidates] >= self.cfg.dynamics.recovery_threshold)
+            & (prov.crisis_functioning(h, self.cfg.dynamics, candidates) >= self.cfg.dynamics.recovery_threshold)
         ]
         h.recovered_day[newly] = self.day
         self.event_log.add_returns(newly, self.steps, self.dt)

@@ -276,14 +276,17 @@ class RowsOf:
 
     def to_rows(self, vector: np.ndarray) -> np.ndarray:
         """For each household j of the group: ``sum_i w_ji * vector_i``."""
-        if self.gathered:
-            return np.bincount(self.row, weights=self.weight * vector[self.column], minlength=self.rows.size)
+        if self.gathered:  # (bincount gives integers where no row has an entry)
+            summed = np.bincount(self.row, weights=self.weight * vector[self.column], minlength=self.rows.size)
+            return summed.astype(np.float64, copy=False)
         return (self.matrix @ vector)[self.rows]
 
     def from_rows(self, values: np.ndarray) -> np.ndarray:
         """For every household i: ``sum_j w_ij * values_j`` over the group's households j."""
         if self.gathered:
-            return np.bincount(self.column, weights=self.weight * values[self.row], minlength=self.n)
+            return np.bincount(self.column, weights=self.weight * values[self.row], minlength=self.n).astype(
+                np.float64, copy=False
+            )
         full = np.zeros(self.n)
         full[self.rows] = values
         return self.matrix @ full

@@ -3,9 +3,11 @@
 A provision is state: a scenario breaks it (a burst main sets the day the water returns; a flood
 damages homes), its own process restores it (crews, drying and repair), and others can stand in
 for part of what is missing (bottled water, a host, care by family). Functioning is the product
-of what each missing provision costs and the household's harm beyond them::
+of what each missing provision costs, the household's harm beyond them and what the strain of
+helping others costs it::
 
-    F = (1 - w_water * water_deficit) * (1 - w_home * (1 - home)) * (1 - w_care * care_deficit) * (1 - harm)
+    F = (1 - w_water * water_deficit) * (1 - w_home * (1 - home)) * (1 - w_care * care_deficit)
+        * (1 - harm) * (1 - w_strain * strain^2)
 
 Equations and defaults are in docs/ODD.md (7.2).
 """
@@ -57,19 +59,36 @@ def functioning(h: HouseholdState, d: DynamicsConfig, day: float, rows: np.ndarr
         * (1.0 - d.home_weight * (1.0 - home_quality(h, d, rows)))
         * (1.0 - d.care_weight * care_deficit)
         * (1.0 - h.harm[rows])
+        * strain_cost(h, d, rows)
     )
+
+
+def strain_cost(h: HouseholdState, d: DynamicsConfig, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The factor on functioning that strain leaves: ``1 - strain_weight * strain**2`` (sustained help costs, brief help hardly)."""
+    return 1.0 - d.strain_weight * h.strain[rows] ** 2
+
+
+def crisis_functioning(h: HouseholdState, d: DynamicsConfig, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Functioning of the households of ``rows`` as the crisis left it: without what strain costs.
+
+    Need, help and recovery are about the crisis (strain is the cost of helping, which help
+    from others does not take away); functioning itself counts both.
+    """
+    return h.functioning[rows] / strain_cost(h, d, rows)
 
 
 def update_functioning(h: HouseholdState, d: DynamicsConfig, day: float) -> np.ndarray:
     """Set every household's functioning on ``day``; return the households with a provision at stake.
 
     Only households with a provision at stake (a damaged home, a cut tap or boil-water advice,
-    interrupted care) need the whole product; for the others it is ``1 - harm``. Every household
-    that lacks a provision is among them.
+    interrupted care) need the whole product; for the others it is ``(1 - harm)(1 - w_strain
+    strain^2)``. Every household that lacks a provision is among them.
     """
     at_stake = np.flatnonzero(
         (h.home_damage > 0) | (h.water_back_day > day) | (h.boil_until_day > day) | (h.care_back_day > day)
     )
     np.subtract(1.0, h.harm, out=h.functioning)
+    strained = np.flatnonzero(h.strain > 0)
+    h.functioning[strained] *= strain_cost(h, d, strained)
     h.functioning[at_stake] = functioning(h, d, day, at_stake)
     return at_stake

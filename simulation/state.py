@@ -45,7 +45,10 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("functioning", np.float64, UNIT, "1 = normal life; from its provisions and its harm"),
     StateField("harm", np.float64, UNIT, "loss of functioning beyond the provisions: goods, health, work"),
     StateField("stress", np.float64, UNIT, "psychological stress"),
-    StateField("strain", np.float64, UNIT, "a helper's or host's fatigue from the help it gives"),
+    StateField("strain", np.float64, UNIT, "a helper's or host's fatigue from the help it gives; it costs functioning"),
+    StateField(
+        "time_left", np.float64, UNIT, "time for helping others left (1: rested); helping spends it, rest refills it"
+    ),
     StateField("buffer", np.float64, UNIT, "savings left, as a share of its savings when the run began"),
     StateField("preparedness", np.float64, UNIT, "preparedness measures taken"),
     StateField("trust", np.float64, UNIT, "trust in government"),
@@ -101,6 +104,7 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("scheme_due_day", np.float64, None, "day the scheme pays its open application", **NAN_UNTIL),
     StateField("scheme_settled_day", np.float64, None, "day the scheme last paid it", **NAN_UNTIL),
     StateField("donation_day", np.float64, None, "day donations reach it (NaN: none coming)", **NAN_UNTIL),
+    StateField("aid_cash_day", np.float64, None, "day aid last paid it an emergency grant (NaN: never)", **NAN_UNTIL),
     # membership, transformation
     StateField("initiative", np.int32, None, "neighbourhood of the initiative it is a member of, -1 if none"),
     StateField(
@@ -118,8 +122,12 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("paid_scheme", np.float64, None, "euros the compensation scheme paid"),
     StateField("paid_donations", np.float64, None, "euros of donations it received"),
     StateField("paid_landlord", np.float64, None, "euros its landlord paid to repair its home"),
+    StateField(
+        "paid_aid", np.float64, None, "euros aid paid it: emergency grants, and its emergency lodging paid back"
+    ),
     StateField("spent_lodging", np.float64, None, "euros it spent on emergency lodging"),
     StateField("days_hosting", np.float64, None, "days it hosted a displaced household"),
+    StateField("lent", np.float64, None, "what it lent to ties so they could follow a transformation (in means: 0..1)"),
 )
 
 RECOVERY_CHANNELS: tuple[str, ...] = ("self", "bonding", "bridging", "initiative", "aid")  # what restores harm
@@ -144,6 +152,7 @@ class HouseholdState:
             if f.nan_allowed:
                 getattr(self, f.name)[:] = np.nan
         self.functioning[:] = 1.0
+        self.time_left[:] = 1.0
         self.initiative[:] = -1
         self.host[:] = -1
 

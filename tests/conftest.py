@@ -11,12 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from simulation import load_config
+from simulation import CrisisModel, load_config
 
 # Before Hypothesis first stores anything (it would make .hypothesis/ in the working directory).
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "veerkracht-hypothesis"))
 
 SMALL = ["population.households=1500"]
+# One flood of a tenth of the town's homes on day 10, in daily steps, followed for half a year.
+ONE_FLOOD = [
+    "population.households=1000",
+    "scenario.schedule_days=[10]",
+    "scenario.schedule_severity=[0.35]",
+    "scenario.step_days=1",
+    "scenario.horizon_days=200",
+]
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = pytest.StashKey[set | None]()  # what was outside git when the session began
 TOOLS = (".venv*", ".pytest_cache", ".ruff_cache", "**/__pycache__", "*.egg-info")  # the tools' own, not the tests'
@@ -25,6 +33,11 @@ TOOLS = (".venv*", ".pytest_cache", ".ruff_cache", "**/__pycache__", "*.egg-info
 def small_config(*overrides: str, scenario: str = "leak"):
     """A validated config of a small population, with extra overrides."""
     return load_config(scenario=scenario, overrides=[*SMALL, *overrides])
+
+
+def flood_model(*overrides: str, seed: int) -> CrisisModel:
+    """A model of ``ONE_FLOOD`` with extra overrides and a seed."""
+    return CrisisModel(load_config("flooding", [*ONE_FLOOD, *overrides, f"seed={seed}"]))
 
 
 @pytest.fixture

@@ -10,20 +10,11 @@ import pytest
 from simulation import ConfigError, CrisisModel, load_config, run
 from simulation.config import POLICY_LEVERS
 
+from .conftest import flood_model
+
 SEEDS = (0, 1)
-ONE_FLOOD = [
-    "population.households=1000",
-    "scenario.schedule_days=[10]",
-    "scenario.schedule_severity=[0.35]",
-    "scenario.step_days=1",
-    "scenario.horizon_days=200",
-]
 COOPERATIVE = ["government.receptivity=0.9", "government.collaboration=0.9", "government.delay_days=1"]
 DEFENSIVE = ["government.receptivity=0.1", "government.collaboration=0.1", "government.delay_days=28"]
-
-
-def flood_model(*overrides: str, seed: int) -> CrisisModel:
-    return CrisisModel(load_config("flooding", [*ONE_FLOOD, *overrides, f"seed={seed}"]))
 
 
 @cache
@@ -89,8 +80,9 @@ def test_more_media_exposure_raises_polarisation_and_lowers_help_along_bridging_
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_co_design_leaves_fewer_behind_than_the_same_government_without_it(seed):
-    without = summary("sea_level_rise", (), seed)
-    with_co_design = summary("sea_level_rise", ("policy=[co_design]",), seed)
+    projects = "scenario.support_threshold=0.3"  # lower than the default, so that projects start
+    without = summary("sea_level_rise", (projects,), seed)
+    with_co_design = summary("sea_level_rise", (projects, "policy=[co_design]"), seed)
     assert with_co_design["transformed_neighbourhoods"] > 0, "expected transformations with co-design"
     assert with_co_design["left_behind_share"] < without["left_behind_share"], (
         f"seed {seed}: expected fewer left behind with co-design, got {with_co_design['left_behind_share']:.3f} "
@@ -118,8 +110,11 @@ def test_flood_defences_lower_flood_damage_at_a_cost(scenario):
 @pytest.mark.parametrize("lever", POLICY_LEVERS)
 def test_every_lever_has_its_cost_in_the_summary(lever):
     scenario = {"co_design": "sea_level_rise", "flood_defences": "flooding"}.get(lever, "flooding")
+    # co-design costs per project: any support starts one here
+    projects = ["scenario.support_threshold=0"] if lever == "co_design" else []
     cfg = load_config(
-        scenario, ["population.households=300", f"policy=[{lever}]", "scenario.horizon_days=3650", "seed=1"]
+        scenario,
+        ["population.households=300", f"policy=[{lever}]", "scenario.horizon_days=3650", "seed=1", *projects],
     )
     result = run(cfg).summary
     assert result[f"policy_cost_eur__{lever}"] > 0, f"expected {lever} to cost something in {scenario}"

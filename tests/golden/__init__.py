@@ -79,6 +79,7 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
             "network.bonding_degree=8",
             "network.bridging_degree=4",
             "polarisation.media_exposure=0.6",
+            "scenario.support_threshold=0.25",  # lower than the default, so that neighbourhoods transform
             "seed=5",
         ),
     ),
