@@ -18,7 +18,11 @@ Reads the aggregated tables (and aggregates first if they are missing) and write
   and per million euros (``experiments.policy``);
 - for a sweep with and without calibration (the ``calibrated_flood`` experiment): the sections
   above on the uncalibrated runs, then ``calibrated.csv`` and a section comparing the effects of
-  cohesion and of each lever with and without calibration (``experiments.calibrated``).
+  cohesion and of each lever with and without calibration (``experiments.calibrated``);
+- for a sweep that switches channels off (the ``channels`` experiment): ``channels.csv`` and a
+  section on which channel carries cohesion's effect; for a sweep over four or more levels of
+  both kinds of tie (the ``dose_response`` experiment): ``dose_response.csv``,
+  ``dose_response.png`` and a section on the effect of each added tie (``experiments.channels``).
 
 Low cohesion is the sweep's fewest bonding and bridging ties, high cohesion the most (other
 swept parameters at their first value).
@@ -36,7 +40,7 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from experiments import calibrated, tables
+from experiments import calibrated, channels, tables
 from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
@@ -57,6 +61,8 @@ EFFECT_KEYS = (
     "days_home_median",
     "displaced_peak_share",
     "displaced_share_end",
+    "displaced_share_4_months",
+    "functioning_loss_days",
     "unrecovered_share",
     "precariaat_gap",
     "precariaat_gap_days",
@@ -144,7 +150,8 @@ def per_event(timeseries: pd.DataFrame, column: str) -> pd.DataFrame:
     for (job, seed), run in timeseries.sort_values("day").groupby(["job", "seed"]):
         day, value = run.day.to_numpy(), run[column].to_numpy(dtype=float)
         struck = np.flatnonzero(np.diff(run.events.to_numpy(), prepend=0) > 0)  # rows ending an event's step
-        for start, end in zip(struck, [*struck[1:], len(day)], strict=True):
+        ends = np.append(struck[1:], len(day)) if struck.size else struck  # a run without an event has none
+        for start, end in zip(struck, ends, strict=True):
             before = max(start - 1, 0)  # the row before: the state when the event struck
             since = day[before:end] - day[before]
             keep = since <= SINCE_EVENT_DAYS
@@ -433,6 +440,13 @@ def report(sweep_dir: str | Path) -> Path:
     cohesion_runs = runs[runs.policy == "none"] if policy is not None else runs
     cohesion_series = of_runs(timeseries, cohesion_runs)  # the curves show the same runs as the tables
     lines, figures = cohesion_section(cohesion_runs, cohesion_series, sweep_dir, out) if cohesion else ([], {})
+    for section in (channels.channels_section(cohesion_runs), channels.dose_response_section(cohesion_runs)):
+        if section is None:
+            continue
+        name, section_lines, table, section_figures = section
+        write_table(table, out / name)
+        figures |= section_figures
+        lines += section_lines
     if policy is not None:
         policy_lines, table = policy
         write_table(table, out / "policy")

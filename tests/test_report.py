@@ -87,3 +87,30 @@ def test_latex_tables_write_numbers_without_exponents(tmp_path):
     latex = (tmp_path / "t.tex").read_text()
     assert "3,170" in latex and "0.00123" in latex, f"expected 3,170 and 0.00123 as written in the tables, got {latex}"
     assert "e+" not in latex and "e-" not in latex, f"expected no exponents in the LaTeX table, got {latex}"
+
+
+def test_the_dose_response_gives_the_effect_of_each_added_tie_paired_by_seed():
+    from experiments.channels import dose_response_table
+
+    rows = []
+    for seed in range(3):
+        for bonding in (0, 2, 4, 8):
+            for bridging in (0, 1, 2, 4):
+                loss = 100.0 - 3.0 * bonding - 5.0 * bridging + seed  # 3 days a bonding tie, 5 a bridging one
+                rows.append(
+                    {
+                        "status": "ok",
+                        "seed": seed,
+                        "network.bonding_degree": float(bonding),
+                        "network.bridging_degree": float(bridging),
+                        "resilience_loss_days": loss,
+                    }
+                )
+    table = dose_response_table(pd.DataFrame(rows))
+    per_tie = table.dropna(subset=["per_tie_effect"])
+    bonding = per_tie[per_tie.ties == label("network.bonding_degree")]
+    bridging = per_tie[per_tie.ties == label("network.bridging_degree")]
+    assert bonding.per_tie_effect.tolist() == pytest.approx([-3.0] * 3), f"3 days per bonding tie: {bonding}"
+    assert bridging.per_tie_effect.tolist() == pytest.approx([-5.0] * 3), f"5 days per bridging tie: {bridging}"
+    assert (per_tie.per_tie_pairs == 3).all(), "three seeds paired"
+    assert set(bonding.held) == {f"{label('network.bridging_degree')} 2"}, "bridging held at the level nearest 2"

@@ -221,3 +221,33 @@ def test_aggregate_files_every_scenarios_own_keys_as_config_columns(tmp_path):
     assert set(columns[first_summary:]) <= summary_keys, "only summary keys follow the config columns"
     leak = runs[runs["scenario.name"] == "leak"]
     assert leak["scenario.floods_per_year"].isna().all(), "a key of another scenario is empty for the leak"
+
+
+def test_the_channels_preset_reports_cohesions_effect_with_each_channel_switched_off(tmp_path):
+    from simulation.config import CHANNELS
+
+    folder = tmp_path / "channels"
+    result = command(
+        "simulation.cli",
+        "-m",
+        "+experiment=channels",
+        "population.households=200",
+        "replicates=2",
+        "scenario.schedule_days=[30]",  # one flood on day 30, so that every run has one
+        "scenario.schedule_severity=[0.5]",
+        "scenario.horizon_days=730",
+        f"hydra.sweep.dir={folder}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    report = command("experiments.report", str(folder), cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    text = (folder / "report" / "report.md").read_text()
+    section = text[text.index("## Which channel carries cohesion's effect") :]
+    missing = [channel for channel in CHANNELS if channel not in section]
+    assert not missing, f"expected the channels section to name every channel, missing {missing}"
+    table = pd.read_csv(folder / "report" / "channels.csv")
+    assert set(table.switched_off) == {"(none: every channel on)", *CHANNELS}, "one row per channel and outcome"
+    assert (table.pairs == 2).all(), "two seeds paired in every row"
+    all_on = table[table.switched_off == "(none: every channel on)"]
+    assert (all_on.carried_effect == 0).all(), "with every channel on, nothing is switched off to carry anything"

@@ -1,0 +1,187 @@
+"""Which channel carries cohesion's effect, and how the effect grows with each added tie.
+
+Two report sections, each read from a sweep:
+
+- **Channels** (the ``channels`` experiment): cohesion's effect (high minus low cohesion, paired
+  by seed) with every channel on, and with each channel switched off in turn
+  (``channels.off``); and what each channel carries: the effect with every channel on minus the
+  effect with that channel off, paired by seed. A channel that carries none of the effect leaves
+  it unchanged; one that works against cohesion's effect carries a share of the opposite sign.
+- **Dose-response** (the ``dose_response`` experiment): the outcomes at each bonding degree (the
+  bridging degree at its reference level) and at each bridging degree (the bonding degree at its
+  reference level), and the effect per added tie between successive levels, paired by seed.
+
+Intervals are 95% t intervals over the seed pairs (``experiments.stats.mean_ci``). Nothing here
+assumes a sign: an effect is reported as it comes out.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from experiments.stats import markdown_table, mean_ci, paired
+from simulation.config import NetworkConfig
+from simulation.style import COMPARED_COLOURS, label
+
+BONDING, BRIDGING, OFF = "network.bonding_degree", "network.bridging_degree", "channels.off"
+OUTCOMES = (
+    "days_home_median",
+    "displaced_share_4_months",
+    "resilience_loss_days",
+    "functioning_loss_days",
+    "precariaat_gap_days",
+)
+ALL_ON = "(none: every channel on)"
+
+
+def switched_off(value: str) -> str:
+    """The channels a run switched off, in words (``channels.off`` is JSON text in the runs table)."""
+    names = json.loads(value) if isinstance(value, str) else []
+    return ", ".join(names) if names else ALL_ON
+
+
+def interval_row(differences: np.ndarray) -> dict[str, float]:
+    mean, low, high = mean_ci(differences)
+    return {"effect": mean, "ci95_low": low, "ci95_high": high, "pairs": int(np.isfinite(differences).sum())}
+
+
+def cohesion_differences(runs: pd.DataFrame, key: str) -> pd.Series:
+    """Per seed: ``key`` with the most ties of the sweep minus with the fewest (NaN where either is missing)."""
+    low = runs[(runs[BONDING] == runs[BONDING].min()) & (runs[BRIDGING] == runs[BRIDGING].min())]
+    high = runs[(runs[BONDING] == runs[BONDING].max()) & (runs[BRIDGING] == runs[BRIDGING].max())]
+    a, b = (frame.set_index("seed")[key].astype(float) for frame in (low, high))
+    return (b - a).dropna()
+
+
+def channels_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Cohesion's effect on each outcome with each channel off, and what each channel carries."""
+    ok = runs[runs.status == "ok"].assign(off=lambda frame: frame[OFF].map(switched_off))
+    rows = []
+    for key in OUTCOMES:
+        if key not in ok:
+            continue
+        all_on = cohesion_differences(ok[ok.off == ALL_ON], key)
+        for off, group in ok.groupby("off", sort=False):
+            with_off = cohesion_differences(group, key)
+            carried = (all_on - with_off).dropna()
+            rows.append(
+                {
+                    "outcome": key,
+                    "switched_off": off,
+                    **interval_row(with_off.to_numpy()),
+                    **{f"carried_{k}": v for k, v in interval_row(carried.to_numpy()).items() if k != "pairs"},
+                }
+            )
+    table = pd.DataFrame(rows)
+    order = [ALL_ON, *sorted(set(table.switched_off) - {ALL_ON})]
+    table["order"] = table.switched_off.map(order.index)
+    return table.sort_values(["outcome", "order"]).drop(columns="order").reset_index(drop=True)
+
+
+def channels_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFrame, dict[str, Figure]] | None:
+    """The report's channels section: its name, lines, table and figures (none), or None unless the sweep switches channels off."""
+    ok = runs[runs.status == "ok"]
+    if OFF not in ok or ok[OFF].nunique() < 2 or not {BONDING, BRIDGING} <= set(ok):
+        return None
+    table = channels_table(ok)
+    low = f"{ok[BONDING].min():g} bonding and {ok[BRIDGING].min():g} bridging ties"
+    high = f"{ok[BONDING].max():g} and {ok[BRIDGING].max():g}"
+    lines = [
+        "## Which channel carries cohesion's effect",
+        "",
+        f"Cohesion's effect: high ({high}) minus low cohesion ({low}) per seed, then the mean over seeds with a "
+        "95% t interval; with every channel on, and with one channel switched off in both towns. What a channel "
+        "carries: the effect with every channel on minus the effect with that channel off, paired by seed. "
+        "Days for keys ending in days, shares of households (0-1) for shares; a negative effect on days or "
+        "shares means cohesion helps.",
+        "",
+    ]
+    for key, group in table.groupby("outcome", sort=False):
+        shown = group.drop(columns="outcome").rename(columns={"switched_off": "switched off"})
+        lines += [f"### {label(key)}", "", markdown_table(shown), ""]
+    return "channels", lines, table, {}
+
+
+# ---- dose-response ------------------------------------------------------------------------------
+
+
+def reference(levels: np.ndarray, default: float) -> float:
+    """The level of the sweep nearest to the default."""
+    return float(levels[np.argmin(np.abs(levels - default))])
+
+
+def dose_response_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per kind of tie, outcome and level: the mean outcome, and the effect per added tie against the level before."""
+    ok = runs[runs.status == "ok"]
+    defaults = {BONDING: NetworkConfig.bonding_degree, BRIDGING: NetworkConfig.bridging_degree}
+    rows = []
+    for kind, other in ((BONDING, BRIDGING), (BRIDGING, BONDING)):
+        held = reference(np.sort(ok[other].unique()), defaults[other])
+        series = ok[ok[other] == held]
+        levels = np.sort(series[kind].unique())
+        for key in OUTCOMES:
+            if key not in series:
+                continue
+            for before, level in zip([None, *levels[:-1]], levels, strict=True):
+                at = series[series[kind] == level]
+                values = at[key].astype(float).to_numpy()
+                row = {"ties": label(kind), "held": f"{label(other)} {held:g}", "outcome": key, "degree": level}
+                row["mean"], row["mean_low"], row["mean_high"] = mean_ci(values)
+                if before is not None:
+                    a, b = paired(series[series[kind] == before], at, key, ["seed"])
+                    row |= {f"per_tie_{k}": v for k, v in interval_row((b - a) / (level - before)).items()}
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def dose_response_figure(table: pd.DataFrame) -> Figure:
+    """Each outcome against the number of ties: bonding (one colour) and bridging (the other), mean and 95% band."""
+    outcomes = list(dict.fromkeys(table.outcome))
+    figure = Figure(figsize=(3.2 * len(outcomes), 3.0), layout="constrained")
+    axes = figure.subplots(1, len(outcomes), squeeze=False)[0]
+    for ax, key in zip(axes, outcomes, strict=True):
+        for (ties, group), colour in zip(
+            table[table.outcome == key].groupby("ties", sort=False), COMPARED_COLOURS, strict=True
+        ):
+            ax.plot(group.degree, group["mean"], marker="o", color=colour, label=f"{ties} ({group.held.iloc[0]})")
+            ax.fill_between(group.degree, group.mean_low, group.mean_high, color=colour, alpha=0.2, linewidth=0)
+        ax.set(xlabel="ties per household", title=label(key))
+    axes[0].legend(fontsize="x-small")
+    return figure
+
+
+def dose_response_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFrame, dict[str, Figure]] | None:
+    """The report's dose-response section: its name, lines, table and figure, or None unless the sweep has
+    four or more levels of both kinds of tie."""
+    ok = runs[runs.status == "ok"]
+    if not all(kind in ok and ok[kind].nunique() >= 4 for kind in (BONDING, BRIDGING)):
+        return None
+    table = dose_response_table(ok)
+    shown = table.dropna(subset=["per_tie_effect"])[
+        [
+            "ties",
+            "held",
+            "outcome",
+            "degree",
+            "per_tie_effect",
+            "per_tie_ci95_low",
+            "per_tie_ci95_high",
+            "per_tie_pairs",
+        ]
+    ].assign(outcome=lambda frame: frame.outcome.map(label))
+    lines = [
+        "## Dose-response: the effect of each added tie",
+        "",
+        "Each row: the outcome at this number of ties minus at the level before, divided by the ties added, paired "
+        "by seed (95% t interval); bonding ties with bridging ties held at the sweep's level nearest the default, and "
+        "bridging ties with bonding ties held likewise. Diminishing returns show as effects per tie that shrink "
+        "towards 0; a sign that turns shows a level past which more ties harm.",
+        "",
+        markdown_table(shown),
+        "",
+    ]
+    return "dose_response", lines, table, {"dose_response": dose_response_figure(table)}
