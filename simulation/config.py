@@ -235,7 +235,7 @@ class GovernmentConfig:
     )
     # The compensation scheme (Wet tegemoetkoming schade, WTS) for damage that insurance does not cover.
     scheme_opening_days: float = 56.0  # WTS 2021: flood 14-15 Jul, scheme in force 10 Sep 2021 (CALIBRATION.md 1, H)
-    scheme_assessors: float = 0.5  # calibrated to Valkenburg 2021 (experiments/targets/valkenburg2021.yaml; posterior median 0.50, 90% interval 0.40-0.59; docs/ODD.md 9): applications it assesses at once per 1,000 households of the town
+    scheme_assessors: float = 0.47  # calibrated to Valkenburg 2021 (experiments/targets/valkenburg2021.yaml; posterior median 0.47, 90% interval 0.38-0.60; docs/ODD.md 9): applications it assesses at once per 1,000 households of the town
     scheme_assessment_days: float = 30.0  # assumption: days one assessment takes; with the opening, two weeks to apply and the payment days, first payments about 3.6 months after the flood (2021: about 3.5; CALIBRATION.md 1, H)
     scheme_payment_days: float = 10.0  # assumption: days from a decision to the payment
     scheme_coverage: float = 0.65  # assumption: share of the uninsured repair cost the scheme pays (a safety net, not full compensation: AEF/WODC evaluation, CALIBRATION.md 1, H)

@@ -543,15 +543,16 @@ class CrisisModel(mesa.Model):
     def support(self, now: StepState, help_: Help) -> None:
         """Phase 4: what bonding and bridging ties do for the needy, and shelter with bonding ties.
 
-        Every helper divides its offer over all the need that claims it: its needy ties (by tie
-        weight times need) and, for a member, its initiative. Support received along both
+        Every helper gives what the need that claims it asks, as far as its offer goes: its needy
+        ties (by tie weight times need) and, for a member, its initiative; where the claims exceed
+        its offer, each gets its share. Support received along both
         networks saturates together into harm recovery; bonding support also brings water and
         care (practical help) and relieves stress. Households in emergency lodging then ask
         their bonding ties for a place to stay.
         """
         d, on = self.cfg.dynamics, self.cfg.channels.on
-        # Helper i divides its offer over all the need that claims it, so needy household j
-        # receives need_j * sum_i w_ji * offer_per_need_i along each network.
+        # Helper i gives offer_per_need_i per unit of claimed need, so needy household j receives
+        # need_j * sum_i w_ji * offer_per_need_i along each network.
         bonding = now.need_of_needy * (
             now.bonding_of_needy.to_rows(now.offer_per_need) if on("bonding_support") else np.zeros(now.needy.size)
         )
