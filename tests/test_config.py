@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulation import Config, ConfigError, load_config
@@ -120,3 +122,21 @@ def test_an_error_inside_a_scenario_is_reported_as_itself(monkeypatch):
     monkeypatch.setitem(SCENARIOS, "leak", Broken)
     with pytest.raises(ValueError, match="a real error"):
         make_scenario(load_config().scenario)
+
+
+@pytest.mark.parametrize(
+    "preset", sorted(p.stem for p in (Path(__file__).parents[1] / "simulation" / "conf" / "experiment").glob("*.yaml"))
+)
+def test_every_experiment_preset_composes_into_a_valid_config(preset):
+    cfg = load_config(overrides=[f"+experiment={preset}"])
+    assert cfg.population.households >= 2, f"{preset}: expected a valid town"
+
+
+@pytest.mark.parametrize("switched", [[], ["hosting"], ["bonding_support", "aid"]])
+def test_channels_switched_off_are_read_and_a_bad_one_is_named(switched):
+    cfg = load_config(overrides=[f"channels.off=[{','.join(switched)}]"])
+    assert all(not cfg.channels.on(name) for name in switched), f"expected {switched} off"
+    with pytest.raises(
+        ConfigError, match=r"channels\.off\[1\]='hosts' is not allowed: expected one of bonding_support"
+    ):
+        load_config(overrides=["channels.off=[aid,hosts]"])
