@@ -18,6 +18,7 @@ assumes a sign: an effect is reported as it comes out.
 from __future__ import annotations
 
 import json
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -115,7 +116,8 @@ def reference(levels: np.ndarray, default: float) -> float:
 
 
 def dose_response_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per kind of tie, outcome and level: the mean outcome, and the effect per added tie against the level before."""
+    """Per kind of tie, outcome and level: the mean outcome, the effect against the fewest ties of the sweep,
+    and the effect per added tie against the level before (both paired by seed)."""
     ok = runs[runs.status == "ok"]
     defaults = {BONDING: NetworkConfig.bonding_degree, BRIDGING: NetworkConfig.bridging_degree}
     rows = []
@@ -131,6 +133,8 @@ def dose_response_table(runs: pd.DataFrame) -> pd.DataFrame:
                 values = at[key].astype(float).to_numpy()
                 row = {"ties": label(kind), "held": f"{label(other)} {held:g}", "outcome": key, "degree": level}
                 row["mean"], row["mean_low"], row["mean_high"] = mean_ci(values)
+                a, b = paired(series[series[kind] == levels[0]], at, key, ["seed"])
+                row |= {f"vs_fewest_{k}": v for k, v in interval_row(b - a).items() if k != "pairs"}
                 if before is not None:
                     a, b = paired(series[series[kind] == before], at, key, ["seed"])
                     row |= {f"per_tie_{k}": v for k, v in interval_row((b - a) / (level - before)).items()}
@@ -139,18 +143,30 @@ def dose_response_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def dose_response_figure(table: pd.DataFrame) -> Figure:
-    """Each outcome against the number of ties: bonding (one colour) and bridging (the other), mean and 95% band."""
+    """Each outcome's change against the fewest ties of the sweep, paired by seed (mean and 95% band), against the
+    number of ties: bonding ties in one colour, bridging ties in the other."""
     outcomes = list(dict.fromkeys(table.outcome))
-    figure = Figure(figsize=(3.2 * len(outcomes), 3.0), layout="constrained")
-    axes = figure.subplots(1, len(outcomes), squeeze=False)[0]
-    for ax, key in zip(axes, outcomes, strict=True):
+    columns = 3
+    rows = -(-len(outcomes) // columns)
+    figure = Figure(figsize=(4.2 * columns, 3.3 * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for ax, key in zip(axes, outcomes, strict=False):
         for (ties, group), colour in zip(
             table[table.outcome == key].groupby("ties", sort=False), COMPARED_COLOURS, strict=True
         ):
-            ax.plot(group.degree, group["mean"], marker="o", color=colour, label=f"{ties} ({group.held.iloc[0]})")
-            ax.fill_between(group.degree, group.mean_low, group.mean_high, color=colour, alpha=0.2, linewidth=0)
-        ax.set(xlabel="ties per household", title=label(key))
-    axes[0].legend(fontsize="x-small")
+            ax.plot(
+                group.degree, group.vs_fewest_effect, marker="o", color=colour, label=f"{ties} ({group.held.iloc[0]})"
+            )
+            ax.fill_between(
+                group.degree, group.vs_fewest_ci95_low, group.vs_fewest_ci95_high, color=colour, alpha=0.2, linewidth=0
+            )
+        ax.axhline(0.0, color="grey", linewidth=0.8)
+        ax.set(xlabel="ties per household", ylabel="change against the fewest ties")
+        ax.set_title(textwrap.fill(label(key), 40), fontsize="medium")
+    for ax in axes[len(outcomes) :]:
+        ax.set_axis_off()
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
     return figure
 
 
