@@ -17,6 +17,7 @@ assumes a sign: an effect is reported as it comes out.
 
 from __future__ import annotations
 
+import itertools
 import json
 import textwrap
 
@@ -28,7 +29,7 @@ from experiments.stats import markdown_table, mean_ci, paired
 from simulation.config import NetworkConfig
 from simulation.style import COMPARED_COLOURS, label
 
-BONDING, BRIDGING, OFF = "network.bonding_degree", "network.bridging_degree", "channels.off"
+BONDING, BRIDGING, OFF, SCENARIO = "network.bonding_degree", "network.bridging_degree", "channels.off", "scenario.name"
 OUTCOMES = (
     "days_home_median",
     "displaced_share_4_months",
@@ -43,6 +44,14 @@ def switched_off(value: str) -> str:
     """The channels a run switched off, in words (``channels.off`` is JSON text in the runs table)."""
     names = json.loads(value) if isinstance(value, str) else []
     return ", ".join(names) if names else ALL_ON
+
+
+def by_scenario(runs: pd.DataFrame):
+    """The runs of each scenario of the sweep, with its name ('' where the sweep has one scenario)."""
+    if SCENARIO in runs and runs[SCENARIO].nunique() > 1:
+        yield from runs.groupby(SCENARIO, sort=True)
+    else:
+        yield "", runs
 
 
 def interval_row(differences: np.ndarray) -> dict[str, float]:
@@ -62,15 +71,16 @@ def channels_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Cohesion's effect on each outcome with each channel off, and what each channel carries."""
     ok = runs[runs.status == "ok"].assign(off=lambda frame: frame[OFF].map(switched_off))
     rows = []
-    for key in OUTCOMES:
-        if key not in ok:
+    for (scenario, here), key in itertools.product(by_scenario(ok), OUTCOMES):
+        if key not in here:
             continue
-        all_on = cohesion_differences(ok[ok.off == ALL_ON], key)
-        for off, group in ok.groupby("off", sort=False):
+        all_on = cohesion_differences(here[here.off == ALL_ON], key)
+        for off, group in here.groupby("off", sort=False):
             with_off = cohesion_differences(group, key)
             carried = (all_on - with_off).dropna()
             rows.append(
                 {
+                    "scenario": scenario,
                     "outcome": key,
                     "switched_off": off,
                     **interval_row(with_off.to_numpy()),
@@ -80,7 +90,7 @@ def channels_table(runs: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     order = [ALL_ON, *sorted(set(table.switched_off) - {ALL_ON})]
     table["order"] = table.switched_off.map(order.index)
-    return table.sort_values(["outcome", "order"]).drop(columns="order").reset_index(drop=True)
+    return table.sort_values(["scenario", "outcome", "order"]).drop(columns="order").reset_index(drop=True)
 
 
 def channels_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFrame, dict[str, Figure]] | None:
@@ -101,9 +111,9 @@ def channels_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFrame, 
         "shares means cohesion helps.",
         "",
     ]
-    for key, group in table.groupby("outcome", sort=False):
-        shown = group.drop(columns="outcome").rename(columns={"switched_off": "switched off"})
-        lines += [f"### {label(key)}", "", markdown_table(shown), ""]
+    for (scenario, key), group in table.groupby(["scenario", "outcome"], sort=False):
+        shown = group.drop(columns=["scenario", "outcome"]).rename(columns={"switched_off": "switched off"})
+        lines += [f"### {label(key)}{f' ({label(scenario)})' if scenario else ''}", "", markdown_table(shown), ""]
     return "channels", lines, table, {}
 
 
@@ -121,17 +131,20 @@ def dose_response_table(runs: pd.DataFrame) -> pd.DataFrame:
     ok = runs[runs.status == "ok"]
     defaults = {BONDING: NetworkConfig.bonding_degree, BRIDGING: NetworkConfig.bridging_degree}
     rows = []
-    for kind, other in ((BONDING, BRIDGING), (BRIDGING, BONDING)):
-        held = reference(np.sort(ok[other].unique()), defaults[other])
-        series = ok[ok[other] == held]
+    for (scenario, here), (kind, other) in itertools.product(
+        by_scenario(ok), ((BONDING, BRIDGING), (BRIDGING, BONDING))
+    ):
+        held = reference(np.sort(here[other].unique()), defaults[other])
+        series = here[here[other] == held]
         levels = np.sort(series[kind].unique())
         for key in OUTCOMES:
-            if key not in series:
+            if key not in series or series[key].isna().all():
                 continue
             for before, level in zip([None, *levels[:-1]], levels, strict=True):
                 at = series[series[kind] == level]
                 values = at[key].astype(float).to_numpy()
-                row = {"ties": label(kind), "held": f"{label(other)} {held:g}", "outcome": key, "degree": level}
+                row = {"scenario": scenario, "ties": label(kind), "held": f"{label(other)} {held:g}", "outcome": key}
+                row["degree"] = level
                 row["mean"], row["mean_low"], row["mean_high"] = mean_ci(values)
                 a, b = paired(series[series[kind] == levels[0]], at, key, ["seed"])
                 row |= {f"vs_fewest_{k}": v for k, v in interval_row(b - a).items() if k != "pairs"}
@@ -145,15 +158,14 @@ def dose_response_table(runs: pd.DataFrame) -> pd.DataFrame:
 def dose_response_figure(table: pd.DataFrame) -> Figure:
     """Each outcome's change against the fewest ties of the sweep, paired by seed (mean and 95% band), against the
     number of ties: bonding ties in one colour, bridging ties in the other."""
-    outcomes = list(dict.fromkeys(table.outcome))
+    panels = list(dict.fromkeys(zip(table.scenario, table.outcome, strict=True)))
     columns = 3
-    rows = -(-len(outcomes) // columns)
+    rows = -(-len(panels) // columns)
     figure = Figure(figsize=(4.2 * columns, 3.3 * rows), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
-    for ax, key in zip(axes, outcomes, strict=False):
-        for (ties, group), colour in zip(
-            table[table.outcome == key].groupby("ties", sort=False), COMPARED_COLOURS, strict=True
-        ):
+    for ax, (scenario, key) in zip(axes, panels, strict=False):
+        here = table[(table.scenario == scenario) & (table.outcome == key)]
+        for (ties, group), colour in zip(here.groupby("ties", sort=False), COMPARED_COLOURS, strict=True):
             ax.plot(
                 group.degree, group.vs_fewest_effect, marker="o", color=colour, label=f"{ties} ({group.held.iloc[0]})"
             )
@@ -162,8 +174,10 @@ def dose_response_figure(table: pd.DataFrame) -> Figure:
             )
         ax.axhline(0.0, color="grey", linewidth=0.8)
         ax.set(xlabel="ties per household", ylabel="change against the fewest ties")
-        ax.set_title(textwrap.fill(label(key), 40), fontsize="medium")
-    for ax in axes[len(outcomes) :]:
+        ax.set_title(
+            textwrap.fill(f"{label(scenario)}: {label(key)}" if scenario else label(key), 40), fontsize="medium"
+        )
+    for ax in axes[len(panels) :]:
         ax.set_axis_off()
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
@@ -179,6 +193,7 @@ def dose_response_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFr
     table = dose_response_table(ok)
     shown = table.dropna(subset=["per_tie_effect"])[
         [
+            "scenario",
             "ties",
             "held",
             "outcome",
@@ -188,7 +203,9 @@ def dose_response_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFr
             "per_tie_ci95_high",
             "per_tie_pairs",
         ]
-    ].assign(outcome=lambda frame: frame.outcome.map(label))
+    ].assign(outcome=lambda frame: frame.outcome.map(label), scenario=lambda frame: frame.scenario.map(label))
+    if not table.scenario.any():  # one scenario: no column for it
+        shown = shown.drop(columns="scenario")
     lines = [
         "## Dose-response: the effect of each added tie",
         "",
