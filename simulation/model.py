@@ -448,7 +448,9 @@ class CrisisModel(mesa.Model):
     def read_state(self) -> StepState:
         """The state phases 2-8 read."""
         h, d, net = self.households, self.cfg.dynamics, self.networks
-        need = 1.0 - prov.crisis_functioning(h, d)
+        need = 1.0 - h.functioning
+        strained = np.flatnonzero(h.strain > 0)  # only there does functioning differ from what the crisis left
+        need[strained] = 1.0 - prov.crisis_functioning(h, d, strained)
         needy = np.flatnonzero(need > 1.0 - d.recovery_threshold)
         open_repairs = np.flatnonzero(h.repair_cost > 0)
         need_of_needy = need[needy]
