@@ -3,5 +3,6 @@
 from agents.government import Government
 from agents.household import Household
 from agents.initiative import CitizenInitiative
+from agents.organisations import Collaboration, Organisation
 
-__all__ = ["CitizenInitiative", "Government", "Household"]
+__all__ = ["CitizenInitiative", "Collaboration", "Government", "Household", "Organisation"]

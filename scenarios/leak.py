@@ -121,7 +121,11 @@ class Leak(Scenario):
         back_of_zone = np.full(n_zones, np.nan)
         back_of_zone[on_main] = cfg.onset_day + hours / HOURS
         cut = np.flatnonzero(~np.isnan(back_of_zone[h.neighbourhood]))
-        self.water_points_day = cfg.onset_day + cfg.water_points_hours / HOURS
+        # The water authority's warning reaches the municipality, which opens the water points.
+        alert = model.collaboration.handover(
+            "water_authority", "municipality", model.cfg.government.alert_hours, model.water_authority.bureaucracy
+        )
+        self.water_points_day = cfg.onset_day + (cfg.water_points_hours + alert) / HOURS
         # The burst's water reaches a few homes, low-lying ones (high exposure) more often.
         flooded = rng.random(h.n) < cfg.home_damage_share * h.exposure / max(h.exposure.mean(), 1e-9)
         severity = np.where(flooded, cfg.home_damage_mean + cfg.home_damage_spread * rng.standard_normal(h.n), 0.0)

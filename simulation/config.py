@@ -126,6 +126,7 @@ class PopulationConfig:
     exposure_high: float = 0.8  # assumption: exposure of the most exposed neighbourhood
     exposure_spread: float = 0.1  # assumption: sd of household exposure within a neighbourhood
     initial_preparedness: float = 0.1  # assumption: preparedness at start, scaled by economic capital
+    trust_shift: float = 0.0  # added to every class's mean trust at the start (clipped to [0, 1]): the same town starting from higher or lower trust, for thresholds and hysteresis
     care_dependent_share: float = 0.08  # assumption: share of households whose daily care (home care, medical devices) needs tap water and a home; drawn more often where personal capital (health) is low
     room_share: float = 0.35  # assumption: share of households with room to take in another household, drawn more often where economic capital is high
     owner_share: float = 0.57  # CBS: about 57% of Dutch homes were owner-occupied in 2022 (not in CALIBRATION.md; M); drawn more often where economic capital is high (assumption). Tenants' landlords pay for repairs
@@ -139,6 +140,7 @@ class PopulationConfig:
                 f"population.neighbourhoods={self.neighbourhoods!r} is not allowed: "
                 f"expected a whole number in [1, population.households={self.households}]"
             )
+        check_range("population.trust_shift", self.trust_shift, -1.0, 1.0)
         check_unit_fields(
             "population",
             self,
@@ -219,10 +221,30 @@ class GovernmentConfig:
     name: str = "default"
     delay_days: float = 7.0  # assumption: bureaucratic delay from the start of an event until aid flows
     receptivity: float = 0.3  # assumption: its starting stance on the above-below axis: 0 = directive (waits for applications, decides alone), 1 = receptive (reaches every household itself)
-    learning: float = 0.3  # assumption: share of the remaining delay (and of the way to a receptive stance) it closes after each event
+    learning: float = 0.3  # assumption: share of the way it moves after each event: of its delay, as far as people waited too long; of its own stance, towards the one that served people well or, after criticism, outward (heard) or inward (unheard)
     collaboration: float = 0.5  # assumption: its starting stance on the against-together axis: 0 = defensive, 1 = cooperative (works with every initiative as an equal)
     stance_rate: float = 0.01  # assumption: per day, how fast its stance follows what households' stances invite
     stance_anchor: float = 0.5  # assumption: weight of its own (configured, learnt) stance against what households invite (institutional inertia)
+    stance_gain: float = 2.0  # assumption: how strongly its stance answers (tanh(gain * x) / tanh(gain) of what its own stance and the households' invite): above about 2 a cooperative and a defensive relation can each hold itself (two equilibria); 0+ is the linear answer
+    # Government organisations: the municipality (this stance, aid, temporary homes, outreach), the water
+    # authority (water supply, dikes) and the national compensation scheme; handovers between them.
+    bureaucracy: float = 0.3  # assumption: procedural friction of every organisation (forms, checks, referrals), 0..1: it lengthens handovers (times 1 + bureaucracy) and is felt by households entangled in an open application (SCP, Zien, luisteren, helpen, 2024: people entangled in rules and bureaucracy lose trust)
+    handover_days: float = 14.0  # assumption: days a referral from one organisation to another takes where they do not collaborate at all (collaboration 0); none at collaboration 1
+    alert_hours: float = 4.0  # assumption: hours the water authority's warning takes to reach the municipality, which opens water points after it, where they do not collaborate at all
+    # How well the organisations collaborate, on the five dimensions of Thomson, Perry & Miller (2007; JPART 19(1), 2009):
+    # governance, administration, organisational autonomy, mutuality, norms of trust and reciprocity; each 0..1
+    # (1 most collaborative); a pair's collaboration is their mean (an assumption: the paper measures them
+    # as separate, correlated factors).
+    collaboration_governance: float = 0.5  # assumption: joint decision rules
+    collaboration_administration: float = 0.5  # assumption: shared procedures and coordination
+    collaboration_autonomy: float = 0.5  # assumption: how far each puts the joint task before its own (1: fully)
+    collaboration_mutuality: float = (
+        0.5  # assumption: interdependence they draw on; grows and wears with joint experience
+    )
+    collaboration_norms: float = (
+        0.5  # assumption: trust and reciprocity between them; grows and wears with joint experience
+    )
+    collaboration_learning: float = 0.3  # assumption: share of the way mutuality and norms move after each event towards how it went (1: everyone well served, 0: everyone badly)
     promised_coverage: float = 0.9  # assumption: the share of uninsured repair cost it promises the compensation scheme will pay; 2021's promise of generous ("ruimhartig") help met a scheme that is only a safety net (AEF/WODC evaluation, CALIBRATION.md 1, H)
     aid_capacity: float = 0.15  # assumption: households its caseworkers serve at full intensity at the same time, as a share of all households
     # What aid delivers, once it flows, to each household served (as far as it is served: the share it obtains).
@@ -249,6 +271,9 @@ class GovernmentConfig:
             "scheme_assessors",
             "scheme_payment_days",
             "aid_cash_eur",
+            "stance_gain",
+            "handover_days",
+            "alert_hours",
         ):
             check_range(f"government.{name}", getattr(self, name), 0.0)
         check_positive("government.scheme_assessment_days", self.scheme_assessment_days)
@@ -263,6 +288,13 @@ class GovernmentConfig:
                 "collaboration",
                 "aid_capacity",
                 "aid_paperwork",
+                "bureaucracy",
+                "collaboration_governance",
+                "collaboration_administration",
+                "collaboration_autonomy",
+                "collaboration_mutuality",
+                "collaboration_norms",
+                "collaboration_learning",
                 "scheme_coverage",
                 "stance_anchor",
                 "promised_coverage",
@@ -390,6 +422,12 @@ class DynamicsConfig:
     trust_loss_rate: float = 0.02  # assumption: per day, how fast trust falls with bad treatment; larger than the gain: negative experiences weigh more (Frontiers in Psychology 2023, doi 10.3389/fpsyg.2023.1207453, CALIBRATION.md 4, M; the ratio 4 is ours)
     # assumption: per day, how fast trust returns to the trust a household holds apart from its own experience (time constant a year: 39% back after six months, the shape of Groningen, where trust recovered only partly in the six months after a large quake, Stroebe & Postmes 2018, CALIBRATION.md 4, M)
     trust_fade_rate: float = 1.0 / 365.0
+    # assumption: per day, how fast the trust a household holds apart from its own experience (its baseline) moves towards its trust: a time constant of three years, so that years of good or bad treatment shift it durably (institutional trust moves over years: CBS, trust in the Tweede Kamer 44% early 2020, 58% mid 2020, 25% late 2022; Groningen, lasting distrust after the quakes, Stroebe & Postmes 2018; CALIBRATION.md 4)
+    baseline_rate: float = 1.0 / (3 * 365.0)
+    # assumption: per day, how fast the baseline returns to the trust the household's class holds elsewhere, as residents move away and newcomers bring that trust (a time constant of 20 years, of the order of how long households stay in one town); 0 keeps every memory for good
+    renewal_rate: float = 1.0 / (20 * 365.0)
+    vicarious_weight: float = 0.2  # assumption: weight of what happens around a household not in need itself (the experience of its neighbourhood's households in need, per resident; and, through media, the town's) against its own experience
+    entangled_weight: float = 0.5  # assumption: weight of the government's bureaucracy in the experience of a household with an open application to the compensation scheme
     trust_spread_rate: float = 0.01  # assumption: per day, how fast trust moves towards that of one's ties
     expected_wait_days: float = (
         3.0  # assumption: days households expect to wait for help after an event before waiting counts as neglect
@@ -559,6 +597,40 @@ class FloodDefencesConfig:
 
 
 @dataclass
+class GovernmentCollaborationConfig:
+    """Before and during the crisis: more equal collaboration between the government organisations.
+
+    Joint decision rules and shared procedures (Thomson, Perry & Miller 2007's governance and
+    administration), set up before the crisis, and a start of mutual trust from working together.
+    """
+
+    enabled: bool = False
+    governance: float = 0.9  # assumption: joint decision rules (instead of government.collaboration_governance)
+    administration: float = (
+        0.9  # assumption: shared procedures and a joint desk (instead of government.collaboration_administration)
+    )
+    norms: float = 0.7  # assumption: the trust and reciprocity that working together before the crisis builds (instead of government.collaboration_norms)
+    eur_per_1000_households_per_year: float = 15_000.0  # assumption: a liaison and a joint desk (a fifth of a civil servant per 1,000 households, about EUR 75,000 a year each)
+    years_before: float = 1.0  # assumption: years of working together before the crisis
+
+
+@dataclass
+class OutcomeAccountabilityConfig:
+    """Before and during the crisis: organisations judged on what people got, not on procedure followed.
+
+    The government reads criticism as what to improve (it reaches out and cooperates rather than
+    defends), and procedures that do not serve an outcome are dropped (less bureaucracy).
+    """
+
+    enabled: bool = False
+    bureaucracy_cut: float = 0.5  # assumption: share of every organisation's bureaucracy dropped
+    eur_per_1000_households_per_year: float = (
+        10_000.0  # assumption: measuring and reporting outcomes, and the audit of them
+    )
+    years_before: float = 1.0  # assumption: years it runs before the crisis
+
+
+@dataclass
 class PolicyConfig:
     """The policy levers of a run; ``policy=[caring_neighbourhood,co_design]`` turns levers on."""
 
@@ -569,6 +641,8 @@ class PolicyConfig:
     standing_initiatives: StandingInitiativesConfig = field(default_factory=StandingInitiativesConfig)
     generous_compensation: GenerousCompensationConfig = field(default_factory=GenerousCompensationConfig)
     flood_defences: FloodDefencesConfig = field(default_factory=FloodDefencesConfig)
+    government_collaboration: GovernmentCollaborationConfig = field(default_factory=GovernmentCollaborationConfig)
+    outcome_accountability: OutcomeAccountabilityConfig = field(default_factory=OutcomeAccountabilityConfig)
 
     def __post_init__(self) -> None:
         for lever in POLICY_LEVERS:
@@ -585,6 +659,10 @@ class PolicyConfig:
                     "collaboration",
                     "delay_factor",
                     "cost_relief",
+                    "governance",
+                    "administration",
+                    "norms",
+                    "bureaucracy_cut",
                     "coverage",
                     "residual_share",
                 ):
@@ -608,6 +686,8 @@ POLICY_LEVERS = (
     "standing_initiatives",
     "generous_compensation",
     "flood_defences",
+    "government_collaboration",
+    "outcome_accountability",
 )
 
 

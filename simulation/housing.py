@@ -296,12 +296,24 @@ class Housing:
         return filed, int(settled.size)
 
     def pay_scheme(
-        self, h: HouseholdState, open_: np.ndarray, day: float, dt: float, opened: bool, way_in: WayIn, money: Money
+        self,
+        h: HouseholdState,
+        open_: np.ndarray,
+        day: float,
+        dt: float,
+        opened: bool,
+        way_in: WayIn,
+        money: Money,
+        referral_days: float,
     ) -> tuple[int, np.ndarray]:
         """Once the scheme is open, uninsured owners apply; assessors decide in order; the scheme pays its share.
 
+        An application goes through the municipality, which registers the damage and refers it to
+        the scheme: it reaches the scheme's desk ``referral_days`` after it was filed.
+
         Args:
             open_: the households with a repair still open (every application is among them).
+            referral_days: how long the municipality's referral to the scheme takes.
 
         Returns:
             The number of applications filed in the step, and the households paid in it.
@@ -319,6 +331,7 @@ class Housing:
             slots=self.assessors,
             handling_days=lambda rows: np.full(rows.size, gov.scheme_assessment_days),
             waiting_days=gov.scheme_payment_days,
+            arrival_days=referral_days,
         )
         payout = gov.scheme_coverage * (h.repair_cost[paid] - h.scheme_cost[paid])
         self.settle(h, "scheme", paid, payout, day, h.paid_scheme)
@@ -337,12 +350,14 @@ class Housing:
         slots: int,
         handling_days,
         waiting_days: float,
+        arrival_days: float = 0.0,
     ) -> np.ndarray:
         """One round of an application process (``kind``: "claim" or "scheme"); return those due to be paid, and how many filed.
 
         The eligible households whose cost is not yet covered file, as fast as their way through
-        paperwork allows (``claim_filing_days`` with a full way in). Filed applications wait in
-        order of filing for one of ``slots`` handlers, who take ``handling_days(rows)`` each; the
+        paperwork allows (``claim_filing_days`` with a full way in). A filed application reaches
+        the handlers' desk ``arrival_days`` later (``KIND_filed_day`` is that day); there it waits
+        in order for one of ``slots`` handlers, who take ``handling_days(rows)`` each; the
         payment follows ``waiting_days`` later. Fields used: ``KIND_progress``, ``KIND_filed_day``,
         ``KIND_due_day`` (handled and paid), ``KIND_cost`` (cost already covered).
         """
@@ -353,10 +368,10 @@ class Housing:
             progress[filing] + dt * way_in.paperwork(filing) / self.cfg.claim_filing_days, 1.0
         )
         newly_filed = filing[progress[filing] >= 1.0]
-        filed[newly_filed] = day
+        filed[newly_filed] = day + arrival_days
 
         handling = int(np.count_nonzero(due[open_] - waiting_days > day))
-        waiting = open_[~np.isnan(filed[open_]) & np.isnan(due[open_])]
+        waiting = open_[(filed[open_] <= day) & np.isnan(due[open_])]
         starting = first_in_line(waiting, filed, slots - handling)
         due[starting] = day + handling_days(starting) + waiting_days
         return open_[due[open_] <= day], int(newly_filed.size)

@@ -325,6 +325,7 @@ def relations_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str,
     costs = policy_costs(model)
     keys: dict[str, float] = {
         "trust_end": float(timeseries["trust"].iloc[-1]),
+        "trust_change": float(timeseries["trust"].iloc[-1] - timeseries["trust"].iloc[0]),
         "polarisation_end": float(timeseries["polarisation"].iloc[-1]),
         "government_dominance_end": float(gov.dominance),
         "government_affiliation_end": float(gov.affiliation),

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from agents import CitizenInitiative, Government, Household
+from agents import CitizenInitiative, Collaboration, Government, Household, Organisation
 from scenarios import make_scenario
 from simulation import dynamics as dyn
 from simulation import policy
@@ -165,7 +165,10 @@ class CrisisModel(mesa.Model):
 
         self.crisis = make_scenario(cfg.scenario)
         government_cfg, start = policy.government(cfg)
-        self.government = Government(self, government_cfg, **start)
+        self.government = Government(self, government_cfg, **start)  # the municipality
+        self.water_authority = Organisation(self, "water_authority", government_cfg.bureaucracy)
+        self.scheme = Organisation(self, "scheme", government_cfg.bureaucracy)
+        self.collaboration = Collaboration(government_cfg)
         self.housing = Housing(cfg.housing, government_cfg, h, cfg.channels.on("outside_contractors"))
         h.attitude[:] = rel.starting_attitudes(
             h.household_class, standing_rank(cfg.population), cfg.polarisation, self.streams.get("attitudes")
@@ -440,10 +443,18 @@ class CrisisModel(mesa.Model):
         new_spell = hit & (np.isnan(h.shock_day) | ~np.isnan(h.recovered_day))
         h.shock_day[new_spell] = self.day
         h.recovered_day[hit] = np.nan
-        self.government.start_event(self.day)
+        verdict = self.government.start_event(self.day, self.citizens_heard())
+        if verdict is not None:  # the organisations' joint experience of the event before
+            self.collaboration.learn(verdict)
         if self.initiatives_stand:
             self.start_standing_initiatives()
         self.event_log.add(self.steps, self.day, event_severity, index, lost)
+
+    def citizens_heard(self) -> float:
+        """How far the government hears citizens: the share of neighbourhoods whose initiative works with it (1 with co-design)."""
+        if self.cfg.policy.co_design.enabled:
+            return 1.0
+        return sum(initiative.collaborates for initiative in self.initiatives.values()) / self.n_neighbourhoods
 
     def read_state(self) -> StepState:
         """The state phases 2-8 read."""
@@ -777,8 +788,11 @@ class CrisisModel(mesa.Model):
         self.housing.house_temporarily(h, homes_open, gov.receptivity, way_in, self.dt, self.money)
         claims_filed, claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
         scheme_open = gov.events > 0 and self.day >= gov.event_start_day + self.housing.government.scheme_opening_days
+        referral = self.collaboration.handover(
+            "municipality", "scheme", self.housing.government.handover_days, gov.bureaucracy
+        )
         filed, help_.scheme_paid = self.housing.pay_scheme(
-            h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money
+            h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money, referral
         )
         return claims_filed, claims, filed, int(help_.scheme_paid.size)
 
@@ -859,18 +873,16 @@ class CrisisModel(mesa.Model):
         h.buffer[saving] = dyn.settle(dyn.relax(h.buffer[saving], 1.0, d.saving_rate, self.dt), 1.0)
         self.update_relations(now, help_)
 
-    def update_relations(self, now: StepState, help_: Help) -> None:
-        """Trust, stances on Leary's rose, and attitudes towards other groups (the end of ``update_wellbeing``).
+    def experience_government(self, now: StepState, help_: Help) -> None:
+        """What households experienced of the government in this step, summed into their good and bad days.
 
-        Households in need during an event experience the government: how it treats people (its
-        stance), whether help came in time, and, where aid was scarce, whether others got it
-        instead; those the compensation scheme paid compare it with what was promised. Trust
-        moves with that experience (falling faster than it rises) and towards the trust of one's
-        ties. Households' stances follow their trust and the government's stance; the government
-        answers theirs. Encounters move attitudes towards other groups, and with them the
-        willingness to help across group lines. Experience is summed every step; the relations
-        move every ``dynamics.relations_step_days`` (every step where steps are longer, and at
-        the horizon) over the days since they last moved.
+        Households in need during an event experience how it treats people (its stance), whether
+        help came in time, and, where aid was scarce, whether others got it instead; those with an
+        open application to the scheme, its bureaucracy; those the scheme paid, how the payment
+        compares with what was promised. Households not in need see what happened around them:
+        in their neighbourhood, and through media in the town: how those in need were treated,
+        and what the scheme paid against its promise (visible action). The government hears what those in
+        need experienced (``Government.hear``), to learn from at the next event.
         """
         h, d, gov = self.households, self.cfg.dynamics, self.government
         if gov.events > 0 and now.needy.size:
@@ -883,12 +895,46 @@ class CrisisModel(mesa.Model):
             timeliness[away & (self.day - h.displaced_day[now.needy] > d.expected_home_days)] = -1.0
             procedural = (gov.affiliation - gov.dominance) / 2.0
             felt = rel.experience(procedural, timeliness, help_.injustice, d.injustice_weight)
-            self.good_days[now.needy] += np.clip(felt, 0.0, None) * self.dt
-            self.bad_days[now.needy] += np.clip(-felt, 0.0, None) * self.dt
+            applying = ~np.isnan(h.scheme_filed_day[now.needy])  # entangled in the scheme's procedure
+            felt[applying] = np.maximum(felt[applying] - d.entangled_weight * self.scheme.bureaucracy, -1.0)
+            gov.hear(float(felt.sum()), int(felt.size), int(np.count_nonzero(timeliness < 0)))
+            seen = rel.vicarious(
+                felt, now.needy, h.neighbourhood, self.neighbourhood_size, self.cfg.polarisation, d.vicarious_weight
+            )
+            felt_by_all = seen
+            felt_by_all[now.needy] = felt
+            self.good_days += np.clip(felt_by_all, 0.0, None) * self.dt
+            self.bad_days += np.clip(-felt_by_all, 0.0, None) * self.dt
         if help_.scheme_paid.size:  # a payment counts for promise_days, as far as it differs from the promise
             scheme = self.housing.government
             gap = (scheme.scheme_coverage - scheme.promised_coverage) / scheme.promised_coverage
-            (self.good_days if gap > 0 else self.bad_days)[help_.scheme_paid] += abs(gap) * d.promise_days
+            felt = np.full(help_.scheme_paid.size, float(np.clip(gap, -1.0, 1.0)))
+            seen = rel.vicarious(  # visible action: neighbours, and through media the town, see the scheme pay
+                felt,
+                help_.scheme_paid,
+                h.neighbourhood,
+                self.neighbourhood_size,
+                self.cfg.polarisation,
+                d.vicarious_weight,
+            )
+            seen[help_.scheme_paid] = gap
+            self.good_days += np.clip(seen, 0.0, None) * d.promise_days
+            self.bad_days += np.clip(-seen, 0.0, None) * d.promise_days
+
+    def update_relations(self, now: StepState, help_: Help) -> None:
+        """Trust, stances on Leary's rose, and attitudes towards other groups (the end of ``update_wellbeing``).
+
+        Households experience the government (``experience_government``). Trust moves with that
+        experience (falling faster than it rises), fades towards the trust the household holds
+        apart from it, which itself moves slowly towards its trust (trust remembers), and moves
+        towards the trust of one's ties. Households' stances follow their trust and the
+        government's stance; the government answers theirs. Encounters move attitudes towards other groups, and with them the
+        willingness to help across group lines. Experience is summed every step; the relations
+        move every ``dynamics.relations_step_days`` (every step where steps are longer, and at
+        the horizon) over the days since they last moved.
+        """
+        h, d, gov = self.households, self.cfg.dynamics, self.government
+        self.experience_government(now, help_)
         if not self.relations_due:
             return
         days = (self.steps - self.relations_moved_step) * self.dt
@@ -897,6 +943,7 @@ class CrisisModel(mesa.Model):
         rel.update_trust(
             h.trust,
             h.trust_baseline,
+            h.trust_elsewhere,
             who,
             self.good_days[who],
             self.bad_days[who],

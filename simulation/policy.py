@@ -16,7 +16,11 @@ Each lever acts through a mechanism of the model, never as a multiplier on recov
 - ``generous_compensation`` (during): the compensation scheme opens sooner, has more assessors
   and pays what was promised;
 - ``flood_defences`` (before and during floods): higher dikes stop most floods (flooding) or must
-  be overtopped by the rising sea first (sea-level rise).
+  be overtopped by the rising sea first (sea-level rise);
+- ``government_collaboration`` (before and during): joint decision rules, shared procedures and a
+  start of mutual trust between the government organisations, so handovers between them go faster;
+- ``outcome_accountability`` (before and during): organisations judged on what people got: the
+  government reads criticism as what to improve, and procedures that serve no outcome are dropped.
 
 Costs are in euros over the years the lever runs (before the crisis and over the run); every
 price is an assumption, named in ``simulation/config.py``. What the levers gain is measured
@@ -100,16 +104,25 @@ def government(cfg: Config) -> tuple[GovernmentConfig, dict[str, float]]:
             scheme_coverage=compensation.coverage,
             promised_coverage=compensation.coverage,  # it pays what it promises
         )
+    joint = cfg.policy.government_collaboration
+    if joint.enabled:
+        gov = dataclasses.replace(
+            gov,
+            collaboration_governance=joint.governance,
+            collaboration_administration=joint.administration,
+            collaboration_norms=joint.norms,
+        )
+    accountability = cfg.policy.outcome_accountability
+    if accountability.enabled:
+        gov = dataclasses.replace(gov, bureaucracy=gov.bureaucracy * (1.0 - accountability.bureaucracy_cut))
     receptive = cfg.policy.receptive_government
-    start = (
-        {
+    start: dict = {"accountable": accountability.enabled}
+    if receptive.enabled:
+        start |= {
             "receptivity": receptive.receptivity,
             "collaboration": receptive.collaboration,
             "delay_days": gov.delay_days * receptive.delay_factor,
         }
-        if receptive.enabled
-        else {}
-    )
     return gov, start
 
 
@@ -163,4 +176,8 @@ def costs(model: CrisisModel) -> dict[str, float]:
         out["generous_compensation"] = extra_payments + assessor_days * lever.eur_per_assessor_day
     if policy.flood_defences.enabled:
         out["flood_defences"] = model.crisis.defence_cost(policy.flood_defences, years)
+    for name in ("government_collaboration", "outcome_accountability"):
+        lever = getattr(policy, name)
+        if lever.enabled:
+            out[name] = lever.eur_per_1000_households_per_year * households / 1000 * (lever.years_before + years)
     return out

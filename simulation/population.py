@@ -66,16 +66,17 @@ def build_population(
     state = HouseholdState(cfg.households, tuple(cfg.classes))
     state.household_class[:] = draw_classes(cfg, rng)
 
-    def draw(attribute: str) -> np.ndarray:
-        means = np.array([getattr(p, attribute) for p in profiles])[state.household_class]
+    def draw(attribute: str, shift: float = 0.0) -> np.ndarray:
+        means = np.array([getattr(p, attribute) for p in profiles])[state.household_class] + shift
         return np.clip(means + cfg.capital_spread * rng.standard_normal(cfg.households), 0.0, 1.0)
 
     state.economic[:] = draw("economic")
     propensity = draw("social")
     state.cultural[:] = draw("cultural")
     state.personal[:] = draw("personal")
-    state.trust[:] = draw("trust")
+    state.trust[:] = draw("trust", cfg.trust_shift)
     state.trust_baseline[:] = state.trust
+    state.trust_elsewhere[:] = state.trust
 
     segregation = cfg.segregation if segregation is None else segregation
     state.neighbourhood[:] = place_in_neighbourhoods(cfg, state.household_class, segregation, rng)

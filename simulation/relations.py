@@ -2,10 +2,13 @@
 
 - **Experience of government** (households in need during an event): how they were treated
   (the government's stance), whether help came in time, whether what came met what was promised,
-  and whether others of another group got the scarce aid they needed (horizontal injustice).
+  whether others of another group got the scarce aid they needed (horizontal injustice), and the
+  bureaucracy of an open application; households not in need see what happened in their
+  neighbourhood and, through media, in the town (vicarious experience).
 - **Trust** rises with good experience and falls, faster, with bad (asymmetric); as experience
-  fades it returns to the trust the household holds apart from it; it also moves towards the
-  trust of one's ties.
+  fades it returns to the trust the household holds apart from it (its baseline), which itself
+  moves slowly towards its trust, so that years of good or bad treatment shift it durably; it
+  also moves towards the trust of one's ties.
 - **Stances on Leary's rose**: a household's stance towards the government follows its trust
   (together or against) and, by complementarity, the government's stance (a directive
   government invites dependence, a receptive one invites initiative) together with its own
@@ -44,6 +47,32 @@ def experience(procedural: float, timeliness: np.ndarray, injustice: np.ndarray,
     return np.clip((procedural + timeliness) / 2.0 - injustice_weight * injustice, -1.0, 1.0)
 
 
+def vicarious(
+    felt: np.ndarray,
+    needy: np.ndarray,
+    neighbourhood: np.ndarray,
+    neighbourhood_size: np.ndarray,
+    cfg: PolarisationConfig,
+    weight: float,
+) -> np.ndarray:
+    """Every household's vicarious experience of the government in a step (0 for the needy, who have their own).
+
+    What it sees in its neighbourhood: the summed experience of the neighbourhood's needy, per
+    resident (so a few unlucky neighbours weigh little); and, as far as it follows media
+    (``media_exposure``), the same for the whole town, where bad news is shown ``media_distortion``
+    times stronger (outrage travels best). Both weighed by ``weight``.
+    """
+    near = np.bincount(neighbourhood[needy], weights=felt, minlength=neighbourhood_size.size)
+    near /= np.maximum(neighbourhood_size, 1)
+    town = float(felt.sum()) / neighbourhood.size
+    shown = np.clip(town * (1.0 + cfg.media_distortion) if town < 0 else town, -1.0, 1.0)
+    seen = (1.0 - cfg.media_exposure) * near[neighbourhood]
+    seen += cfg.media_exposure * shown
+    seen *= weight
+    seen[needy] = 0.0
+    return seen
+
+
 class TrustSpread:
     """The ties' pull on trust: towards the mean trust of one's ties, for the households with ties.
 
@@ -66,6 +95,7 @@ class TrustSpread:
 def update_trust(
     trust: np.ndarray,
     baseline: np.ndarray,
+    elsewhere: np.ndarray,
     who: np.ndarray,
     good_days: np.ndarray,
     bad_days: np.ndarray,
@@ -76,11 +106,14 @@ def update_trust(
 ) -> None:
     """Trust after ``dt`` days: towards 1 with good experience, towards 0 (faster) with bad, back
     towards the household's baseline as experience fades, then towards the trust its ties had at
-    the start of the step.
+    the start of the step; last, the baseline moves slowly towards the trust (``baseline_rate``)
+    and, slower still, back to the trust held elsewhere as residents are renewed (``renewal_rate``).
 
     Args:
         trust: every household's trust (updated in place).
-        baseline: the trust each holds apart from its own experience.
+        baseline: the trust each holds apart from its own experience (updated in place: it moves
+            slowly towards the trust).
+        elsewhere: the trust each one's class holds elsewhere (what newcomers bring).
         who: the households that experienced the government in these days; good_days, bad_days:
             their good and bad experience summed over the days (experience times days).
         spread: the ties' pull on trust; ties_trust: each household's ties' summed, weighted trust.
@@ -93,6 +126,8 @@ def update_trust(
     toward_ties = spread.gap(ties_trust, trust)
     toward_ties *= dyn.closed_fraction(d.trust_spread_rate, dt)
     trust += toward_ties
+    dyn.relax_in_place(baseline, trust, d.baseline_rate, dt)
+    dyn.relax_in_place(baseline, elsewhere, d.renewal_rate, dt)
 
 
 def invited_stances(h: HouseholdState, government_dominance: float) -> tuple[np.ndarray, np.ndarray]:

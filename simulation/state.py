@@ -54,6 +54,9 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("trust", np.float64, UNIT, "trust in government"),
     StateField("trust_baseline", np.float64, UNIT, "the trust in government it holds apart from its own experience"),
     StateField(
+        "trust_elsewhere", np.float64, UNIT, "the trust in government its class holds elsewhere: what newcomers bring"
+    ),
+    StateField(
         "dominance",
         np.float64,
         (-1.0, 1.0),

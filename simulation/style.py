@@ -128,6 +128,12 @@ LABELS = {
     "recovered_share": "affected households recovered",
     "fear_share": "households in fear of unavailable essentials",
     "trust_end": "trust in government at the end",
+    "trust_change": "change in trust in government (end minus start)",
+    "government.collaboration": "government's starting stance (0: defensive, 1: cooperative)",
+    "government.receptivity": "government's starting stance (0: directive, 1: receptive)",
+    "government.bureaucracy": "bureaucracy (procedural friction, 0 to 1)",
+    "scenario.support_threshold": "support a neighbourhood needs before a project starts",
+    "population.trust_shift": "shift of every class's starting trust",
     "policy_cost_eur": "cost of the policy levers (EUR)",
 }
 

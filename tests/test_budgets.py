@@ -97,7 +97,6 @@ def test_aid_that_arrives_thirty_days_later_leaves_a_town_recovering_later(seed)
     late = flood_model("government.delay_days=30", seed=seed).run().summary
     for key in ("resilience_loss_days", "functioning_loss_days"):
         assert late[key] > soon[key], f"seed {seed}: {key} should be higher when aid comes 30 days later"
-    assert late["aid_eur"] <= soon["aid_eur"], f"seed {seed}: aid that comes later should not pay more"
 
 
 def test_transformation_support_weighs_ties_views_as_a_share_that_can_pull_it_down():

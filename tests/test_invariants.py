@@ -117,7 +117,7 @@ def test_a_transformation_is_dated_at_the_end_of_the_step_that_completed_it():
                 "population.households=600",
                 "network.bonding_degree=8",
                 "network.bridging_degree=4",
-                "scenario.support_threshold=0.3",  # lower than the default, so that neighbourhoods transform
+                "scenario.support_threshold=0.15",  # lower than the default, so that neighbourhoods transform
             ],
         )
     )

@@ -53,7 +53,7 @@ def test_models_leave_mesas_own_attributes_alone(build):
 def test_initiatives_are_registered_agents_that_come_and_go():
     one_flood = ("scenario.schedule_days=[10]", "scenario.schedule_severity=[0.35]", "scenario.step_days=1")
     model = CrisisModel(
-        small_config("network.bonding_degree=10", *one_flood, "scenario.horizon_days=700", scenario="flooding")
+        small_config("network.bonding_degree=10", *one_flood, "scenario.horizon_days=900", scenario="flooding")
     )
     seen = 0
     while model.running:

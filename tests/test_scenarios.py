@@ -113,7 +113,7 @@ def test_high_sea_level_brings_more_events_and_damage_than_low():
 
 @pytest.mark.slow
 def test_transformation_lowers_exposure_of_those_who_follow():
-    result = results("sea_level_rise", ("scenario.support_threshold=0.3",))[0]  # low enough that projects start
+    result = results("sea_level_rise", ("scenario.support_threshold=0.15",))[0]  # low enough that projects start
     households = result.households
     followed, behind = households[households.transformation == 1], households[households.transformation == 2]
     assert len(followed) > 0 and len(behind) > 0

@@ -56,6 +56,8 @@ TEXT = {
             "standing_initiatives": "standing initiatives",
             "generous_compensation": "generous compensation",
             "flood_defences": "higher dikes",
+            "government_collaboration": "collaborating government organisations",
+            "outcome_accountability": "accountability for outcomes",
         },
         "levers_explained": {
             "caring_neighbourhood": "neighbourhood workers and facilities give the households with the least "
@@ -68,6 +70,10 @@ TEXT = {
             "generous_compensation": "the compensation scheme opens sooner, decides faster and pays what was "
             "promised (floods).",
             "flood_defences": "higher dikes stop most floods (flooding and sea-level rise; nothing in a leak).",
+            "government_collaboration": "the municipality, the water authority and the compensation scheme agree "
+            "joint rules and a joint desk before the crisis: referrals and warnings pass faster between them.",
+            "outcome_accountability": "government organisations are judged on what people got, not on procedure "
+            "followed: less bureaucracy, and criticism is read as what to improve.",
         },
         "cohesion": "Cohesion",
         "cohesion_note": "Cohesion sets three things at once: {ties}.",
@@ -214,6 +220,8 @@ TEXT = {
             "standing_initiatives": "blijvende initiatieven",
             "generous_compensation": "ruimhartige compensatie",
             "flood_defences": "hogere dijken",
+            "government_collaboration": "samenwerkende overheidsorganisaties",
+            "outcome_accountability": "verantwoording over resultaten",
         },
         "levers_explained": {
             "caring_neighbourhood": "buurtwerkers en voorzieningen verbinden de huishoudens met de minste "
@@ -227,6 +235,10 @@ TEXT = {
             "is (overstromingen).",
             "flood_defences": "hogere dijken houden de meeste overstromingen tegen (overstromingen en "
             "zeespiegelstijging; niets bij een lek).",
+            "government_collaboration": "de gemeente, het waterschap en de compensatieregeling maken voor de crisis "
+            "samen regels en een gezamenlijk loket: doorverwijzingen en waarschuwingen gaan sneller.",
+            "outcome_accountability": "overheidsorganisaties worden beoordeeld op wat mensen kregen, niet op de "
+            "gevolgde procedure: minder bureaucratie, en kritiek wordt gelezen als wat beter moet.",
         },
         "cohesion": "Samenhang",
         "cohesion_note": "Samenhang bepaalt drie dingen tegelijk: {ties}.",

@@ -28,7 +28,7 @@ import scipy
 from simulation import CrisisModel, Results, load_config
 
 FOLDER = Path(__file__).resolve().parent
-LEVERS = "policy=[caring_neighbourhood,co_design,diverse_housing,flood_defences,generous_compensation,receptive_government,standing_initiatives]"
+LEVERS = "policy=[caring_neighbourhood,co_design,diverse_housing,flood_defences,generous_compensation,government_collaboration,outcome_accountability,receptive_government,standing_initiatives]"
 CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     # the hourly leak at its own horizon
     "leak": ("leak", ("population.households=400", "seed=1")),
@@ -79,7 +79,7 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
             "network.bonding_degree=8",
             "network.bridging_degree=4",
             "polarisation.media_exposure=0.6",
-            "scenario.support_threshold=0.25",  # lower than the default, so that neighbourhoods transform
+            "scenario.support_threshold=0.15",  # lower than the default, so that neighbourhoods transform
             "seed=5",
         ),
     ),
