@@ -126,7 +126,7 @@ class PopulationConfig:
     exposure_high: float = 0.8  # assumption: exposure of the most exposed neighbourhood
     exposure_spread: float = 0.1  # assumption: sd of household exposure within a neighbourhood
     initial_preparedness: float = 0.1  # assumption: preparedness at start, scaled by economic capital
-    trust_shift: float = 0.0  # added to every class's mean trust at the start (clipped to [0, 1]): the same town starting from higher or lower trust, for thresholds and hysteresis
+    trust_shift: float = 0.0  # added to every household's starting trust (clipped to [0, 1]), not to the trust its class holds elsewhere (what newcomers bring): the same town starting from higher or lower trust, for thresholds and hysteresis
     care_dependent_share: float = 0.08  # assumption: share of households whose daily care (home care, medical devices) needs tap water and a home; drawn more often where personal capital (health) is low
     room_share: float = 0.35  # assumption: share of households with room to take in another household, drawn more often where economic capital is high
     owner_share: float = 0.57  # CBS: about 57% of Dutch homes were owner-occupied in 2022 (not in CALIBRATION.md; M); drawn more often where economic capital is high (assumption). Tenants' landlords pay for repairs

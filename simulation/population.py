@@ -66,17 +66,20 @@ def build_population(
     state = HouseholdState(cfg.households, tuple(cfg.classes))
     state.household_class[:] = draw_classes(cfg, rng)
 
-    def draw(attribute: str, shift: float = 0.0) -> np.ndarray:
-        means = np.array([getattr(p, attribute) for p in profiles])[state.household_class] + shift
-        return np.clip(means + cfg.capital_spread * rng.standard_normal(cfg.households), 0.0, 1.0)
+    def draw(attribute: str) -> np.ndarray:
+        """Each household's value: its class's mean plus its own deviation (before clipping to [0, 1])."""
+        means = np.array([getattr(p, attribute) for p in profiles])[state.household_class]
+        return means + cfg.capital_spread * rng.standard_normal(cfg.households)
 
-    state.economic[:] = draw("economic")
-    propensity = draw("social")
-    state.cultural[:] = draw("cultural")
-    state.personal[:] = draw("personal")
-    state.trust[:] = draw("trust", cfg.trust_shift)
+    state.economic[:] = np.clip(draw("economic"), 0.0, 1.0)
+    propensity = np.clip(draw("social"), 0.0, 1.0)
+    state.cultural[:] = np.clip(draw("cultural"), 0.0, 1.0)
+    state.personal[:] = np.clip(draw("personal"), 0.0, 1.0)
+    trust = draw("trust")
+    # what its class holds elsewhere (what newcomers bring); the town may start above or below it
+    state.trust_elsewhere[:] = np.clip(trust, 0.0, 1.0)
+    state.trust[:] = np.clip(trust + cfg.trust_shift, 0.0, 1.0)
     state.trust_baseline[:] = state.trust
-    state.trust_elsewhere[:] = state.trust
 
     segregation = cfg.segregation if segregation is None else segregation
     state.neighbourhood[:] = place_in_neighbourhoods(cfg, state.household_class, segregation, rng)
