@@ -2,7 +2,8 @@
 
 A run folder is complete when it holds ``COMPLETE``, written after everything else. A run
 that fails leaves ``error.txt`` (the error and its traceback) and no ``COMPLETE``. Running a
-config into a folder that is already complete with the same config does nothing.
+config into a folder that is already complete with the same config, made by the same model
+version and commit, does nothing.
 """
 
 from __future__ import annotations
@@ -59,11 +60,16 @@ def save_run(results: Results, folder: Path) -> None:
 
 
 def is_complete(folder: Path, cfg: Config) -> bool:
-    """Whether ``folder`` holds a complete run of exactly this config."""
+    """Whether ``folder`` holds a complete run of exactly this config, made by this version of the model.
+
+    A run made by another commit (or another state of uncommitted changes on top of one) is run
+    again, so that a resumed sweep never mixes the results of two models.
+    """
     if not (folder / COMPLETE).exists():
         return False
     saved = yaml.safe_load((folder / "config.yaml").read_text())
-    return saved == config_to_dict(cfg)
+    made_by = json.loads((folder / PROVENANCE).read_text())
+    return saved == config_to_dict(cfg) and made_by == provenance()
 
 
 def replicate_configs(cfg: Config) -> list[Config]:

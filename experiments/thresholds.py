@@ -131,14 +131,21 @@ def summary_at(spec: Spec, start: list[str], seed: int, value: float) -> float |
 def locate_seed(spec: Spec, start_name: str, seed: int) -> dict:
     """One seed's crossing, and its outcome on the grid."""
     start = spec.starts[start_name]
-    value, direction = crossing(lambda x: summary_at(spec, start, seed, x), spec.low, spec.high, spec.above, spec.steps)
+    outcomes: dict[float, float | None] = {}  # a value the bisection and the grid share runs once
+
+    def outcome(x: float) -> float | None:
+        if x not in outcomes:
+            outcomes[x] = summary_at(spec, start, seed, x)
+        return outcomes[x]
+
+    value, direction = crossing(outcome, spec.low, spec.high, spec.above, spec.steps)
     grid = np.linspace(spec.low, spec.high, spec.grid)
     return {
         "start": start_name,
         "seed": seed,
         "crossing": value,
         "direction": direction,
-        "grid": [(float(x), summary_at(spec, start, seed, float(x))) for x in grid],
+        "grid": [(float(x), outcome(float(x))) for x in grid],
     }
 
 

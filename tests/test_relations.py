@@ -167,8 +167,8 @@ def test_the_threshold_tool_locates_where_sea_level_rise_starts_to_transform(tmp
         outcome="transformed_neighbourhoods",
         above=0.5,
         seeds=3,
-        steps=4,
-        grid=4,
+        steps=3,
+        grid=3,
     )
     crossings, grid = locate(spec)
     crossed = crossings.dropna(subset=["crossing"])

@@ -251,3 +251,15 @@ def test_the_channels_preset_reports_cohesions_effect_with_each_channel_switched
     assert (table.pairs == 2).all(), "two seeds paired in every row"
     all_on = table[table.switched_off == "(none: every channel on)"]
     assert (all_on.carried_effect == 0).all(), "with every channel on, nothing is switched off to carry anything"
+
+
+def test_a_complete_run_made_by_another_model_runs_again(tmp_path):
+    from experiments.runs import PROVENANCE, RAN, SKIPPED, run_into
+    from simulation import load_config
+
+    cfg = load_config("leak", ["population.households=200", "scenario.horizon_days=1", "output.figures=false"])
+    assert run_into(cfg, tmp_path) == RAN, "a fresh folder should run"
+    assert run_into(cfg, tmp_path) == SKIPPED, "the same config by the same model should be skipped"
+    made_by = json.loads((tmp_path / PROVENANCE).read_text())
+    (tmp_path / PROVENANCE).write_text(json.dumps({**made_by, "commit": "0123456789ab"}) + "\n")
+    assert run_into(cfg, tmp_path) == RAN, "a run made by another commit should run again, not be mixed in"
