@@ -28,7 +28,7 @@ NAMES = [
 UNDER_TEST = {
     "02_cohesion.ipynb": {"SEEDS": "range(3)", "FLOOD_SEEDS": "range(2)"},
     "03_scenarios.ipynb": {"SEEDS": "range(1)"},
-    "04_policy.ipynb": {"HOUSEHOLDS": "300", "SEEDS": "range(1)"},
+    "04_policy.ipynb": {"HOUSEHOLDS": "200", "SEEDS": "range(1)"},
 }
 
 pytestmark = pytest.mark.slow  # the fast tier leaves these out

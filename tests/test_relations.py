@@ -160,7 +160,7 @@ def test_the_threshold_tool_locates_where_sea_level_rise_starts_to_transform(tmp
     spec = Spec(
         name="small",
         scenario="sea_level_rise",
-        overrides=["population.households=300"],
+        overrides=["population.households=200"],
         parameter="scenario.support_threshold",
         low=0.0,
         high=0.5,

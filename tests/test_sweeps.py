@@ -257,7 +257,7 @@ def test_a_complete_run_made_by_another_model_runs_again(tmp_path):
     from experiments.runs import PROVENANCE, RAN, SKIPPED, run_into
     from simulation import load_config
 
-    cfg = load_config("leak", ["population.households=200", "scenario.horizon_days=1", "output.figures=false"])
+    cfg = load_config("leak", ["population.households=100", "scenario.horizon_days=0.75", "output.figures=false"])
     assert run_into(cfg, tmp_path) == RAN, "a fresh folder should run"
     assert run_into(cfg, tmp_path) == SKIPPED, "the same config by the same model should be skipped"
     made_by = json.loads((tmp_path / PROVENANCE).read_text())
