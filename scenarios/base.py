@@ -49,12 +49,12 @@ class Scenario:
         """Transformation keys of the run summary; without transformation nothing transformed."""
         return {"transformed_neighbourhoods": 0, "first_transformation_day": None}
 
-    def projects_started(self) -> int:
-        """Transformation projects started (none without transformation)."""
+    def project_households(self, model: CrisisModel) -> int:
+        """Households of the neighbourhoods whose transformation project started (none without transformation)."""
         return 0
 
-    def defence_cost(self, lever: FloodDefencesConfig, years: float) -> float:
-        """Euros of the ``flood_defences`` lever in this scenario (nothing where there are no floods)."""
+    def defence_cost(self, lever: FloodDefencesConfig, years: float, households: int) -> float:
+        """Euros of ``flood_defences`` over ``years`` in a town of ``households`` (none where there are no floods)."""
         return 0.0
 
 

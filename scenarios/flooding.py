@@ -92,6 +92,7 @@ class Flooding(Scenario):
         hit = rng.random(households.n) < households.exposure
         model.shock(hit, severity + cfg.household_spread * rng.standard_normal(households.n), severity)
 
-    def defence_cost(self, lever: FloodDefencesConfig, years: float) -> float:
-        """Reinforcing the dikes once, and their upkeep over the run."""
-        return lever.eur_flooding + lever.maintenance_eur_per_year * years
+    def defence_cost(self, lever: FloodDefencesConfig, years: float, households: int) -> float:
+        """Reinforcing the town's km of dike once, and their upkeep over the run."""
+        km = lever.km_per_1000_households * households / 1000
+        return km * (lever.eur_per_km_flooding + lever.maintenance_eur_per_km_per_year * years)

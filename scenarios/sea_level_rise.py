@@ -308,13 +308,14 @@ class SeaLevelRise(Scenario):
         h.buffer[lenders] = np.maximum(h.buffer[lenders] - dyn.divide_or_zero(paid[lenders], h.economic[lenders]), 0.0)
         h.lent[lenders] += paid[lenders]
 
-    def projects_started(self) -> int:
-        """Transformation projects started so far."""
-        return int(np.count_nonzero(~np.isnan(self.project_start)))
+    def project_households(self, model) -> int:
+        """Households of the neighbourhoods whose project started so far."""
+        return int(model.neighbourhood_size[~np.isnan(self.project_start)].sum())
 
-    def defence_cost(self, lever: FloodDefencesConfig, years: float) -> float:
-        """Raising the dikes once, and their upkeep over the run."""
-        return lever.eur_per_metre * lever.raise_m + lever.maintenance_eur_per_year * years
+    def defence_cost(self, lever: FloodDefencesConfig, years: float, households: int) -> float:
+        """Raising the town's km of dike once, and their upkeep over the run."""
+        km = lever.km_per_1000_households * households / 1000
+        return km * (lever.eur_per_km_per_metre * lever.raise_m + lever.maintenance_eur_per_km_per_year * years)
 
     def indicators(self, model) -> dict[str, float]:
         """Sea level, mean exposure, projects underway and neighbourhoods transformed."""

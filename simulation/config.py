@@ -257,7 +257,7 @@ class GovernmentConfig:
     )
     # The compensation scheme (Wet tegemoetkoming schade, WTS) for damage that insurance does not cover.
     scheme_opening_days: float = 56.0  # WTS 2021: flood 14-15 Jul, scheme in force 10 Sep 2021 (CALIBRATION.md 1, H)
-    scheme_assessors: float = 0.47  # calibrated to Valkenburg 2021 (experiments/targets/valkenburg2021.yaml; posterior median 0.47, 90% interval 0.38-0.60; docs/ODD.md 9): applications it assesses at once per 1,000 households of the town
+    scheme_assessors: float = 0.47  # assumption: applications it assesses at once per 1,000 households of the town; within the 90% interval (0.42-0.75) of the Valkenburg 2021 posterior, a fit that did not improve on the defaults (docs/calibration/valkenburg2021, docs/ODD.md 9)
     scheme_assessment_days: float = 30.0  # assumption: days one assessment takes; with the opening, two weeks to apply and the payment days, first payments about 3.6 months after the flood (2021: about 3.5; CALIBRATION.md 1, H)
     scheme_payment_days: float = 10.0  # assumption: days from a decision to the payment
     scheme_coverage: float = 0.65  # assumption: share of the uninsured repair cost the scheme pays (a safety net, not full compensation: AEF/WODC evaluation, CALIBRATION.md 1, H)
@@ -521,6 +521,8 @@ class CaringNeighbourhoodConfig:
     )
     ties_added: int = 2  # assumption: bridging ties each of them gains, to households with more capital
     years_before: float = 2.0  # assumption: years the workers and facilities run before the crisis (ties take time)
+    # Workers and a centre per policy.households_per_neighbourhood households of the town, whatever the model's
+    # count of neighbourhoods.
     workers_per_neighbourhood: float = 1.0  # assumption
     worker_eur_per_year: float = 75_000.0  # assumption: employer cost of one neighbourhood worker
     facility_eur_per_year: float = 50_000.0  # assumption: running a neighbourhood centre
@@ -559,7 +561,7 @@ class CoDesignConfig:
     enabled: bool = False
     cost_relief: float = 0.5  # assumption: how far a co-designed plan lowers the cost for those with the least economic capital (cost times 1 - relief * (1 - economic capital))
     design_years: float = 1.0  # assumption: extra years the design takes
-    eur_per_project: float = 250_000.0  # assumption: facilitating the design with residents
+    eur_per_household: float = 125.0  # assumption: facilitating the design with residents, per household of a neighbourhood whose project started (EUR 250,000 for a neighbourhood of policy.households_per_neighbourhood, 2,000)
 
 
 @dataclass
@@ -567,6 +569,8 @@ class StandingInitiativesConfig:
     """Before and during crises: an initiative in every neighbourhood, supported so that it lasts between crises."""
 
     enabled: bool = False
+    # One initiative paid per policy.households_per_neighbourhood households of the town, whatever the model's
+    # count of neighbourhoods.
     eur_per_initiative_per_year: float = 20_000.0  # assumption: a budget and a coordinator's hours
     years_before: float = 2.0  # assumption: years of support before the crisis
 
@@ -591,9 +595,16 @@ class FloodDefencesConfig:
     enabled: bool = False
     residual_share: float = 0.2  # assumption: share of floods that still get through (flooding)
     raise_m: float = 0.5  # assumption: metres the dikes are raised, which floods of the rising sea must overtop first (sea-level rise)
-    eur_flooding: float = 60_000_000.0  # assumption: reinforcing the town's dikes against river and rain floods (Dutch dike reinforcement costs some EUR 10-20 M per km; a town's ring of a few km)
-    eur_per_metre: float = 40_000_000.0  # assumption: raising the town's ring of dikes by a metre (sea-level rise)
-    maintenance_eur_per_year: float = 1_000_000.0  # assumption
+    # assumption: km of dike that protects the town's homes, in proportion to its households: a river town of
+    # about 7,500 households behind about 3 km. A ring grows only with the square root of the area it encloses,
+    # so this overstates a large town's cost and understates a small town's.
+    km_per_1000_households: float = 0.4
+    eur_per_km_flooding: float = 20_000_000.0  # assumption: reinforcing a km of dike against river and rain floods (Dutch dike reinforcement costs some EUR 10-20 M per km; EUR 60 M for the 3 km of a town of 7,500 households)
+    # assumption: raising a km of dike by a metre (sea-level rise): EUR 40 M a metre for the 3 km of a town of
+    # 7,500 households, about EUR 13.3 M per km
+    eur_per_km_per_metre: float = 40_000_000.0 / 3.0
+    # assumption: upkeep of a km of dike per year: EUR 1 M a year for the 3 km of a town of 7,500 households
+    maintenance_eur_per_km_per_year: float = 1_000_000.0 / 3.0
 
 
 @dataclass
@@ -634,6 +645,11 @@ class OutcomeAccountabilityConfig:
 class PolicyConfig:
     """The policy levers of a run; ``policy=[caring_neighbourhood,co_design]`` turns levers on."""
 
+    # assumption: the households one neighbourhood's workers, facility and initiative serve (roughly a Dutch
+    # wijk). Per-neighbourhood prices (caring_neighbourhood, standing_initiatives) are paid per this many
+    # households of the town, whatever the model's count of neighbourhoods (population.neighbourhoods), so that
+    # a lever costs the same per household in a town of any size.
+    households_per_neighbourhood: float = 2000.0
     caring_neighbourhood: CaringNeighbourhoodConfig = field(default_factory=CaringNeighbourhoodConfig)
     diverse_housing: DiverseHousingConfig = field(default_factory=DiverseHousingConfig)
     receptive_government: ReceptiveGovernmentConfig = field(default_factory=ReceptiveGovernmentConfig)
@@ -645,6 +661,7 @@ class PolicyConfig:
     outcome_accountability: OutcomeAccountabilityConfig = field(default_factory=OutcomeAccountabilityConfig)
 
     def __post_init__(self) -> None:
+        check_positive("policy.households_per_neighbourhood", self.households_per_neighbourhood)
         for lever in POLICY_LEVERS:
             settings = getattr(self, lever)
             for name, value in vars(settings).items():
@@ -730,7 +747,7 @@ class ScenarioConfig:
 
 @dataclass
 class CalibrationConfig:
-    """The calibration a run uses: ``+calibration=CASE`` sets the case's fitted rates at their posterior medians."""
+    """The real case a run reproduces: ``+case=CASE`` sets the case's town and its calibrated rates (posterior medians)."""
 
     case: str | None = None  # the calibrated case (experiments/targets/CASE.yaml), or none
     posterior: str | None = (

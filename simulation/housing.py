@@ -9,11 +9,15 @@ contractor from a regional pool with limited capacity must do the work. Claims, 
 applications and repairs wait in queues for a limited number of adjusters, assessors and
 contractors, so a large event makes the queues long. Equations are in docs/ODD.md (7.7-7.9).
 
-Capacities are given per 1,000 households of the town and become whole numbers of slots.
+Capacities are given per 1,000 households of the town and stay real numbers: 4.7 assessors work
+on four applications at full pace and a fifth at 0.7 of it (``work_through``), so the same rates
+give the same shares at any town size. Temporary homes are whole: a town gets the whole part of
+its rate, and one more with the probability of the fraction left.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,24 +33,43 @@ from simulation.state import HouseholdState
 HOSTING_ROUNDS = 3  # rounds of asking: a household whose first choice is taken asks its next
 
 
-def slots(per_thousand: float, households: int) -> int:
-    """A capacity per 1,000 households as a whole number of slots (at least one if it is above 0)."""
-    return max(1, round(per_thousand * households / 1000)) if per_thousand > 0 else 0
+def capacity(per_thousand: float, households: int) -> float:
+    """A capacity per 1,000 households as the number at work at once in this town (not rounded)."""
+    return per_thousand * households / 1000.0
 
 
 def first_in_line(waiting: np.ndarray, key: np.ndarray, free: int) -> np.ndarray:
-    """The first ``free`` of the ``waiting`` households (indices, ascending) by ``key``, ties by index.
+    """The first ``free`` of the ``waiting`` households (indices, ascending) by ``key``, ties by index, in that order.
 
     Selects without sorting the whole line (which can be long after a large event).
     """
     if free <= 0 or waiting.size == 0:
         return waiting[:0]
-    if free >= waiting.size:
-        return waiting
-    keys = key[waiting]
-    last = np.partition(keys, free - 1)[free - 1]
-    before = waiting[keys < last]
-    return np.concatenate((before, waiting[keys == last][: free - before.size]))
+    if free < waiting.size:
+        keys = key[waiting]
+        last = np.partition(keys, free - 1)[free - 1]
+        before = waiting[keys < last]
+        waiting = np.concatenate((before, waiting[keys == last][: free - before.size]))
+    return waiting[np.lexsort((waiting, key[waiting]))]
+
+
+def work_through(line: np.ndarray, capacity: float, work_left: np.ndarray, day: float, dt: float) -> tuple:
+    """Handlers of ``capacity`` work on the jobs of ``line`` (in order) for one step.
+
+    The i-th job in line goes at pace ``min(1, max(0, capacity - i))``: ``floor(capacity)`` jobs
+    at full pace and the next at the fraction left (a part-time handler), so the work done a day
+    is ``capacity`` whenever that many jobs wait. ``work_left`` (days of work at full pace) falls
+    by pace times ``dt``.
+
+    Returns:
+        The jobs finished in the step, and the day each finished (within the step).
+    """
+    served = line[: math.ceil(capacity)]
+    pace = np.clip(capacity - np.arange(served.size), 0.0, 1.0)
+    left = work_left[served]
+    finished = left <= pace * dt
+    work_left[served] = np.where(finished, 0.0, left - pace * dt)
+    return served[finished], day + left[finished] / pace[finished]
 
 
 @dataclass
@@ -111,19 +134,26 @@ class Housing:
         cfg: the housing config.
         government: the government config (temporary homes, the compensation scheme).
         households: the household state.
+        rng: the stream that rounds the temporary homes to whole homes.
         outside_on: whether contractors from outside the region can be hired (the ``outside_contractors`` channel).
     """
 
     def __init__(
-        self, cfg: HousingConfig, government: GovernmentConfig, households: HouseholdState, outside_on: bool = True
+        self,
+        cfg: HousingConfig,
+        government: GovernmentConfig,
+        households: HouseholdState,
+        rng: np.random.Generator,
+        outside_on: bool = True,
     ) -> None:
         self.cfg, self.government = cfg, government
         n = households.n
-        self.contractors = slots(cfg.contractors, n)
-        self.adjusters = slots(cfg.adjusters, n)
-        self.assessors = slots(government.scheme_assessors, n)
-        self.temporary_homes = slots(government.temporary_homes, n)
-        self.outside_contractors = slots(cfg.outside_contractors, n) if outside_on else 0
+        self.contractors = capacity(cfg.contractors, n)
+        self.adjusters = capacity(cfg.adjusters, n)
+        self.assessors = capacity(government.scheme_assessors, n)
+        self.outside_contractors = capacity(cfg.outside_contractors, n) if outside_on else 0.0
+        homes = capacity(government.temporary_homes, n)
+        self.temporary_homes = math.floor(homes) + int(rng.random() < homes - math.floor(homes))
         self.scheme_open_days = 0.0  # days the compensation scheme was open with homes at stake (its assessors at work)
         # What a household can save at most: economic capital squared (the poorest have next to nothing).
         self.savings_eur = cfg.savings_eur * households.economic**2
@@ -150,6 +180,7 @@ class Housing:
         money.landlord += float(added_cost[tenants].sum())
         damaged = hit[after > before]
         h.dry_day[damaged] = day + cfg.drying_days * h.home_damage[damaged]
+        h.repair_work_left[damaged] = np.nan
         h.repair_due_day[damaged] = np.nan
         h.outside_contractor[damaged] = False
         homeless = damaged[(h.home_damage[damaged] >= cfg.uninhabitable_from)]
@@ -275,7 +306,7 @@ class Housing:
             The number of claims filed in the step, and the number settled.
         """
         cfg = self.cfg
-        settled, filed = self.apply(
+        settled, filed, _ = self.apply(
             h,
             "claim",
             open_[h.owner[open_] & h.insured[open_]],
@@ -283,7 +314,7 @@ class Housing:
             day,
             dt,
             way_in,
-            slots=self.adjusters,
+            handlers=self.adjusters,
             handling_days=lambda rows: (
                 cfg.claim_handling_days
                 * np.maximum((h.repair_cost[rows] - h.claim_cost[rows]) / cfg.repair_cost_eur, 0.25)
@@ -305,7 +336,7 @@ class Housing:
         way_in: WayIn,
         money: Money,
         referral_days: float,
-    ) -> tuple[int, np.ndarray]:
+    ) -> tuple[int, np.ndarray, int]:
         """Once the scheme is open, uninsured owners apply; assessors decide in order; the scheme pays its share.
 
         An application goes through the municipality, which registers the damage and refers it to
@@ -316,11 +347,12 @@ class Housing:
             referral_days: how long the municipality's referral to the scheme takes.
 
         Returns:
-            The number of applications filed in the step, and the households paid in it.
+            The number of applications filed in the step, the households paid in it and the
+            number of applications decided in it.
         """
         gov = self.government
         self.scheme_open_days += dt if opened else 0.0
-        paid, filed = self.apply(
+        paid, filed, decided = self.apply(
             h,
             "scheme",
             open_[h.owner[open_] & ~h.insured[open_]] if opened else open_[:0],
@@ -328,7 +360,7 @@ class Housing:
             day,
             dt,
             way_in,
-            slots=self.assessors,
+            handlers=self.assessors,
             handling_days=lambda rows: np.full(rows.size, gov.scheme_assessment_days),
             waiting_days=gov.scheme_payment_days,
             arrival_days=referral_days,
@@ -336,7 +368,7 @@ class Housing:
         payout = gov.scheme_coverage * (h.repair_cost[paid] - h.scheme_cost[paid])
         self.settle(h, "scheme", paid, payout, day, h.paid_scheme)
         money.scheme += float(payout.sum())
-        return filed, paid
+        return filed, paid, decided
 
     def apply(
         self,
@@ -347,21 +379,27 @@ class Housing:
         day: float,
         dt: float,
         way_in: WayIn,
-        slots: int,
-        handling_days,
+        handlers: float,
+        handling_days: Callable[[np.ndarray], np.ndarray],
         waiting_days: float,
         arrival_days: float = 0.0,
-    ) -> np.ndarray:
-        """One round of an application process (``kind``: "claim" or "scheme"); return those due to be paid, and how many filed.
+    ) -> tuple[np.ndarray, int]:
+        """One step of an application process (``kind``: "claim" or "scheme").
 
         The eligible households whose cost is not yet covered file, as fast as their way through
         paperwork allows (``claim_filing_days`` with a full way in). A filed application reaches
         the handlers' desk ``arrival_days`` later (``KIND_filed_day`` is that day); there it waits
-        in order for one of ``slots`` handlers, who take ``handling_days(rows)`` each; the
-        payment follows ``waiting_days`` later. Fields used: ``KIND_progress``, ``KIND_filed_day``,
-        ``KIND_due_day`` (handled and paid), ``KIND_cost`` (cost already covered).
+        in order of arrival for ``handlers`` handlers, who need ``handling_days(rows)`` of work
+        each (``work_through``); the payment follows ``waiting_days`` after the work is done.
+        Fields used: ``KIND_progress``, ``KIND_filed_day``, ``KIND_work_left``, ``KIND_due_day``
+        (handled, to be paid that day), ``KIND_cost`` (cost already covered).
+
+        Returns:
+            The households due to be paid, how many filed in the step and how many were handled in it.
         """
-        progress, filed, due = (getattr(h, f"{kind}_{name}") for name in ("progress", "filed_day", "due_day"))
+        progress, filed, work, due = (
+            getattr(h, f"{kind}_{name}") for name in ("progress", "filed_day", "work_left", "due_day")
+        )
         covered = getattr(h, f"{kind}_cost")
         filing = eligible[(h.repair_cost[eligible] > covered[eligible]) & np.isnan(filed[eligible])]
         progress[filing] = np.minimum(
@@ -370,11 +408,13 @@ class Housing:
         newly_filed = filing[progress[filing] >= 1.0]
         filed[newly_filed] = day + arrival_days
 
-        handling = int(np.count_nonzero(due[open_] - waiting_days > day))
         waiting = open_[(filed[open_] <= day) & np.isnan(due[open_])]
-        starting = first_in_line(waiting, filed, slots - handling)
-        due[starting] = day + handling_days(starting) + waiting_days
-        return open_[due[open_] <= day], int(newly_filed.size)
+        line = first_in_line(waiting, filed, math.ceil(handlers))
+        begun = line[np.isnan(work[line])]
+        work[begun] = handling_days(begun)
+        handled, finished_day = work_through(line, handlers, work, day, dt)
+        due[handled] = finished_day + waiting_days
+        return open_[due[open_] <= day], int(newly_filed.size), int(handled.size)
 
     def settle(
         self, h: HouseholdState, kind: str, rows: np.ndarray, payout: np.ndarray, day: float, paid: np.ndarray
@@ -385,8 +425,8 @@ class Housing:
         getattr(h, f"{kind}_cost")[rows] = h.repair_cost[rows]
         getattr(h, f"{kind}_settled_day")[rows] = day
         getattr(h, f"{kind}_progress")[rows] = 0.0
-        getattr(h, f"{kind}_filed_day")[rows] = np.nan
-        getattr(h, f"{kind}_due_day")[rows] = np.nan
+        for name in ("filed_day", "work_left", "due_day"):
+            getattr(h, f"{kind}_{name}")[rows] = np.nan
 
     def pay_aid_grants(
         self, h: HouseholdState, served: np.ndarray, share: np.ndarray, day: float, money: Money
@@ -448,11 +488,11 @@ class Housing:
             The households that came home in the step.
         """
         cfg = self.cfg
-        working = h.repair_due_day[open_] > day
-        from_outside = h.outside_contractor[open_]
+        at_work = open_[h.repair_work_left[open_] > 0]
+        from_outside = h.outside_contractor[at_work]
         ready = open_[
             (h.dry_day[open_] <= day)
-            & np.isnan(h.repair_due_day[open_])
+            & np.isnan(h.repair_work_left[open_])
             & (h.funds[open_] >= cfg.deposit_share * h.repair_cost[open_])
         ]
         key = np.zeros(h.n)
@@ -464,17 +504,38 @@ class Housing:
             # found one, and can pay its premium on top of the deposit
             found = ready[h.search_progress[ready] >= 1.0]
             found = found[h.funds[found] >= (cfg.deposit_share + cfg.outside_premium) * h.repair_cost[found]]
-            outside = first_in_line(
-                found, key, self.outside_contractors - int(np.count_nonzero(working & from_outside))
-            )
+            outside = self.start_repairs(h, at_work[from_outside], found, key, self.outside_contractors, day, dt)
             self.charge_premium(h, outside, money)
         waiting = np.setdiff1d(ready, outside, assume_unique=True)
-        in_pool = first_in_line(waiting, key, self.contractors - int(np.count_nonzero(working & ~from_outside)))
-        starting = np.concatenate((outside, in_pool))
-        h.repair_due_day[starting] = day + cfg.repair_days * h.home_damage[starting]
+        self.start_repairs(h, at_work[~from_outside], waiting, key, self.contractors, day, dt)
 
         done = open_[(h.repair_due_day[open_] <= day) & (h.funds[open_] >= h.repair_cost[open_])]
         return self.close(h, done, h.funds[done] - h.repair_cost[done], day)
+
+    def start_repairs(
+        self,
+        h: HouseholdState,
+        at_work: np.ndarray,
+        waiting: np.ndarray,
+        key: np.ndarray,
+        crews: float,
+        day: float,
+        dt: float,
+    ) -> np.ndarray:
+        """A pool of ``crews`` contractors works one step: on the homes ``at_work``, then the ``waiting`` by ``key``.
+
+        Homes at work keep their place (in order of the day they dried); the free places go to
+        the first waiting homes. A finished home gets its ``repair_due_day``.
+
+        Returns:
+            The homes the pool began on in the step.
+        """
+        at_work = at_work[np.lexsort((at_work, h.dry_day[at_work]))]
+        begun = first_in_line(waiting, key, math.ceil(crews) - at_work.size)
+        h.repair_work_left[begun] = self.cfg.repair_days * h.home_damage[begun]
+        finished, finished_day = work_through(np.concatenate((at_work, begun)), crews, h.repair_work_left, day, dt)
+        h.repair_due_day[finished] = finished_day
+        return begun
 
     def charge_premium(self, h: HouseholdState, hired: np.ndarray, money: Money) -> None:
         """The households ``hired`` take a contractor from outside the region: its premium adds to their cost.
@@ -509,11 +570,14 @@ class Housing:
             getattr(h, name)[done] = 0.0
         h.outside_contractor[done] = False
         for name in (
+            "repair_work_left",
             "repair_due_day",
             "dry_day",
             "claim_filed_day",
+            "claim_work_left",
             "claim_due_day",
             "scheme_filed_day",
+            "scheme_work_left",
             "scheme_due_day",
         ):
             getattr(h, name)[done] = np.nan

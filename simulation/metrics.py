@@ -6,11 +6,12 @@ Recording only reads the model; it never changes state.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from scenarios.base import Scenario
 from simulation.policy import GAIN_KEYS
 from simulation.policy import costs as policy_costs
 from simulation.provisions import AT_HOME, lacks_provision, without_water
@@ -48,6 +49,7 @@ OVERALL = {
     "claims_filed": "insurance claims filed so far",
     "claims_settled": "insurance claims settled so far",
     "scheme_filed": "applications to the compensation scheme filed so far",
+    "scheme_decided": "applications the compensation scheme decided so far",
     "scheme_paid": "applications the compensation scheme paid so far",
     **{f"money_{source}_eur": f"euros paid towards repairs so far by: {source}" for source in MONEY_SOURCES},
     "lodging_eur": "euros emergency lodging cost so far (paid by insurers for the insured, by aid as far as it serves the others, from savings by the rest as far as these go)",
@@ -64,6 +66,7 @@ CUMULATIVE = {
     "claims_filed": lambda flows: flows.claims_filed,
     "claims_settled": lambda flows: flows.claims_settled,
     "scheme_filed": lambda flows: flows.scheme_filed,
+    "scheme_decided": lambda flows: flows.scheme_decided,
     "scheme_paid": lambda flows: flows.scheme_paid,
     **{f"money_{s}_eur": (lambda flows, s=s: getattr(flows.money, s)) for s in MONEY_SOURCES},
     "lodging_eur": lambda flows: flows.money.lodging,
@@ -288,28 +291,79 @@ def functioning_loss(model: CrisisModel) -> dict[str, float | None]:
     return keys
 
 
-def left_behind_households(h) -> np.ndarray:
-    """Per household: left behind (in a transformed neighbourhood it could not follow, or hit, not
-    recovered and not moved with a transformation: left exposed and unrecovered)."""
-    hit = ~np.isnan(h.shock_day)
-    return (h.transformation == 2) | (hit & np.isnan(h.recovered_day) & (h.transformation != 1))
+class LeftBehind(NamedTuple):
+    """Per household, the two ways of being left behind at the horizon (disjoint boolean arrays).
+
+    Attributes:
+        unable_to_follow: its neighbourhood transformed and it could not follow (``transformation == 2``).
+        unrecovered: hit, not recovered from its current spell (``shock_day`` set, ``recovered_day``
+            NaN), and its neighbourhood did not transform (``transformation == 0``): it stayed, exposed
+            and unrecovered. A household that could not follow counts under ``unable_to_follow`` only,
+            recovered or not; one that followed is in neither.
+    """
+
+    unable_to_follow: np.ndarray
+    unrecovered: np.ndarray
+
+    @property
+    def either(self) -> np.ndarray:
+        """Left behind in either way."""
+        return self.unable_to_follow | self.unrecovered
+
+
+def left_behind_households(h) -> LeftBehind:
+    """Per household: unable to follow a transformation, or hit and unrecovered where nothing transformed.
+
+    ``h`` is the household state or its frame (``Results.households``): anything with the fields
+    ``transformation``, ``shock_day`` and ``recovered_day``. The summary's left-behind keys and the
+    figures count these arrays.
+    """
+    transformation = np.asarray(h.transformation)
+    hit = ~np.isnan(np.asarray(h.shock_day, dtype=float))
+    unrecovered = hit & np.isnan(np.asarray(h.recovered_day, dtype=float))
+    return LeftBehind(unable_to_follow=transformation == 2, unrecovered=unrecovered & (transformation == 0))
+
+
+def can_transform(scenario: Scenario) -> bool:
+    """Whether the scenario has collective change at all: it overrides ``Scenario.transform``."""
+    return type(scenario).transform is not Scenario.transform
 
 
 def left_behind(model: CrisisModel) -> dict[str, float | None]:
-    """Who is left behind at the horizon, overall and by class.
+    """Who is left behind at the horizon, overall and by class (``__<class>``: among the class's households).
 
-    ``left_behind_share``: of all households, those in a transformed neighbourhood that could not
-    follow, and those hit and still not recovered that did not follow a transformation (left
-    exposed and unrecovered); null if nobody was hit. ``left_behind_share_transformed``: of the
-    households of transformed neighbourhoods, those that could not follow; null if none transformed.
+    Two disjoint parts, each a share of all households (``LeftBehind``):
+
+    - ``unable_to_follow_share``: in a transformed neighbourhood and unable to follow. 0 in a
+      scenario that can transform where nothing did; null in a scenario without transformation
+      (the leak, flooding), where there was nothing to follow.
+    - ``left_unrecovered_share``: hit, not recovered, and in a neighbourhood that did not transform;
+      null if nobody was hit. (Not ``unrecovered_share``, which is of the affected households only.)
+
+    ``left_behind_share`` is their sum, a null part counting as 0 (null only if both are).
+    ``left_behind_share_transformed``: of the households of transformed neighbourhoods, those that
+    could not follow; null if none transformed. A class without households is null throughout.
     """
     h = model.households
-    hit = ~np.isnan(h.shock_day)
-    behind = left_behind_households(h)
-    keys: dict[str, float | None] = {"left_behind_share": float(behind.mean()) if hit.any() else None}
-    for index, name in enumerate(h.class_names):
-        in_class = h.household_class == index
-        keys[f"left_behind_share__{name}"] = float(behind[in_class].mean()) if hit.any() and in_class.any() else None
+    parts = left_behind_households(h)
+    transforms, hit = can_transform(model.crisis), bool((~np.isnan(h.shock_day)).any())
+    groups = {"": np.ones(h.n, dtype=bool)}
+    groups |= {f"__{name}": h.household_class == index for index, name in enumerate(h.class_names)}
+    unable = {
+        suffix: float(parts.unable_to_follow[members].mean()) if transforms and members.any() else None
+        for suffix, members in groups.items()
+    }
+    unrecovered = {
+        suffix: float(parts.unrecovered[members].mean()) if hit and members.any() else None
+        for suffix, members in groups.items()
+    }
+    keys: dict[str, float | None] = {f"unable_to_follow_share{suffix}": unable[suffix] for suffix in groups}
+    keys |= {f"left_unrecovered_share{suffix}": unrecovered[suffix] for suffix in groups}
+    # The sum of the two, counted at once (the parts are disjoint; a null part has no households in it).
+    either = parts.either
+    for suffix, members in groups.items():
+        defined = unable[suffix] is not None or unrecovered[suffix] is not None
+        keys[f"left_behind_share{suffix}"] = float(either[members].mean()) if defined else None
     in_transformed = h.transformation > 0
     keys["left_behind_share_transformed"] = (
         float(np.count_nonzero(h.transformation == 2) / np.count_nonzero(in_transformed))

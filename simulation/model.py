@@ -88,6 +88,7 @@ class StepFlows:
     claims_filed: int  # insurance claims filed
     claims_settled: int  # insurance claims settled
     scheme_filed: int  # applications to the compensation scheme filed
+    scheme_decided: int  # applications the scheme's assessors decided
     scheme_paid: int  # applications the scheme paid
 
 
@@ -169,7 +170,9 @@ class CrisisModel(mesa.Model):
         self.water_authority = Organisation(self, "water_authority", government_cfg.bureaucracy)
         self.scheme = Organisation(self, "scheme", government_cfg.bureaucracy)
         self.collaboration = Collaboration(government_cfg)
-        self.housing = Housing(cfg.housing, government_cfg, h, cfg.channels.on("outside_contractors"))
+        self.housing = Housing(
+            cfg.housing, government_cfg, h, self.streams.get("capacities"), cfg.channels.on("outside_contractors")
+        )
         h.attitude[:] = rel.starting_attitudes(
             h.household_class, standing_rank(cfg.population), cfg.polarisation, self.streams.get("attitudes")
         )
@@ -319,7 +322,7 @@ class CrisisModel(mesa.Model):
             self.aid_served,  # filled in by give_aid, before the processes that ask for paperwork
             self.housing.government.aid_paperwork,
         )
-        claims_filed, claims_settled, scheme_filed, scheme_paid = self.give_aid(now, help_, way_in)
+        claims_filed, claims_settled, scheme_filed, scheme_decided, scheme_paid = self.give_aid(now, help_, way_in)
         gains = self.recover(now, own_rate, help_.rates)
         self.stand_in_for_provisions(now, help_)
         given = now.offer_per_need * now.claimed
@@ -348,6 +351,7 @@ class CrisisModel(mesa.Model):
             claims_filed=claims_filed,
             claims_settled=claims_settled,
             scheme_filed=scheme_filed,
+            scheme_decided=scheme_decided,
             scheme_paid=scheme_paid,
         )
         self.recorder.record(self)
@@ -627,7 +631,7 @@ class CrisisModel(mesa.Model):
         work now: news that stays within a bonding group.
         """
         h = self.households
-        working = (h.repair_due_day > self.end_of_step).astype(np.float64)
+        working = (h.repair_work_left > 0).astype(np.float64)
         told = RowsOf(self.networks.bonding, rows).to_rows(working)
         return self.cfg.dynamics.news_weight * dyn.weighted_share(told, self.bonding_strength[rows])
 
@@ -740,7 +744,7 @@ class CrisisModel(mesa.Model):
 
     # ---- 6. aid and institutions ---------------------------------------------------------------
 
-    def give_aid(self, now: StepState, help_: Help, way_in: WayIn) -> tuple[int, int, int, int]:
+    def give_aid(self, now: StepState, help_: Help, way_in: WayIn) -> tuple[int, int, int, int, int]:
         """Phase 6: government aid, temporary homes, insurance claims, the compensation scheme and donations.
 
         Aid (while the ``aid`` channel is on) flows after the government's delay and is taken up
@@ -783,7 +787,7 @@ class CrisisModel(mesa.Model):
         self.housing.pay_donations(h, self.end_of_step, way_in, self.money)
         help_.scheme_paid = np.empty(0, dtype=np.int64)
         if not now.homes_at_stake:
-            return 0, 0, 0, 0
+            return 0, 0, 0, 0, 0
         end = self.end_of_step
         self.housing.house_temporarily(h, homes_open, gov.receptivity, way_in, self.dt, self.money)
         claims_filed, claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
@@ -791,10 +795,10 @@ class CrisisModel(mesa.Model):
         referral = self.collaboration.handover(
             "municipality", "scheme", self.housing.government.handover_days, gov.bureaucracy
         )
-        filed, help_.scheme_paid = self.housing.pay_scheme(
+        filed, help_.scheme_paid, decided = self.housing.pay_scheme(
             h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money, referral
         )
-        return claims_filed, claims, filed, int(help_.scheme_paid.size)
+        return claims_filed, claims, filed, decided, int(help_.scheme_paid.size)
 
     # ---- 7. update --------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simulation.config import DAYS_PER_YEAR
@@ -57,20 +59,38 @@ def sea_level_and_transformation(results: Results) -> Figure:
     transformed = exposure.twinx()
     transformed.step(years, ts["transformed_neighbourhoods"], color="tab:green", where="post")
     transformed.set_ylabel("neighbourhoods transformed", color="tab:green")
-    shares = {
-        k.removeprefix("left_behind_share__"): v
-        for k, v in results.summary.items()
-        if k.startswith("left_behind_share__")
-    }
-    names = list(shares)
-    behind.barh([n.replace("_", " ") for n in names], [shares[n] or 0.0 for n in names])
-    behind.set(
-        xlabel="share of the class left behind", title="at the horizon: unable to follow, or unrecovered", xlim=(0, 1)
-    )
+    left_behind_by_class(results.summary, behind)
     figure.suptitle(
         f"{results.config.scenario.name}: sea level, exposure and transformation (seed {results.config.seed})"
     )
     return figure
+
+
+# The two parts of left_behind_share (simulation.metrics.left_behind), in the order they are stacked.
+LEFT_BEHIND_PARTS = {
+    "unable_to_follow_share": "unable to follow a transformation",
+    "left_unrecovered_share": "hit, not recovered (not transformed)",
+}
+
+
+def left_behind_by_class(summary: dict, ax: Axes, names: dict[str, str] | None = None, legend: bool = True) -> None:
+    """Stacked bars per class on ``ax``: the two parts of ``left_behind_share__<class>`` (null drawn as 0).
+
+    ``summary`` is a run's summary, or any mapping of the same keys (means over runs, say); the
+    whole bar is ``left_behind_share__<class>``. ``names`` labels the classes (default: the class
+    name with spaces); ``legend`` puts the legend above the bars.
+    """
+    classes = [k.removeprefix("left_behind_share__") for k in summary if k.startswith("left_behind_share__")]
+    labels = [(names or {}).get(c, c.replace("_", " ")) for c in classes]
+    left = np.zeros(len(classes))
+    for key, label in LEFT_BEHIND_PARTS.items():
+        shares = np.array([summary.get(f"{key}__{c}") for c in classes], dtype=float)
+        shares = np.nan_to_num(shares)  # null (nothing to follow, or nobody hit) as 0
+        ax.barh(labels, shares, left=left, label=label)
+        left += shares
+    ax.set(xlabel="share of the class's households\nleft behind at the horizon", xlim=(0, 1))
+    if legend:
+        ax.legend(fontsize="small", loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
 
 
 def run_figures(results: Results) -> dict[str, Figure]:

@@ -23,8 +23,10 @@ Each lever acts through a mechanism of the model, never as a multiplier on recov
   government reads criticism as what to improve, and procedures that serve no outcome are dropped.
 
 Costs are in euros over the years the lever runs (before the crisis and over the run); every
-price is an assumption, named in ``simulation/config.py``. What the levers gain is measured
-against the same town, with the same seed, without them (``recovery_gained``).
+price is an assumption, named in ``simulation/config.py``. Each is per household, per home, per
+km of dike (in proportion to the households) or per ``policy.households_per_neighbourhood``
+households, so that a lever costs the same per household in a town of any size. What the levers
+gain is measured against the same town, with the same seed, without them (``recovery_gained``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS, Config, GovernmentConfig, PolicyConfig
-from simulation.housing import slots
+from simulation.housing import capacity
 from simulation.networks import Networks, add_bridging_ties
 
 if TYPE_CHECKING:
@@ -147,8 +149,10 @@ def costs(model: CrisisModel) -> dict[str, float]:
     cfg = model.cfg
     policy = cfg.policy
     years = model.day / DAYS_PER_YEAR
-    neighbourhoods = model.n_neighbourhoods
     households = model.households.n
+    # Per-neighbourhood prices are paid per policy.households_per_neighbourhood households of the town,
+    # whatever the model's count of neighbourhoods, so that a lever costs the same per household at any size.
+    neighbourhoods = households / policy.households_per_neighbourhood
     out = dict.fromkeys(POLICY_LEVERS, 0.0)
     if policy.caring_neighbourhood.enabled:
         lever = policy.caring_neighbourhood
@@ -163,7 +167,7 @@ def costs(model: CrisisModel) -> dict[str, float]:
             lever.eur_per_1000_households_per_year * households / 1000 * (lever.years_before + years)
         )
     if policy.co_design.enabled:
-        out["co_design"] = policy.co_design.eur_per_project * model.crisis.projects_started()
+        out["co_design"] = policy.co_design.eur_per_household * model.crisis.project_households(model)
     if policy.standing_initiatives.enabled:
         lever = policy.standing_initiatives
         out["standing_initiatives"] = lever.eur_per_initiative_per_year * neighbourhoods * (lever.years_before + years)
@@ -171,11 +175,11 @@ def costs(model: CrisisModel) -> dict[str, float]:
         lever = policy.generous_compensation
         standard = cfg.government.scheme_coverage / lever.coverage  # what the standard scheme would have paid
         extra_payments = model.recorder.columns["money_scheme_eur"][model.recorder.row - 1] * (1.0 - standard)
-        extra_assessors = model.housing.assessors - slots(cfg.government.scheme_assessors, households)
+        extra_assessors = model.housing.assessors - capacity(cfg.government.scheme_assessors, households)
         assessor_days = extra_assessors * model.housing.scheme_open_days
         out["generous_compensation"] = extra_payments + assessor_days * lever.eur_per_assessor_day
     if policy.flood_defences.enabled:
-        out["flood_defences"] = model.crisis.defence_cost(policy.flood_defences, years)
+        out["flood_defences"] = model.crisis.defence_cost(policy.flood_defences, years, households)
     for name in ("government_collaboration", "outcome_accountability"):
         lever = getattr(policy, name)
         if lever.enabled:

@@ -16,7 +16,7 @@ import pandas as pd
 class StateField:
     """One per-household field: its name, dtype, bounds (``None`` if unbounded) and meaning.
 
-    A float field is never NaN, except a day field whose NaN means "not (yet) happened" (``nan_allowed``).
+    A float field is never NaN, except where NaN means "not (yet) happened" (``nan_allowed``): a day, or work not begun.
     """
 
     name: str
@@ -28,7 +28,7 @@ class StateField:
 
 UNIT = (0.0, 1.0)
 
-NAN_UNTIL = {"nan_allowed": True}  # a day field: NaN until the thing happens
+NAN_UNTIL = {"nan_allowed": True}  # NaN until the thing happens (a day, or work not yet begun)
 
 HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     # who the household is
@@ -91,7 +91,14 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("repair_cost", np.float64, (0.0, np.inf), "euros the repair of its home costs"),
     StateField("funds", np.float64, (0.0, np.inf), "euros in hand for that repair"),
     StateField(
-        "repair_due_day", np.float64, None, "day a contractor finishes its home (NaN: no contractor)", **NAN_UNTIL
+        "repair_work_left",
+        np.float64,
+        None,
+        "contractor-days of work left on its home (NaN: no contractor yet; 0: the work is done)",
+        **NAN_UNTIL,
+    ),
+    StateField(
+        "repair_due_day", np.float64, None, "day a contractor finished its home (NaN: not finished)", **NAN_UNTIL
     ),
     StateField("search_progress", np.float64, UNIT, "how far it got finding a contractor outside the regional pool"),
     StateField("outside_contractor", np.bool_, None, "its contractor comes from outside the regional pool"),
@@ -99,19 +106,33 @@ HOUSEHOLD_FIELDS: tuple[StateField, ...] = (
     StateField("claim_cost", np.float64, (0.0, np.inf), "euros of repair cost its insurance claims already cover"),
     StateField("claim_progress", np.float64, UNIT, "how far it got filing its insurance claim"),
     StateField("claim_filed_day", np.float64, None, "day its open claim was filed", **NAN_UNTIL),
-    StateField("claim_due_day", np.float64, None, "day the adjuster settles its open claim", **NAN_UNTIL),
+    StateField(
+        "claim_work_left",
+        np.float64,
+        None,
+        "adjuster-days of work left on its open claim (NaN: not begun)",
+        **NAN_UNTIL,
+    ),
+    StateField("claim_due_day", np.float64, None, "day the insurer pays its handled claim", **NAN_UNTIL),
     StateField("claim_settled_day", np.float64, None, "day its last claim was settled", **NAN_UNTIL),
     StateField("scheme_cost", np.float64, (0.0, np.inf), "euros of repair cost its scheme applications already cover"),
     StateField("scheme_progress", np.float64, UNIT, "how far it got applying to the compensation scheme"),
     StateField("scheme_filed_day", np.float64, None, "day its open scheme application was filed", **NAN_UNTIL),
-    StateField("scheme_due_day", np.float64, None, "day the scheme pays its open application", **NAN_UNTIL),
+    StateField(
+        "scheme_work_left",
+        np.float64,
+        None,
+        "assessor-days of work left on its open application (NaN: not begun)",
+        **NAN_UNTIL,
+    ),
+    StateField("scheme_due_day", np.float64, None, "day the scheme pays its decided application", **NAN_UNTIL),
     StateField("scheme_settled_day", np.float64, None, "day the scheme last paid it", **NAN_UNTIL),
     StateField("donation_day", np.float64, None, "day donations reach it (NaN: none coming)", **NAN_UNTIL),
     StateField("aid_cash_day", np.float64, None, "day aid last paid it an emergency grant (NaN: never)", **NAN_UNTIL),
     # membership, transformation
     StateField("initiative", np.int32, None, "neighbourhood of the initiative it is a member of, -1 if none"),
     StateField(
-        "transformation", np.int8, (0, 2), "0 = its neighbourhood did not transform, 1 = followed, 2 = left behind"
+        "transformation", np.int8, (0, 2), "0 = its neighbourhood did not transform, 1 = followed, 2 = could not follow"
     ),
     # what it received and gave, summed over the run
     StateField("gain_self", np.float64, None, "harm recovered by own means"),

@@ -27,6 +27,7 @@ PROCESSES: dict[str, str] = {
     "attitudes": "each household's starting attitude towards other groups (once, at the start)",
     "caring_ties": "the bridging ties neighbourhood workers make (caring_neighbourhood lever; once, at the start)",
     "encounters": "whenever the relations move, from one stream for the run (draws whose number depends on the population and the days since alone): who meets whom, through ties or media, moving attitudes towards other groups",
+    "capacities": "whether the town's temporary homes, a real number per 1,000 households, round up or down to whole homes (once, at the start)",
     "posterior_draw": "once, before the start: which sample of a calibration's posterior gives the run its calibrated rates (calibration.posterior)",
     "hazard": "per step: whether an event comes, where, whom it hits and how hard",
     "formation": "per step: one uniform per neighbourhood, for whether an initiative forms there",

@@ -6,6 +6,8 @@ over paired seeds where variants are compared.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -79,15 +81,16 @@ def test_hosting_long_enough_lowers_the_hosts_functioning_and_ends(seed):
 def test_outside_contractors_run_out_when_more_households_ask_than_the_pool_holds():
     # A small outside pool that is found at once: more households find an outside contractor than it holds.
     model = flood_model("housing.outside_contractors=3", "housing.outside_contractor_rate=5", seed=0)
-    h, slots = model.households, model.housing.outside_contractors
+    h, crews = model.households, model.housing.outside_contractors
+    places = math.ceil(crews)  # the whole crews and a part-time one
     busiest, turned_away = 0, 0
     while model.running:
         model.step()
-        at_work = int(np.count_nonzero(h.outside_contractor & (h.repair_due_day > model.day)))
+        at_work = int(np.count_nonzero(h.outside_contractor & (h.repair_work_left > 0)))
         busiest = max(busiest, at_work)
-        found_but_waiting = (h.search_progress >= 1.0) & np.isnan(h.repair_due_day) & (h.repair_cost > 0)
-        turned_away += int(at_work == slots and found_but_waiting.any())
-    assert busiest == slots, f"the outside pool should fill up ({busiest} of {slots} places)"
+        found_but_waiting = (h.search_progress >= 1.0) & np.isnan(h.repair_work_left) & (h.repair_cost > 0)
+        turned_away += int(at_work == places and found_but_waiting.any())
+    assert busiest == places, f"the outside pool should fill up ({busiest} of {places} places for {crews:g} crews)"
     assert turned_away > 0, "households that found an outside contractor should wait while the pool is full"
 
 

@@ -61,6 +61,9 @@ def test_overrides_and_scenario_argument_apply():
         (["seed=1.5"], ["seed", "1.5", "Integer"]),
         (["seed=-1"], ["seed", "-1", ">= 0"]),
         (["scenario.step_days=500"], ["scenario.step_days", "500", "at most"]),
+        (["policy.households_per_neighbourhood=0"], ["policy.households_per_neighbourhood", "0", "> 0"]),
+        (["policy.flood_defences.km_per_1000_households=-1"], ["policy.flood_defences.km_per_1000_households", ">= 0"]),
+        (["policy.co_design.eur_per_household=-5"], ["policy.co_design.eur_per_household", "-5", ">= 0"]),
     ],
 )
 def test_bad_input_gives_one_clear_line(overrides, expected):

@@ -52,8 +52,13 @@ def test_models_leave_mesas_own_attributes_alone(build):
 
 def test_initiatives_are_registered_agents_that_come_and_go():
     one_flood = ("scenario.schedule_days=[10]", "scenario.schedule_severity=[0.35]", "scenario.step_days=1")
+    # Three assessors in this town of 1,500 (0.7 at the default rate would take most of the run over its 21
+    # applications), so that every neighbourhood recovers within the run and its initiative can dissolve.
+    assessors = "government.scheme_assessors=2"
     model = CrisisModel(
-        small_config("network.bonding_degree=10", *one_flood, "scenario.horizon_days=900", scenario="flooding")
+        small_config(
+            "network.bonding_degree=10", *one_flood, assessors, "scenario.horizon_days=900", scenario="flooding"
+        )
     )
     seen = 0
     while model.running:
@@ -99,14 +104,22 @@ def test_summary_has_the_design_keys_and_null_for_what_did_not_happen():
         "prepared_share_end",
         "transformed_neighbourhoods",
         "first_transformation_day",
+        "unable_to_follow_share",
+        "left_unrecovered_share",
         "left_behind_share",
+        "left_behind_share_transformed",
         *[f"mean_recovery_days__{c}" for c in classes],
+        *[f"unable_to_follow_share__{c}" for c in classes],
+        *[f"left_unrecovered_share__{c}" for c in classes],
         *[f"left_behind_share__{c}" for c in classes],
     ]
     missing = [k for k in keys if k not in summary]
     assert not missing, f"summary should have every documented key; missing {missing}"
     assert summary["events"] == 1, "the leak is one event"
     assert summary["first_transformation_day"] is None, "nothing transforms in a leak: null, not a number"
+    assert summary["unable_to_follow_share"] is None, (
+        f"a leak has no transformation to follow: expected null, got {summary['unable_to_follow_share']}"
+    )
     assert 0 < summary["affected_share"] < 1
     assert summary["t50_days"] <= summary["t90_days"]
     for value in summary.values():

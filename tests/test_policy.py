@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 
 import numpy as np
 import pytest
 
+from experiments.stats import mean_ci
+from scenarios.base import make_scenario
 from simulation import ConfigError, CrisisModel, load_config, run
+from simulation import policy as levers
 from simulation.config import POLICY_LEVERS
 
 from .conftest import flood_model
@@ -165,9 +169,69 @@ def test_left_behind_is_defined_when_nothing_transformed():
     )
     result = run(cfg).summary
     assert result["transformed_neighbourhoods"] == 0, "expected no transformation at low cohesion in 20 years"
-    assert result["left_behind_share_transformed"] is None, "the narrow meaning has no neighbourhood to count"
-    assert result["left_behind_share"] is not None and result["left_behind_share"] > 0, (
-        f"expected households left exposed and unrecovered to count as left behind, got {result['left_behind_share']}"
+    assert result["left_behind_share_transformed"] is None, (
+        f"expected null among transformed neighbourhoods when none transformed, got {result['left_behind_share_transformed']}"
+    )
+    assert result["unable_to_follow_share"] == 0.0, (
+        f"expected nobody unable to follow where nothing transformed (0, not null), got {result['unable_to_follow_share']}"
+    )
+    assert result["left_unrecovered_share"] is not None and result["left_unrecovered_share"] > 0, (
+        f"expected households hit and still unrecovered to count, got {result['left_unrecovered_share']}"
+    )
+    assert result["left_behind_share"] == result["left_unrecovered_share"], (
+        f"expected left behind to be the unrecovered part alone, got {result['left_behind_share']} "
+        f"vs {result['left_unrecovered_share']}"
+    )
+
+
+def test_left_behind_parts_count_the_households_unable_to_follow_and_those_left_unrecovered():
+    # Many ties, a low support threshold and a dear share: neighbourhoods transform and some cannot follow.
+    overrides = ["population.households=300", "network.bonding_degree=8", "network.bridging_degree=4"]
+    overrides += ["scenario.support_threshold=0.1", "scenario.cost=0.9", "seed=2"]
+    model = CrisisModel(load_config("sea_level_rise", overrides))
+    result = model.run().summary
+    h = model.households
+    unable = h.transformation == 2
+    unrecovered = ~np.isnan(h.shock_day) & np.isnan(h.recovered_day) & (h.transformation == 0)
+    assert result["transformed_neighbourhoods"] > 0 and unable.any(), (
+        f"expected neighbourhoods to transform and some households unable to follow, got "
+        f"{result['transformed_neighbourhoods']} transformed and {np.count_nonzero(unable)} unable"
+    )
+    groups = {"": np.ones(h.n, dtype=bool)}
+    groups |= {f"__{name}": h.household_class == index for index, name in enumerate(h.class_names)}
+    for suffix, members in groups.items():
+        expected = np.count_nonzero(unable & members) / np.count_nonzero(members)
+        assert result[f"unable_to_follow_share{suffix}"] == pytest.approx(expected), (
+            f"expected unable_to_follow_share{suffix} to be the households with transformation == 2 over all "
+            f"{np.count_nonzero(members)}: {expected}, got {result[f'unable_to_follow_share{suffix}']}"
+        )
+        expected = np.count_nonzero(unrecovered & members) / np.count_nonzero(members)
+        assert result[f"left_unrecovered_share{suffix}"] == pytest.approx(expected), (
+            f"expected left_unrecovered_share{suffix} to be the households hit, unrecovered and not transformed: "
+            f"{expected}, got {result[f'left_unrecovered_share{suffix}']}"
+        )
+        total = result[f"unable_to_follow_share{suffix}"] + result[f"left_unrecovered_share{suffix}"]
+        assert result[f"left_behind_share{suffix}"] == pytest.approx(total), (
+            f"expected left_behind_share{suffix} to be the sum of its two parts, {total}, "
+            f"got {result[f'left_behind_share{suffix}']}"
+        )
+    assert result["left_behind_share_transformed"] == pytest.approx(
+        np.count_nonzero(unable) / np.count_nonzero(h.transformation > 0)
+    ), "expected left_behind_share_transformed to count those unable to follow among transformed neighbourhoods"
+
+
+def test_left_behind_without_transformation_has_no_part_unable_to_follow():
+    one_flood = ["scenario.schedule_days=[10]", "scenario.schedule_severity=[0.7]", "scenario.horizon_days=100"]
+    result = run(load_config("flooding", ["population.households=300", *one_flood])).summary
+    assert result["unable_to_follow_share"] is None, (
+        f"expected null: flooding has no transformation to follow, got {result['unable_to_follow_share']}"
+    )
+    assert result["left_unrecovered_share"] is not None and result["left_unrecovered_share"] > 0, (
+        f"expected households still unrecovered 90 days after a heavy flood, got {result['left_unrecovered_share']}"
+    )
+    assert result["left_behind_share"] == result["left_unrecovered_share"], (
+        f"expected left behind to be the unrecovered part alone without transformation, got "
+        f"{result['left_behind_share']} vs {result['left_unrecovered_share']}"
     )
 
 
@@ -194,3 +258,117 @@ def test_standing_initiatives_last_between_floods_and_recruit_afresh_when_one_be
     assert any(members[150][n] != members[300][n] for n in members[150]), (
         "at the second flood the standing initiatives should recruit afresh"
     )
+
+
+# Levers whose price does not depend on what happens in the run: per household, per home, per km of dike
+# (in proportion to the households) or per policy.households_per_neighbourhood households.
+FIXED_PRICE = (
+    "caring_neighbourhood",
+    "diverse_housing",
+    "receptive_government",
+    "standing_initiatives",
+    "flood_defences",
+    "government_collaboration",
+    "outcome_accountability",
+)
+
+
+@cache
+def cost_per_household(households: int, *overrides: str) -> dict[str, float]:
+    """Euros per household of each lever, all of FIXED_PRICE on, after four weeks of a flooding town."""
+    model = CrisisModel(
+        load_config(
+            "flooding",
+            [f"population.households={households}", f"policy=[{','.join(FIXED_PRICE)}]", "seed=0", *overrides],
+        )
+    )
+    for _ in range(4):
+        model.step()
+    return {lever: cost / households for lever, cost in levers.costs(model).items()}
+
+
+@pytest.mark.parametrize("lever", FIXED_PRICE)
+def test_a_lever_costs_the_same_per_household_in_a_town_of_500_and_of_5000(lever):
+    small, large = cost_per_household(500)[lever], cost_per_household(5000)[lever]
+    assert small > 0, f"expected {lever} to cost something in a town of 500 households"
+    assert large == pytest.approx(small, rel=1e-9), (
+        f"expected {lever} to cost the same per household at 500 and 5,000 households, got EUR {small:,.2f} "
+        f"and EUR {large:,.2f}"
+    )
+
+
+@pytest.mark.parametrize("lever", ["caring_neighbourhood", "standing_initiatives"])
+def test_a_neighbourhood_price_is_paid_per_households_served_not_per_neighbourhood_of_the_model(lever):
+    ten, fifty = cost_per_household(5000)[lever], cost_per_household(5000, "population.neighbourhoods=50")[lever]
+    assert fifty == pytest.approx(ten, rel=1e-9), (
+        f"expected {lever} to cost the same in a town of 5,000 households cut into 10 or 50 neighbourhoods, got "
+        f"EUR {ten:,.2f} and EUR {fifty:,.2f} per household"
+    )
+
+
+@pytest.mark.parametrize(
+    ("scenario", "years", "expected"),
+    [("flooding", 30.0, 60e6 + 30 * 1e6), ("sea_level_rise", 100.0, 40e6 * 0.5 + 100 * 1e6)],
+)
+def test_dikes_cost_a_town_of_7500_households_what_its_ring_of_3_km_costs(scenario, years, expected):
+    # a river town of about 7,500 households behind about 3 km: EUR 60 M to reinforce (flooding) or EUR 40 M a
+    # metre to raise by 0.5 m (sea-level rise), and EUR 1 M a year of upkeep
+    cfg = load_config(scenario, ["population.households=300"])
+    cost = make_scenario(cfg.scenario).defence_cost(cfg.policy.flood_defences, years, 7500)
+    assert cost == pytest.approx(expected), (
+        f"{scenario}: expected the defaults to price a town of 7,500 households at EUR {expected / 1e6:.0f} M over "
+        f"{years:.0f} years, got EUR {cost / 1e6:.2f} M"
+    )
+
+
+@pytest.mark.parametrize("households", [500, 5000])
+def test_co_design_costs_its_price_per_household_once_every_neighbourhood_has_a_project(households):
+    cfg = load_config(
+        "sea_level_rise",
+        [f"population.households={households}", "policy=[co_design]", "scenario.support_threshold=0", "seed=0"],
+    )
+    model = CrisisModel(cfg)
+    while np.isnan(model.crisis.project_start).any() and model.steps < model.n_steps:
+        model.step()
+    assert not np.isnan(model.crisis.project_start).any(), "expected every neighbourhood to start a project"
+    per_household = levers.costs(model)["co_design"] / households
+    assert per_household == pytest.approx(cfg.policy.co_design.eur_per_household), (
+        f"expected co-design to cost EUR {cfg.policy.co_design.eur_per_household:,.0f} per household of a town of "
+        f"{households} whose every neighbourhood co-designs, got EUR {per_household:,.2f}"
+    )
+
+
+# A small flooding town over three years with two floods, five seeds: the levers ranked per euro.
+RANKED = ("caring_neighbourhood", "receptive_government", "standing_initiatives", "flood_defences")
+TWO_FLOODS = [
+    "scenario.horizon_days=1096",
+    "scenario.schedule_days=[150,650]",
+    "scenario.schedule_severity=[0.35,0.35]",
+]
+
+
+def gained_per_meur(households: int, lever: str) -> tuple[float, float, float]:
+    """Household-days gained per EUR 1 M by ``lever`` alone, over seeds 0-4: mean and 95% interval."""
+    gains = []
+    for seed in range(5):
+        cfg = load_config(
+            "flooding", [f"population.households={households}", f"policy=[{lever}]", *TWO_FLOODS, f"seed={seed}"]
+        )
+        gains.append(run(cfg).summary["recovery_gained_per_meur"])
+    return mean_ci(np.array(gains, dtype=float))
+
+
+@pytest.mark.slow
+def test_the_ranking_of_levers_per_euro_agrees_between_a_town_of_500_and_of_5000():
+    interval = {(n, lever): gained_per_meur(n, lever) for n, lever in itertools.product((500, 5000), RANKED)}
+    shown = ", ".join(
+        f"{lever} at {n}: {mean:,.0f} [{low:,.0f}, {high:,.0f}]" for (n, lever), (mean, low, high) in interval.items()
+    )
+    for size, other in ((500, 5000), (5000, 500)):
+        apart = [(a, b) for a, b in itertools.permutations(RANKED, 2) if interval[size, a][1] > interval[size, b][2]]
+        assert apart, f"expected the intervals to tell at least one pair of levers apart at {size} households: {shown}"
+        for ahead, behind in apart:  # ahead at this size, with intervals apart
+            assert not interval[other, ahead][2] < interval[other, behind][1], (
+                f"expected {ahead} not to be behind {behind} per EUR 1 M at {other} households (intervals "
+                f"apart), as it is ahead at {size}; household-days per EUR 1 M, mean [95% interval]: {shown}"
+            )

@@ -108,7 +108,7 @@ def test_flooding_low_and_high_cohesion_share_every_flood_day_and_severity():
 
 def test_sea_level_rise_low_and_high_cohesion_share_every_project_start_draw(monkeypatch):
     # A lower support threshold than the default, so that projects start and the variants can differ in them.
-    size = ("population.households=600", "seed=3", "scenario.support_threshold=0.15")
+    size = ("population.households=600", "seed=4", "scenario.support_threshold=0.15")
     low, low_model = run_logged(monkeypatch, "sea_level_rise", size + LOW)
     high, high_model = run_logged(monkeypatch, "sea_level_rise", size + HIGH)
     assert assert_same_draws(low, high, "projects") == low_model.n_steps, "a project draw in every step of both"

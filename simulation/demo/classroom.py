@@ -263,7 +263,8 @@ class Scoreboard:
         displaced_share: share of all households not living at home; staying: where they stay, as
             shares of all households (with family or friends, in a temporary home, in emergency lodging).
         transformed: neighbourhoods transformed; left_behind: households left behind (in a
-            transformed neighbourhood that they could not follow, or hit and not recovered).
+            transformed neighbourhood that they could not follow, or hit and not recovered where
+            nothing transformed: ``left_behind_share`` of the summary, as a count).
     """
 
     hit: int
@@ -297,5 +298,5 @@ def scoreboard(community: CrisisModel) -> Scoreboard:
         displaced_share=float(np.mean(h.displaced != AT_HOME)),
         staying=tuple(float(np.mean(h.displaced == place)) for place in (HOSTED, TEMPORARY, EMERGENCY)),
         transformed=int(columns["transformed_neighbourhoods"][row]) if "transformed_neighbourhoods" in columns else 0,
-        left_behind=int(np.count_nonzero(left_behind_households(h))),
+        left_behind=int(np.count_nonzero(left_behind_households(h).either)),
     )

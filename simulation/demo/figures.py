@@ -139,8 +139,9 @@ def in_percent(indicator: str) -> float:
 def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
     """The sampled households of each community, coloured by functioning, with their ties.
 
-    Households a crisis has not hit are grey; green starts at the recovery threshold. Left-behind
-    households are crossed out and transformed neighbourhoods circled (sea-level rise).
+    Households a crisis has not hit are grey; green starts at the recovery threshold. Households
+    that could not follow their neighbourhood's transformation are crossed out and transformed
+    neighbourhoods circled (sea-level rise).
     """
     names, colours = list(model.communities), community_colours(model)
     threshold = model.reference.cfg.dynamics.recovery_threshold

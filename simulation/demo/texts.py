@@ -142,8 +142,8 @@ TEXT = {
         },
         "network_note": "Each dot is a household: grey if the crisis has not hit it, otherwise coloured by how well it "
         "functions (red: hard hit, dark green: recovered, from {threshold}). Squares are the precariaat; crosses, "
-        "households left behind; a black circle, a transformed neighbourhood. Grey lines are bonding ties, blue lines "
-        "bridging ties. {shown}",
+        "households that could not follow their neighbourhood's transformation; a black circle, a transformed "
+        "neighbourhood. Grey lines are bonding ties, blue lines bridging ties. {shown}",
         "recovered_tick": "{threshold:.0f}%: recovered",
         "sample": "Showing {k} of {n} households, chosen at random.",
         "all": "Showing all {n} households.",
@@ -310,8 +310,8 @@ TEXT = {
         },
         "network_note": "Elke stip is een huishouden: grijs als de crisis het niet trof, anders gekleurd naar hoe goed "
         "het functioneert (rood: zwaar getroffen, donkergroen: hersteld, vanaf {threshold}). Vierkantjes zijn het "
-        "precariaat; kruisjes, achtergebleven huishoudens; een zwarte cirkel, een getransformeerde buurt. Grijze lijnen "
-        "zijn sterke banden, blauwe lijnen overbruggende banden. {shown}",
+        "precariaat; kruisjes, huishoudens die de transformatie van hun buurt niet konden volgen; een zwarte cirkel, "
+        "een getransformeerde buurt. Grijze lijnen zijn sterke banden, blauwe lijnen overbruggende banden. {shown}",
         "recovered_tick": "{threshold:.0f}%: hersteld",
         "sample": "We tonen {k} van de {n} huishoudens, willekeurig gekozen.",
         "all": "We tonen alle {n} huishoudens.",

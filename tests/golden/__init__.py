@@ -44,16 +44,13 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
             LEVERS,
         ),
     ),
-    # one Valkenburg-sized flood, followed daily, with rates drawn from the calibration's posterior
+    # the Valkenburg case in a smaller town, followed daily, with rates drawn from the calibration's posterior
     "flooding_calibrated": (
         "flooding",
         (
-            "+calibration=valkenburg2021",
+            "+case=valkenburg2021",
             "calibration.posterior=experiments/targets/posteriors/valkenburg2021.csv",
             "population.households=500",
-            "scenario.schedule_days=[10]",
-            "scenario.schedule_severity=[0.35]",
-            "scenario.step_days=1",
             "scenario.horizon_days=200",
             "seed=3",
         ),
