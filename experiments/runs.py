@@ -49,12 +49,18 @@ def provenance() -> dict[str, str]:
 
 
 def save_run(results: Results, folder: Path) -> None:
-    """Write the figures (if the config asks for them), the results, then the completion marker."""
+    """Write the figures (if the config asks for them), the results, the run against its case's real figures
+    (``case_fit.csv``, a run of ``+case=NAME``), then the completion marker."""
     folder.mkdir(parents=True, exist_ok=True)
     if results.config.output.figures:
         for name, figure in run_figures(results).items():
             write_atomically(folder / name, lambda p, figure=figure: figure.savefig(p, dpi=100, format="png"))
     results.save(folder)
+    if results.config.calibration.case:  # a real case: the run against its real figures
+        from experiments.targets import CASE_FIT, case_fit
+
+        fit = case_fit(results.timeseries, results.config.population.households, results.config.calibration.case)
+        write_atomically(folder / CASE_FIT, lambda p: fit.to_csv(p, index=False))
     write_atomically(folder / PROVENANCE, lambda p: p.write_text(json.dumps(provenance()) + "\n"))
     write_atomically(folder / COMPLETE, lambda p: p.write_text("complete\n"))
 

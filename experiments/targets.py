@@ -5,13 +5,17 @@ case, the day of the event (``event_day``; targets count days from it), the unce
 fit (each with a prior range and the reason for it), and the targets. A target is one of:
 
 - ``output`` at ``day``: a time-series column at ``event_day + day``, times the number of
-  households with ``scale: households`` (a count), or divided by the column ``per`` at that day;
+  households with ``scale: households`` (a count), or divided by the column ``per`` at that day
+  (a share); its ``denominator`` says what the real figure counts or is a share of (the
+  households of the town; 2,325 reports to the scheme), so that a series is not a mix;
 - ``first_day_above``: days from the event until a column first rises above 0;
 - ``hours_until_below`` with ``share_of_peak``: hours from the event until a column falls to
   that share of its peak (0: until none is left), interpolated linearly within the step.
 
 Each has a ``value`` (a point) or a ``band`` (a range), a ``source`` and a ``confidence`` (H, M
 or L); ``held_out: true`` keeps it out of the fit, to check the fit's prediction against it.
+The targets on one column are a series: they share one definition (the same ``scale`` or
+``per``).
 """
 
 from __future__ import annotations
@@ -36,7 +40,19 @@ from simulation.config import Config, ConfigError
 # distance, by the confidence of the source (H official, M reputable report, L anecdotal or inferred)
 CONFIDENCE_TOLERANCE = {"H": 0.1, "M": 0.2, "L": 0.4}
 KINDS = ("output", "first_day_above", "hours_until_below")
-TARGET_KEYS = {*KINDS, "day", "scale", "per", "share_of_peak", "value", "band", "source", "confidence", "held_out"}
+TARGET_KEYS = {
+    *KINDS,
+    "day",
+    "scale",
+    "per",
+    "denominator",
+    "share_of_peak",
+    "value",
+    "band",
+    "source",
+    "confidence",
+    "held_out",
+}
 CASE_KEYS = {"case", "title", "scenario", "settings", "event_day", "parameters", "targets"}
 
 
@@ -63,6 +79,7 @@ class Target:
     share_of_peak: float | None
     low: float  # equal to high for a point
     high: float
+    denominator: str | None  # what the real figure counts or is a share of (output targets)
     source: str
     confidence: str
     held_out: bool
@@ -76,6 +93,17 @@ class Target:
     def tolerance(self) -> float:
         """The simulated distance outside the real value or band that counts as one unit."""
         return CONFIDENCE_TOLERANCE[self.confidence] * max(abs(self.value), 1e-9)
+
+    @property
+    def definition(self) -> str:
+        """How the model measures an output target: ``per=COLUMN`` (a share) or ``scale=households`` (a count)."""
+        return f"per={self.per}" if self.per else f"scale={self.scale}"
+
+    def met_by(self, simulated: float) -> bool:
+        """Whether a simulated value (say, the median of runs) meets this target: inside its band, or within one tolerance of a point."""
+        if self.low < self.high:
+            return bool(self.low <= simulated <= self.high)
+        return bool(self.error(simulated) <= 1.0)
 
     def error(self, simulated: float) -> float:
         """How far a simulated value lies outside the real value or band, in tolerances (inf for NaN)."""
@@ -134,12 +162,12 @@ class Case:
         return tuple(t for t in self.targets if t.held_out)
 
     def overrides(self, rates: dict[str, float] | None = None, seed: int = 0) -> list[str]:
-        """Hydra overrides for a run of this case at these rates."""
-        settings = {**self.settings, **(rates or {})}
+        """Hydra overrides for a run of this case at these rates (without figures or per-household output)."""
+        settings = {**self.settings, **QUIET, **(rates or {})}
         return [f"{key}={_hydra_value(value)}" for key, value in settings.items()] + [f"seed={seed}"]
 
     def simulate(self, rates: dict[str, float], seed: int) -> dict[str, float]:
-        """Run the case at these rates and measure every target."""
+        """Run the case at these rates (the defaults where a rate is not given) and measure every target."""
         config = case_config(self.scenario, tuple(self.overrides()))  # composed once per process
         for key, value in rates.items():
             config = replaced(config, key, key.split("."), value)
@@ -147,9 +175,35 @@ class Case:
         households = result.config.population.households
         return {t.name: t.measure(result.timeseries, households, self.event_day) for t in self.targets}
 
-    def distance(self, simulated: dict[str, float]) -> float:
-        """Root of the summed squared errors (in tolerances) over the fitted targets."""
-        return math.sqrt(math.fsum(t.error(simulated[t.name]) ** 2 for t in self.fitted))  # the same on every Python
+    def distance(self, simulated: dict[str, float], targets: tuple[Target, ...] | None = None) -> float:
+        """Root of the summed squared errors (in tolerances) over ``targets`` (default: the fitted ones)."""
+        targets = self.fitted if targets is None else targets
+        return math.sqrt(math.fsum(t.error(simulated[t.name]) ** 2 for t in targets))  # the same on every Python
+
+
+QUIET = {"output.figures": False, "output.households": False}  # what a calibration run does not write
+TARGETS = Path(__file__).resolve().parent / "targets"
+CASE_FIT = "case_fit.csv"
+
+
+def case_fit(timeseries: pd.DataFrame, households: int, case_name: str) -> pd.DataFrame:
+    """A run of a case (``+case=NAME``) against every target of ``experiments/targets/NAME.yaml``."""
+    case = load_case(TARGETS / f"{case_name}.yaml")
+    rows = []
+    for t in case.targets:
+        value = t.measure(timeseries, households, case.event_day)
+        rows.append(
+            {
+                "target": t.name,
+                "held_out": t.held_out,
+                "real": f"{t.low:g}" if t.low == t.high else f"{t.low:g}-{t.high:g}",
+                "this_run": value,
+                "error": t.error(value),
+                "met": t.met_by(value) if math.isfinite(value) else False,
+                "source": t.source,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 @cache
@@ -211,6 +265,17 @@ def load_case(path: str | Path) -> Case:
     )
     if not any(not t.held_out for t in targets):
         _fail(path, "targets", list(raw["targets"] or {}), "at least one target that is not held out")
+    series: dict[str, Target] = {}
+    for t in (t for t in targets if t.kind == "output"):
+        first = series.setdefault(t.column, t)
+        if t.definition != first.definition:
+            _fail(
+                path,
+                f"targets.{t.name}",
+                t.definition,
+                f"the definition of the other targets on {t.column} (targets.{first.name}: {first.definition}): "
+                "one definition per series",
+            )
     return Case(**{**case.__dict__, "targets": targets})
 
 
@@ -252,6 +317,16 @@ def _target(path: Path, name: str, spec: Any, columns: set[str], days_after_even
             _fail(path, f"{where}.day", day, f"a day within the run: at most {days_after_event:g} days after the event")
         if spec.get("scale") not in (None, "households"):
             _fail(path, f"{where}.scale", spec.get("scale"), "households (or no scale)")
+        if not spec.get("denominator"):
+            _fail(
+                path,
+                f"{where}.denominator",
+                spec.get("denominator"),
+                "what the real figure counts or is a share of (e.g. 'households of the town', "
+                "'2,325 reports to the scheme by 14 December 2021')",
+            )
+    elif "denominator" in spec:
+        _fail(path, f"{where}.denominator", spec["denominator"], f"no denominator: a {kind} target is a time")
     share = spec.get("share_of_peak")
     if kind == "hours_until_below" and not (isinstance(share, int | float) and 0 <= share < 1):
         _fail(path, f"{where}.share_of_peak", share, "a share in [0, 1)")
@@ -275,7 +350,7 @@ def _target(path: Path, name: str, spec: Any, columns: set[str], days_after_even
             path,
             f"{where}.source",
             spec.get("source"),
-            "the figure's source (publication, date, CALIBRATION.md section)",
+            "the figure's source (publication and date)",
         )
     if spec.get("confidence") not in CONFIDENCE_TOLERANCE:
         _fail(path, f"{where}.confidence", spec.get("confidence"), "one of " + ", ".join(CONFIDENCE_TOLERANCE))
@@ -289,6 +364,7 @@ def _target(path: Path, name: str, spec: Any, columns: set[str], days_after_even
         share_of_peak=float(share) if share is not None else None,
         low=float(band[0]),
         high=float(band[1]),
+        denominator=spec.get("denominator"),
         source=str(spec["source"]),
         confidence=spec["confidence"],
         held_out=bool(spec.get("held_out", False)),

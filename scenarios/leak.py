@@ -37,7 +37,7 @@ class LeakConfig(ScenarioConfig):
     insured_share: float = 0.95  # assumption: home insurance covers sudden water damage from a burst pipe; taken as the 95% insured for rain and small-stream flooding (CALIBRATION.md 1, M)
     onset_day: float = 0.5  # assumption: the main bursts at noon of the first day (Zeist 2024: 12:45)
     area_share: float = 0.3  # assumption: share of neighbourhoods on the failed main
-    main_repair_hours: float = 3.05  # calibrated to the Zeist 2024 burst main (experiments/targets/burst_main.yaml; posterior median 3.05 h, 90% interval 1.7-4.2; docs/ODD.md 9): most households had water back after about 3.5 hours (CALIBRATION.md 2, M)
+    main_repair_hours: float = 3.05  # assumption, from an earlier fit to the Zeist 2024 burst main; the fit made again (experiments/targets/zeist2024.yaml; posterior median 3.18 h, 90% interval 2.0-5.1; docs/ODD.md 9) did not improve on it: most households had water back after about 3.5 hours (Dutch news reports, 15 February 2024)
     main_repair_spread: float = 0.3  # assumption: sd of the log of the repair time
     flush_hours: float = 0.5  # assumption: hours to flush a neighbourhood and put it back under pressure
     secondary_failure_share: float = (

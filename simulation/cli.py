@@ -113,6 +113,7 @@ def run_job(cfg: DictConfig) -> None:
                 if outcome == RAN
                 else f"veerkracht: already complete, kept: {folder}"
             )
+            show_case_fit(folder)
     if not failures:
         return
     if single and len(failures) == 1:
@@ -120,6 +121,18 @@ def run_job(cfg: DictConfig) -> None:
         print(f"veerkracht: error: {error}", file=sys.stderr)
         sys.exit(2 if isinstance(error, ConfigError) else 1)
     raise RuntimeError(f"{len(failures)} of {config.replicates} runs failed; see {ERROR} in {failures[0][0]}")
+
+
+def show_case_fit(folder: Path) -> None:
+    """Print a case's run against the case's real figures (``case_fit.csv``), where the run is of a case."""
+    path = folder / "case_fit.csv"
+    if path.exists():
+        import pandas as pd
+
+        fit = pd.read_csv(path).drop(columns="source")
+        with pd.option_context("display.width", 200, "display.max_columns", 10):
+            print("against the real figures (held-out targets were not fitted):")
+            print(fit.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from simulation import CrisisModel, load_config
 from simulation.config import ConfigError
 
 TARGETS = Path(__file__).resolve().parent.parent / "experiments" / "targets"
-TRUE_REPAIR_HOURS = 3.0
+TRUE_REPAIR_HOURS = 6.0  # far from the default (3.05 h), so that a fit must improve on the defaults
 
 
 def tiny_case(**target_changes) -> dict:
@@ -29,8 +29,6 @@ def tiny_case(**target_changes) -> dict:
             "scenario.area_share": 1.0,
             "scenario.horizon_days": 1.0,
             "scenario.secondary_failure_share": 0.0,
-            "output.figures": False,
-            "output.households": False,
         },
         "event_day": 0.5,
         "parameters": {"scenario.main_repair_hours": {"prior": [1, 8], "reason": "a test range"}},
@@ -43,12 +41,12 @@ def tiny_case(**target_changes) -> dict:
                 "confidence": "H",
                 **target_changes,
             },
-            "last_back": {
+            "last_back": {  # M: the last household's time varies from seed to seed by more than a tenth
                 "hours_until_below": "without_water_share",
                 "share_of_peak": 0.0,
                 "value": 1.0,
                 "source": "synthetic",
-                "confidence": "H",
+                "confidence": "M",
                 "held_out": True,
             },
         },
@@ -61,7 +59,7 @@ def write(tmp_path: Path, spec: dict, name: str = "tiny.yaml") -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["valkenburg2021", "burst_main"])
+@pytest.mark.parametrize("name", ["valkenburg2021", "zeist2024"])
 def test_the_shipped_targets_files_load_with_a_held_out_target_each(name):
     case = load_case(TARGETS / f"{name}.yaml")
     assert case.held_out, f"{name}: expected at least one target held out of the fit"
@@ -88,12 +86,79 @@ def test_a_day_past_the_horizon_is_refused(tmp_path):
     spec["targets"]["late"] = {
         "output": "without_water_share",
         "day": 3,
+        "denominator": "households of the town",
         "value": 0.0,
         "source": "s",
         "confidence": "M",
     }
     with pytest.raises(ConfigError, match=r"targets.late.day=3 is not allowed: expected a day within the run"):
         load_case(write(tmp_path, spec))
+
+
+def test_a_share_or_count_without_a_denominator_is_refused(tmp_path):
+    spec = tiny_case()
+    spec["targets"]["dry"] = {
+        "output": "without_water_share",
+        "day": 0.2,
+        "value": 0.1,
+        "source": "s",
+        "confidence": "M",
+    }
+    with pytest.raises(
+        ConfigError, match=r"targets.dry.denominator=None is not allowed: expected what the real figure"
+    ):
+        load_case(write(tmp_path, spec))
+
+
+def test_one_series_with_two_definitions_is_refused(tmp_path):
+    spec = tiny_case()
+    common = {"output": "without_water_share", "source": "s", "confidence": "M", "value": 0.1}
+    spec["targets"]["as_count"] = {**common, "day": 0.1, "scale": "households", "denominator": "households (a count)"}
+    spec["targets"]["as_share"] = {**common, "day": 0.2, "denominator": "households (a share)"}
+    with pytest.raises(ConfigError, match=r"targets.as_share=.* one definition per series"):
+        load_case(write(tmp_path, spec))
+
+
+def test_a_held_out_target_is_met_only_when_the_median_lies_in_its_band():
+    from experiments.calibrate import fit_table
+
+    case = load_case(TARGETS / "valkenburg2021.yaml")
+    target = next(t for t in case.held_out if t.name == "displaced_end_of_year")  # band [90, 140]
+    runs = {t.name: [t.value] * 20 for t in case.targets}
+    runs[target.name] = [60.0] * 15 + [100.0] * 5  # median 60, outside; the 90% interval [60, 100] overlaps the band
+    frame = __import__("pandas").DataFrame(runs)
+    row = fit_table(case, frame, frame).set_index("target").loc[target.name]
+    assert row.calibrated_95 >= target.low, "the synthetic runs' interval should overlap the band"
+    assert not row.calibrated_meets, f"expected a median of {row.calibrated_median} to miss the band [90, 140]"
+    met = fit_table(case, frame.assign(**{target.name: 100.0}), frame).set_index("target").loc[target.name]
+    assert met.calibrated_meets, "expected a median of 100 to meet the band [90, 140]"
+
+
+def test_a_calibration_no_better_than_the_defaults_puts_no_rate_into_the_case():
+    import numpy as np
+    import pandas as pd
+
+    from experiments.calibrate import case_text, distance_table
+
+    case = load_case(TARGETS / "zeist2024.yaml")
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({t.name: t.value * (1 + 0.3 * rng.standard_normal(40)) for t in case.targets})
+    table = distance_table(case, runs, runs.sample(frac=1.0, random_state=1)).set_index("targets")
+    assert not table.loc["fitted", "improves"], f"expected no improvement from the same runs, got {table.to_dict()}"
+    rates = pd.DataFrame(
+        [{"rate": p.key, "median": 2.5, "low_5": 2.0, "high_95": 3.0, "seen": True} for p in case.parameters]
+    )
+    text = case_text(case, rates, improves=False, posterior_path="p.csv", settings="test")
+    sections = yaml.safe_load(text)
+    assert all(value is not None for value in sections.values()), f"expected no empty section, got {sections}"
+    assert "main_repair_hours: 2.5" not in text and "#   scenario.main_repair_hours (the calibration did not" in text, (
+        f"expected every rate left at its default, got:\n{text}"
+    )
+    assert "households: 6600" in text, "expected the case's town in the preset all the same"
+    improved = case_text(case, rates.assign(seen=[True, False]), improves=True, posterior_path="p.csv", settings="t")
+    assert (
+        "  main_repair_hours: 2.5" in improved and "#   scenario.secondary_repair_hours (the targets do not" in improved
+    ), f"expected a seen rate set and an unseen one left at its default, got:\n{improved}"
 
 
 def test_the_command_exits_2_with_one_line_on_a_bad_targets_file(tmp_path):
@@ -115,18 +180,42 @@ def test_abc_recovers_a_known_rate_from_data_the_model_made(tmp_path):
     truth = case.simulate({"scenario.main_repair_hours": TRUE_REPAIR_HOURS}, seed=12345)
     for name in ("half_back", "last_back"):
         spec["targets"][name]["value"] = round(truth[name], 3)
-    rates, fit = calibrate(
-        write(tmp_path, spec), tmp_path / "out", population=40, generations=4, processes=1, draws=12, seed=1
+    tables = calibrate(
+        write(tmp_path, spec),
+        tmp_path / "out",
+        population=40,
+        generations=4,
+        processes=1,
+        draws=12,
+        seed=1,
+        points=3,
+        seeds=3,
     )
+    rates, fit = tables["rates"], tables["fit"]
     row = rates.iloc[0]
     assert row.low_5 <= TRUE_REPAIR_HOURS <= row.high_95, (
         f"expected the true {TRUE_REPAIR_HOURS} h within the 90% interval [{row.low_5:.2f}, {row.high_95:.2f}]"
     )
     assert row.high_95 - row.low_5 < 0.5 * (8 - 1), "expected the data to narrow the prior [1, 8] by at least half"
-    for name in ("posterior.csv", "predictive.csv", "fit.csv", "rates.csv", "posterior_predictive.png", "preset.yaml"):
+    assert bool(row.seen), "expected the targets to see the repair of the main"
+    for name in (
+        "posterior.csv",
+        "predictive.csv",
+        "defaults.csv",
+        "fit.csv",
+        "distance.csv",
+        "rates.csv",
+        "sensitivity.csv",
+        "posterior_predictive.png",
+        "case.yaml",
+    ):
         assert (tmp_path / "out" / name).is_file(), f"expected {name} in the output folder"
     held_out = fit[fit.held_out]
-    assert len(held_out) == 1 and bool(held_out.meets.iloc[0]), f"expected the held-out target predicted: {held_out}"
+    assert len(held_out) == 1 and bool(held_out.calibrated_meets.iloc[0]), (
+        f"expected the held-out target predicted: {held_out}"
+    )
+    fitted = tables["distance"].set_index("targets").loc["fitted"]
+    assert fitted.improves, f"expected the fit to improve on the defaults, far from the truth: {fitted.to_dict()}"
 
 
 @pytest.mark.slow
@@ -135,7 +224,7 @@ def test_the_dask_sampler_path_runs_on_a_local_cluster(tmp_path):
 
     spec = tiny_case()
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster:
-        rates, _ = calibrate(
+        tables = calibrate(
             write(tmp_path, spec),
             tmp_path / "out",
             population=10,
@@ -143,25 +232,38 @@ def test_the_dask_sampler_path_runs_on_a_local_cluster(tmp_path):
             draws=4,
             dask=cluster.scheduler_address,
         )
-    assert len(rates) == 1 and (tmp_path / "out" / "posterior.csv").is_file(), "expected a posterior from the dask path"
+    assert len(tables["rates"]) == 1 and (tmp_path / "out" / "posterior.csv").is_file(), (
+        "expected a posterior from the dask path"
+    )
 
 
-def test_the_calibrated_preset_sets_rates_and_draws_them_from_the_posterior_by_seed():
-    base = load_config("flooding", ["population.households=300"])
-    preset = load_config("flooding", ["population.households=300", "+calibration=valkenburg2021"])
-    assert preset.calibration.case == "valkenburg2021", "expected the preset to name its case"
-    assert preset.housing.contractors != base.housing.contractors, "expected a calibrated contractor pool"
-    drawn = [CrisisModel(load_config("flooding", [*DRAW, f"seed={seed}"])).cfg.housing for seed in (1, 1, 2)]
+@pytest.mark.parametrize("name", ["valkenburg2021", "zeist2024"])
+def test_a_case_sets_the_town_of_its_targets_file(name):
+    case = load_case(TARGETS / f"{name}.yaml")
+    config = load_config(None, [f"+case={name}"])
+    assert config.scenario.name == case.scenario and config.calibration.case == name, (
+        f"expected +case={name} to run the {case.scenario} scenario and name its case"
+    )
+    for key, value in case.settings.items():
+        section, field = key.split(".", 1)
+        got = getattr(getattr(config, section), field)
+        assert list(got) == value if isinstance(value, list) else got == value, (
+            f"+case={name}: expected {key}={value} from the targets file, got {got}"
+        )
+
+
+def test_the_case_runs_and_draws_its_rates_from_the_posterior_by_seed():
+    drawn = [CrisisModel(load_config(None, [*DRAW, f"seed={seed}"])).cfg.housing for seed in (1, 1, 2)]
     assert drawn[0] == drawn[1], "expected the same seed to draw the same rates"
     assert drawn[0] != drawn[2], "expected another seed to draw other rates"
-    model = CrisisModel(load_config("flooding", [*DRAW, "seed=1", "scenario.horizon_days=60"]))
+    model = CrisisModel(load_config(None, [*DRAW, "seed=1", "scenario.horizon_days=60"]))
     model.run()
     assert model.results.summary["trust_end"] is not None, "expected the calibrated model to run to its horizon"
 
 
 DRAW = [
+    "+case=valkenburg2021",
     "population.households=300",
-    "+calibration=valkenburg2021",
     "calibration.posterior=experiments/targets/posteriors/valkenburg2021.csv",
 ]
 
