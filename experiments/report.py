@@ -40,7 +40,7 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from experiments import calibrated, channels, tables
+from experiments import calibrated, channels, robustness, tables
 from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
@@ -68,7 +68,8 @@ EFFECT_KEYS = (
     "precariaat_gap_days",
     "peak_disruption_share",
     "transformed_neighbourhoods",
-    "left_behind_share",
+    "unable_to_follow_share",  # the two parts of left_behind_share, each of all households
+    "left_unrecovered_share",
     "left_behind_share_transformed",
 )
 
@@ -427,6 +428,12 @@ def report(sweep_dir: str | Path) -> Path:
         aggregate(sweep_dir)
     all_runs = pd.read_parquet(sweep_dir / "runs.parquet")
     timeseries = pd.read_parquet(sweep_dir / "timeseries.parquet")
+    # A robustness sweep: the usual sections on the base condition, then every claim under every condition.
+    conditions = robustness.conditions_of(sweep_dir)
+    robustness_runs = None
+    if conditions is not None:
+        robustness_runs = all_runs.assign(**{robustness.CONDITION: all_runs.job.map(conditions)})
+        all_runs = all_runs[robustness_runs[robustness.CONDITION] == robustness.BASE]
     # A sweep with and without calibration: the usual sections on the uncalibrated runs, then both side by side.
     with_calibration = calibrated.is_calibration_sweep(all_runs)
     runs = all_runs[all_runs[calibrated.POSTERIOR].isna()] if with_calibration else all_runs
@@ -456,10 +463,14 @@ def report(sweep_dir: str | Path) -> Path:
         calibration_lines, calibration_table = calibrated.section(all_runs)
         write_table(calibration_table, out / "calibrated")
         lines += calibration_lines
+    if robustness_runs is not None:
+        robustness_lines, robustness_table = robustness.section(robustness_runs)
+        write_table(robustness_table, out / "robustness")
+        lines += robustness_lines
     for name, figure in figures.items():
         save_for_print(figure, out / name)
 
-    counts = all_runs.status.value_counts().to_dict()
+    counts = (all_runs if robustness_runs is None else robustness_runs).status.value_counts().to_dict()
     lines = [
         f"# Report of the sweep {sweep_dir.name}",
         "",
