@@ -390,7 +390,11 @@ def methods(sweep_dir: Path, runs: pd.DataFrame) -> str:
     digest = hashlib.sha256((sweep_dir / "multirun.yaml").read_bytes()).hexdigest()[:12]
     # What the design varied within a scenario (keys that differ only between scenarios come with them).
     varied = [
-        c for c in runs.columns if "." in c and any(in_scenario(runs, s)[c].nunique() > 1 for s in scenarios_of(runs))
+        c
+        for c in runs.columns
+        if "." in c
+        and not (c.startswith("policy.") and c.endswith(".enabled"))  # the levers are named below
+        and any(in_scenario(runs, s)[c].nunique() > 1 for s in scenarios_of(runs))
     ]
     if SCENARIO in runs and runs[SCENARIO].nunique() > 1:
         varied.insert(0, SCENARIO)
@@ -470,11 +474,17 @@ def report(sweep_dir: str | Path) -> Path:
     for name, figure in figures.items():
         save_for_print(figure, out / name)
 
-    counts = (all_runs if robustness_runs is None else robustness_runs).status.value_counts().to_dict()
+    every_run = all_runs if robustness_runs is None else robustness_runs
+    counts = every_run.status.value_counts().to_dict()
     lines = [
         f"# Report of the sweep {sweep_dir.name}",
         "",
-        f"Runs: {len(all_runs)} ({', '.join(f'{n} {s}' for s, n in counts.items())}).",
+        f"Runs: {len(every_run)} ({', '.join(f'{n} {s}' for s, n in counts.items())})"
+        + (
+            "."
+            if robustness_runs is None
+            else f"; the sections before the robustness section read the base condition's {len(all_runs)}."
+        ),
         "",
         "## Methods",
         "",
