@@ -139,7 +139,6 @@ def effects_table(runs: pd.DataFrame, levels: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-CURVES = ("functioning", "displaced_share")  # time-series columns drawn as curves
 LABEL_COLUMNS = ("summary_key", "scenario")  # table columns whose values are keys
 SINCE_EVENT_DAYS = 365.0  # where events recur, each curve follows the first year after each event
 

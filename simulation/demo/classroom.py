@@ -257,7 +257,6 @@ class Scoreboard:
         functioning: their mean functioning now (NaN before any event).
         back_share: of those, the share back at the recovery threshold now (NaN before any event).
         t90_days: days from the latest event until 90% of those it hit were back (None while not yet).
-        since_event_days: days since the latest event struck (None before any).
         gap_days: the precariaat's mean recovery days minus everyone else's, over every event so
             far (censored now; None unless both were hit).
         displaced_share: share of all households not living at home; staying: where they stay, as
@@ -271,7 +270,6 @@ class Scoreboard:
     functioning: float
     back_share: float
     t90_days: float | None
-    since_event_days: float | None
     gap_days: float | None
     displaced_share: float
     staying: tuple[float, float, float]
@@ -293,7 +291,6 @@ def scoreboard(community: CrisisModel) -> Scoreboard:
         functioning=float(h.functioning[hit].mean()) if hit.size else float("nan"),
         back_share=float(back.mean()) if hit.size else float("nan"),
         t90_days=None if latest is None or latest.t90_day is None else float(latest.t90_day - latest.day),
-        since_event_days=None if latest is None else float(community.day - latest.day),
         gap_days=gap_days,
         displaced_share=float(np.mean(h.displaced != AT_HOME)),
         staying=tuple(float(np.mean(h.displaced == place)) for place in (HOSTED, TEMPORARY, EMERGENCY)),
