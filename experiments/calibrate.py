@@ -55,6 +55,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.stats import welch_difference
 from experiments.targets import Case, Target, load_case
 from simulation.calibration import PROJECT
 from simulation.config import ConfigError
@@ -285,20 +286,6 @@ def distance_table(case: Case, predictive: pd.DataFrame, defaults: pd.DataFrame)
     return pd.DataFrame(rows)
 
 
-def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """Mean of ``a`` minus mean of ``b`` with a 95% Welch t interval (finite values only)."""
-    from scipy import stats
-
-    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    difference = float(a.mean() - b.mean())
-    if va + vb == 0:
-        return difference, difference, difference
-    freedom = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = float(stats.t.ppf(0.975, freedom) * np.sqrt(va + vb))
-    return difference, difference - half, difference + half
-
-
 def rates_table(case: Case, posterior: pd.DataFrame, sensitivity: pd.DataFrame) -> pd.DataFrame:
     """Per rate: the prior, the posterior median and 90% interval, pinned down or not, seen by the targets or not."""
     seen = sensitivity.set_index("rate")["seen"]
@@ -360,8 +347,8 @@ def predictive_figure(case: Case, predictive: pd.DataFrame, defaults: pd.DataFra
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=3, fontsize=8)
     fig.suptitle(
-        f"{case.title}\nthe model with the defaults (grey) and at posterior draws (blue): runs, median and "
-        "90% interval, against the real figures (red)",
+        f"{case.title}\nthe model with the defaults (grey) and at posterior draws (blue):\n"
+        "runs, median and 90% interval, against the real figures (red)",
         fontsize=10,
     )
     fig.tight_layout(rect=(0, 0.3 / (2.6 * rows), 1, 1))  # room for the legend below

@@ -16,10 +16,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.aggregate import POSTERIOR
-from experiments.stats import markdown_table, mean_ci, paired, with_interval
+from experiments.stats import BONDING, BRIDGING, cohesion_ends, markdown_table, mean_ci, paired, with_interval
 from simulation.calibration import posterior_path, read_posterior
 
-BONDING, BRIDGING = "network.bonding_degree", "network.bridging_degree"
 OUTCOMES = {
     "days_home_median": "time home (median days)",
     "precariaat_gap_days": "precariaat gap (days)",
@@ -61,8 +60,7 @@ def effects(runs: pd.DataFrame) -> pd.DataFrame:
         label = f"calibrated: posterior draws ({Path(posterior).stem})" if posterior else "defaults"
         comparisons = []
         if BONDING in group and BRIDGING in group:
-            low = (group[BONDING] == group[BONDING].min()) & (group[BRIDGING] == group[BRIDGING].min())
-            high = (group[BONDING] == group[BONDING].max()) & (group[BRIDGING] == group[BRIDGING].max())
+            low, high = cohesion_ends(group)
             comparisons.append(("high vs low cohesion", high, low, ["seed", "policy"]))
         cohesion = [c for c in (BONDING, BRIDGING) if c in group]
         for lever in sorted(set(group.policy) - {"none"}):

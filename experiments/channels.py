@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.stats import markdown_table, mean_ci, paired
+from experiments.stats import cohesion_ends, markdown_table, mean_ci, paired
 from simulation.config import NetworkConfig
 from simulation.style import COMPARED_COLOURS, label
 
@@ -61,8 +61,7 @@ def interval_row(differences: np.ndarray) -> dict[str, float]:
 
 def cohesion_differences(runs: pd.DataFrame, key: str) -> pd.Series:
     """Per seed: ``key`` with the most ties of the sweep minus with the fewest (NaN where either is missing)."""
-    low = runs[(runs[BONDING] == runs[BONDING].min()) & (runs[BRIDGING] == runs[BRIDGING].min())]
-    high = runs[(runs[BONDING] == runs[BONDING].max()) & (runs[BRIDGING] == runs[BRIDGING].max())]
+    low, high = (runs[mask] for mask in cohesion_ends(runs))
     a, b = (frame.set_index("seed")[key].astype(float) for frame in (low, high))
     return (b - a).dropna()
 

@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.aggregate import expected_jobs
-from experiments.stats import markdown_table, mean_ci, paired, written
+from experiments.stats import cohesion_ends, markdown_table, mean_ci, paired, written
 
 GROUP = "robustness"  # the config group the sweep varies
 CONDITION = "condition"
 BASE = "base"
-BONDING, BRIDGING = "network.bonding_degree", "network.bridging_degree"
 COHESION_CLAIMS = {
     "days_home_median": "cohesion: days until home (median)",
     "displaced_share_4_months": "cohesion: share displaced at four months",
@@ -55,8 +54,7 @@ def claims_table(runs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for condition, group in ok.groupby(CONDITION, sort=False):
         none = group[group.policy == "none"]
-        low = none[(none[BONDING] == none[BONDING].min()) & (none[BRIDGING] == none[BRIDGING].min())]
-        high = none[(none[BONDING] == none[BONDING].max()) & (none[BRIDGING] == none[BRIDGING].max())]
+        low, high = (none[mask] for mask in cohesion_ends(none))
         for key, claim in COHESION_CLAIMS.items():
             if key in group:
                 control, treated = paired(low, high, key, ["seed"])

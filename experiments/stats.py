@@ -19,6 +19,28 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
+BONDING, BRIDGING = "network.bonding_degree", "network.bridging_degree"
+
+
+def cohesion_ends(runs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Masks of the runs with the fewest ties of the sweep (both kinds) and with the most."""
+    low = (runs[BONDING] == runs[BONDING].min()) & (runs[BRIDGING] == runs[BRIDGING].min())
+    high = (runs[BONDING] == runs[BONDING].max()) & (runs[BRIDGING] == runs[BRIDGING].max())
+    return low, high
+
+
+def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """Mean of ``a`` minus mean of ``b`` with a 95% Welch t interval (finite values only)."""
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    difference = float(a.mean() - b.mean())
+    if va + vb == 0:
+        return difference, difference, difference
+    freedom = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = float(stats.t.ppf(0.975, freedom) * np.sqrt(va + vb))
+    return difference, difference - half, difference + half
+
+
 def paired(control: pd.DataFrame, treated: pd.DataFrame, key: str, on: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """``key`` of the control and the treated runs that match on ``on`` (say, the seed), aligned pair by pair (NaN kept)."""
     control, treated = control.set_index(on), treated.set_index(on)

@@ -186,9 +186,15 @@ TARGETS = Path(__file__).resolve().parent / "targets"
 CASE_FIT = "case_fit.csv"
 
 
+@cache
+def case_named(case_name: str) -> Case:
+    """The case of ``experiments/targets/NAME.yaml``, read once per process (every run of a case sweep measures it)."""
+    return load_case(TARGETS / f"{case_name}.yaml")
+
+
 def case_fit(timeseries: pd.DataFrame, households: int, case_name: str) -> pd.DataFrame:
     """A run of a case (``+case=NAME``) against every target of ``experiments/targets/NAME.yaml``."""
-    case = load_case(TARGETS / f"{case_name}.yaml")
+    case = case_named(case_name)
     rows = []
     for t in case.targets:
         value = t.measure(timeseries, households, case.event_day)
