@@ -9,7 +9,9 @@ version and commit, does nothing.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import functools
+import hashlib
 import json
 import subprocess
 import traceback
@@ -20,13 +22,14 @@ import yaml
 
 from simulation.compose import config_to_dict
 from simulation.config import Config
-from simulation.model import CrisisModel
 from simulation.plots import run_figures
 from simulation.results import Results, write_atomically
+from simulation.running import Twins, run, run_model
 
 COMPLETE = "COMPLETE"
 ERROR = "error.txt"
 PROVENANCE = "provenance.json"
+TWINS = ".twins"  # the folder of a sweep that keeps its runs' lever-free twins (SharedTwins)
 SKIPPED, RAN = "skipped", "ran"  # what run_into did with a run that did not fail
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -88,11 +91,52 @@ def run_folder(job_folder: Path, cfg: Config, replicates: int) -> Path:
     return job_folder if replicates == 1 else job_folder / f"seed={cfg.seed}"
 
 
-def run_into(cfg: Config, folder: Path) -> Exception | str:
+class SharedTwins:
+    """Lever-free twins shared by the runs of a sweep: each is run once, by whichever run needs it first.
+
+    A run with levers is compared with the same town and seed without them. In a sweep over
+    levers, every lever run of a seed has the same twin, and the sweep's own lever-free run of
+    that seed is it. Their summaries are kept as JSON in ``directory``, one per twin config and
+    model version, each behind a lock file, so that two processes (or cluster jobs on a shared
+    file system) never run the same twin twice and no run waits for a twin another is not running.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _locked(self, cfg: Config):
+        key = json.dumps([config_to_dict(cfg), provenance()], sort_keys=True, default=str)
+        name = hashlib.sha256(key.encode()).hexdigest()[:24]
+        self.directory.mkdir(parents=True, exist_ok=True)
+        lock = open(self.directory / f"{name}.lock", "w")  # noqa: SIM115 (held until the caller closes it)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return lock, self.directory / f"{name}.json"
+
+    def summary(self, cfg: Config) -> dict:
+        """The summary of the lever-free run ``cfg``: read if a run of the sweep made it, else run here and kept."""
+        lock, path = self._locked(cfg)
+        with lock:
+            if path.exists():
+                return json.loads(path.read_text())
+            summary = run_model(cfg).summary
+            write_atomically(path, lambda p: p.write_text(json.dumps(summary)))
+            return summary
+
+    def run(self, cfg: Config) -> Results:
+        """Run the lever-free ``cfg`` in full and keep its summary for the runs whose twin it is."""
+        lock, path = self._locked(cfg)
+        with lock:
+            results = run_model(cfg)
+            write_atomically(path, lambda p: p.write_text(json.dumps(results.summary)))
+            return results
+
+
+def run_into(cfg: Config, folder: Path, twins: Twins | None = None) -> Exception | str:
     """Run ``cfg`` into ``folder`` unless it is complete already; return ``SKIPPED``, ``RAN`` or the error of a failed run.
 
     A failed run leaves ``error.txt`` in its folder and never raises, so that the other runs
-    of a job or sweep go on.
+    of a job or sweep go on. ``twins`` (a sweep's ``SharedTwins``) lets runs with levers share
+    their lever-free twins.
     """
     if is_complete(folder, cfg):
         return SKIPPED
@@ -100,7 +144,8 @@ def run_into(cfg: Config, folder: Path) -> Exception | str:
     for marker in (COMPLETE, ERROR):
         (folder / marker).unlink(missing_ok=True)
     try:
-        save_run(CrisisModel(cfg).run(), folder)
+        lever_free_of_a_sweep = isinstance(twins, SharedTwins) and not cfg.policy.enabled()
+        save_run(twins.run(cfg) if lever_free_of_a_sweep else run(cfg, twins), folder)
     except Exception as error:
         message = f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}"
         write_atomically(folder / ERROR, lambda p: p.write_text(message))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, ClassVar
 
-from simulation.config import ConfigError, FloodDefencesConfig, ScenarioConfig
+from simulation.config import ConfigError, ScenarioConfig
 
 if TYPE_CHECKING:
+    from simulation.levers.flood_defences import FloodDefencesConfig
     from simulation.model import CrisisModel
 
 
@@ -17,8 +18,8 @@ class Scenario:
     Subclasses set ``name`` and ``config_class`` and implement ``hazard``; they may set up state
     in ``start``, cap preparedness with ``preparedness_ceiling``, record ``indicators`` and add
     ``summary`` keys; a scenario with collective change overrides ``transform`` (phase 7).
-    Register a subclass with ``@register``, which also makes its config a Hydra option of the
-    ``scenario`` group.
+    Register a subclass with ``@register``; its config is then an option of Hydra's ``scenario``
+    group (``simulation.compose.register`` stores it, so that importing scenarios needs no Hydra).
     """
 
     name: ClassVar[str]
@@ -62,11 +63,8 @@ SCENARIOS: dict[str, type[Scenario]] = {}
 
 
 def register(cls: type[Scenario]) -> type[Scenario]:
-    """Class decorator: add a scenario to the registry and its config to Hydra's ``scenario`` group."""
-    from hydra.core.config_store import ConfigStore
-
+    """Class decorator: add a scenario to the registry (``simulation.compose`` makes it a Hydra option)."""
     SCENARIOS[cls.name] = cls
-    ConfigStore.instance().store(group="scenario", name=cls.name, node=cls.config_class)
     return cls
 
 

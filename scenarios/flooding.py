@@ -10,18 +10,21 @@ from a normal distribution) or on a fixed ``schedule``. Weekly steps over 30 yea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scenarios.base import Scenario, register
 from simulation import dynamics as dyn
 from simulation.config import (
     DAYS_PER_YEAR,
     ConfigError,
-    FloodDefencesConfig,
     ScenarioConfig,
     check_before_horizon,
     check_range,
     check_unit_fields,
 )
+
+if TYPE_CHECKING:
+    from simulation.levers.flood_defences import FloodDefencesConfig
 
 
 @dataclass
@@ -72,8 +75,7 @@ class Flooding(Scenario):
         rng = model.streams.get("hazard", model.steps)
         # Higher dikes (the flood_defences lever) let only a share of the floods through: the same
         # draw decides, so that the floods that get through are among those that came without them.
-        defences = model.cfg.policy.flood_defences
-        through = defences.residual_share if defences.enabled else 1.0
+        through = model.levers.hazard().through_share
         draw = rng.random()
         if cfg.schedule_days:
             in_step = [

@@ -23,6 +23,7 @@ its own means (economic capital and savings) together with what its ties can len
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,12 +33,14 @@ from simulation import dynamics as dyn
 from simulation.config import (
     DAYS_PER_YEAR,
     ConfigError,
-    FloodDefencesConfig,
     ScenarioConfig,
     check_positive,
     check_range,
     check_unit_fields,
 )
+
+if TYPE_CHECKING:
+    from simulation.levers.flood_defences import FloodDefencesConfig
 
 # Sea level along the Dutch coast above the level at the start of a run (metres), by years from
 # the start (taken as 2025). KNMI'23 climate scenarios: by 2100, 26-73 cm above 1995-2014 with
@@ -187,8 +190,7 @@ class SeaLevelRise(Scenario):
         cfg, households = self.cfg, model.households
         rng = model.streams.get("hazard", model.steps)
         # Raised dikes (the flood_defences lever) must be overtopped first: the sea counts as that much lower.
-        defences = model.cfg.policy.flood_defences
-        level = max(self.sea_level(model.day) - (defences.raise_m if defences.enabled else 0.0), 0.0)
+        level = max(self.sea_level(model.day) - model.levers.hazard().dike_raise_m, 0.0)
         # Whether a flood comes and how severe it is come first in the step's stream (common random numbers).
         draw = rng.random()
         severity = cfg.severity_now + cfg.severity_per_metre * level + cfg.severity_sd * rng.standard_normal()
@@ -231,17 +233,17 @@ class SeaLevelRise(Scenario):
 
     def transform(self, model) -> None:
         """Start projects where support is enough and the government joins; finish those that are due."""
-        cfg, co_design = self.cfg, model.cfg.policy.co_design
+        cfg, terms = self.cfg, model.levers.transformation()
         draws = model.streams.get("projects", model.steps).random(model.n_neighbourhoods)
-        # With residents at the design table a supported project starts at the full rate, whatever
-        # the government's stance; the design then takes longer.
-        rate = cfg.start_rate_per_year * (1.0 if co_design.enabled else model.government.collaboration)
+        # With residents at the design table (the co_design lever) a supported project starts at the full
+        # rate, whatever the government's stance; the design then takes longer.
+        rate = cfg.start_rate_per_year * (1.0 if terms.full_start_rate else model.government.collaboration)
         chance = dyn.closed_fraction(dyn.per_day(rate), model.dt)
         may_start = np.isnan(self.project_start) & (draws < chance)
         if may_start.any():  # support is asked only where a project may start in this step
             support = model.per_neighbourhood_mean(self.support(model))
             self.project_start[may_start & (support >= cfg.support_threshold)] = model.end_of_step
-        years = cfg.duration_years + (co_design.design_years if co_design.enabled else 0.0)
+        years = cfg.duration_years + terms.extra_design_years
         due = np.isnan(self.transformed_day) & (model.end_of_step >= self.project_start + years * DAYS_PER_YEAR)
         for n in np.flatnonzero(due):
             self.complete(model, int(n))
@@ -252,13 +254,12 @@ class SeaLevelRise(Scenario):
         A co-designed plan (the ``co_design`` lever) asks less of those with less economic
         capital, and lets tenants follow with their landlord whatever their own means.
         """
-        cfg, h, co_design = self.cfg, model.households, model.cfg.policy.co_design
+        cfg, h, terms = self.cfg, model.households, model.levers.transformation()
         residents = model.neighbourhood_members[neighbourhood]
         own = h.economic[residents] * (1.0 + h.buffer[residents]) / 2.0  # capital, and the savings left
         cost = np.full(residents.size, cfg.cost)
-        if co_design.enabled:
-            cost *= 1.0 - co_design.cost_relief * (1.0 - h.economic[residents])
-        with_landlord = co_design.enabled & ~h.owner[residents]  # a tenant follows with its landlord, at no cost
+        cost *= 1.0 - terms.cost_relief * (1.0 - h.economic[residents])
+        with_landlord = terms.tenants_follow & ~h.owner[residents]  # a tenant follows with its landlord, at no cost
         borrowed, loans = self.loans(model, residents, np.where(with_landlord, 0.0, np.maximum(cost - own, 0.0)))
         follows = (own + borrowed >= cost) | with_landlord
         self.lend(model, loans, follows)

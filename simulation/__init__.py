@@ -37,10 +37,10 @@ def __getattr__(name: str):
 
 
 def run(cfg: Config | None = None) -> Results:
-    """Run one model to its horizon and return its results."""
-    from simulation.model import CrisisModel
+    """Run one config to its horizon and return its results (``simulation.running.run``)."""
+    from simulation.running import run
 
-    return CrisisModel(cfg).run()
+    return run(cfg)
 
 
 __all__ = ["Config", "ConfigError", "CrisisModel", "Results", "load_config", "run"]

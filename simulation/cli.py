@@ -23,7 +23,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from experiments.aggregate import RememberSweep, aggregate
-from experiments.runs import ERROR, RAN, replicate_configs, run_folder, run_into
+from experiments.runs import ERROR, RAN, TWINS, SharedTwins, replicate_configs, run_folder, run_into
 from simulation.compose import compose_config, explain, register, to_config
 from simulation.config import ConfigError
 from simulation.memory import check_memory
@@ -102,9 +102,11 @@ def run_job(cfg: DictConfig) -> None:
     config = to_config(cfg)
     failures = []
     single = hydra_config.mode != RunMode.MULTIRUN  # a sweep shows its progress instead (experiments.progress)
+    # the runs of a sweep share their lever-free twins (a single run computes its own)
+    twins = None if single else SharedTwins(Path(hydra_config.sweep.dir) / TWINS)
     for replicate in replicate_configs(config):
         folder = run_folder(job_folder, replicate, config.replicates)
-        outcome = run_into(replicate, folder)
+        outcome = run_into(replicate, folder, twins)
         if isinstance(outcome, Exception):
             failures.append((folder, outcome))
         elif single:

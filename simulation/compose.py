@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 from hydra import compose, initialize_config_module
+from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf
@@ -18,12 +18,17 @@ from simulation.config import Config, ConfigError, PopulationConfig, register_co
 CONFIG_MODULE = "simulation.conf"
 
 
-@cache
 def register() -> None:
-    """Put every schema and preset, scenarios included, in Hydra's ConfigStore (once)."""
-    import scenarios  # noqa: F401  (registers the scenario group)
+    """Put every schema and preset, and every scenario registered so far, in Hydra's ConfigStore."""
+    from scenarios import SCENARIOS
 
-    register_configs()
+    store = ConfigStore.instance()
+    if "schema.yaml" not in store.repo:
+        register_configs()
+    stored = store.repo.get("scenario", {})
+    for name, scenario in SCENARIOS.items():
+        if f"{name}.yaml" not in stored:
+            store.store(group="scenario", name=name, node=scenario.config_class)
 
 
 def load_config(scenario: str | None = None, overrides: Sequence[str] = ()) -> Config:
@@ -110,8 +115,6 @@ def config_from_dict(data: dict[str, Any]) -> Config:
 
 def group_options(group: str) -> list[str]:
     """The options of a config group stored in Hydra's ConfigStore (Hydra lists only file options itself)."""
-    from hydra.core.config_store import ConfigStore
-
     stored = ConfigStore.instance().repo.get(group, {})
     return sorted(name.removesuffix(".yaml") for name in stored if isinstance(name, str) and name.endswith(".yaml"))
 

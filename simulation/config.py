@@ -3,7 +3,8 @@
 Every empirically sourced default names its source in the comment beside it; every other
 number is marked as an assumption. Rates are per day and are converted exactly to the
 scenario's step length by the dynamics. Range checks run in ``__post_init__``, so they apply
-whenever a config is turned into these objects (``load_config`` does that).
+whenever a config is turned into these objects (``load_config`` does that). The settings of each
+policy lever stand in its own module of ``simulation/levers/``.
 
 The dataclasses are registered with Hydra's ConfigStore by ``register_configs``; the YAML in
 ``simulation/conf`` only chooses the defaults of each group.
@@ -12,42 +13,16 @@ The dataclasses are registered with Hydra's ConfigStore by ``register_configs``;
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
-from omegaconf import MISSING
+from simulation.checks import ConfigError, check_positive, check_range, check_unit_fields
+from simulation.checks import check_before_horizon as check_before_horizon  # re-exported: scenarios import it from here
+from simulation.levers import LEVERS
+from simulation.units import DAYS_PER_YEAR as DAYS_PER_YEAR  # re-exported: the model's modules import it from here
 
-DAYS_PER_YEAR = 365.25  # days in a (Julian) year: per-year inputs are converted with it
-
-
-class ConfigError(ValueError):
-    """A config value is not allowed. The message names the key, the value and what is allowed."""
-
-
-def check_range(key: str, value: float, low: float, high: float = math.inf) -> None:
-    """Raise ConfigError unless ``low <= value <= high`` (and value is a finite number)."""
-    if not (isinstance(value, int | float) and math.isfinite(value) and low <= value <= high):
-        allowed = f"a number >= {low:g}" if high == math.inf else f"a number in [{low:g}, {high:g}]"
-        raise ConfigError(f"{key}={value!r} is not allowed: expected {allowed}")
-
-
-def check_positive(key: str, value: float) -> None:
-    """Raise ConfigError unless value is a finite number > 0."""
-    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-        raise ConfigError(f"{key}={value!r} is not allowed: expected a number > 0")
-
-
-def check_before_horizon(key: str, day: float, horizon_days: float) -> None:
-    """Raise ConfigError unless ``0 <= day < horizon_days`` (a day at the horizon would never come)."""
-    check_range(key, day, 0.0, horizon_days)
-    if day >= horizon_days:
-        raise ConfigError(f"{key}={day!r} is not allowed: expected a day before scenario.horizon_days={horizon_days!r}")
-
-
-def check_unit_fields(group: str, obj: Any, names: tuple[str, ...]) -> None:
-    """Check that each named field of ``obj`` lies in [0, 1]."""
-    for name in names:
-        check_range(f"{group}.{name}", getattr(obj, name), 0.0, 1.0)
+# omegaconf's MISSING, spelled out so that the dataclasses (and simulation.params) load without omegaconf
+MISSING: Any = "???"
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,199 +487,34 @@ class PolarisationConfig:
 
 
 @dataclass
-class CaringNeighbourhoodConfig:
-    """Before the crisis: neighbourhood workers and facilities give the most vulnerable households bridging ties."""
-
-    enabled: bool = False
-    reach_share: float = (
-        0.2  # assumption: share of households (those with the least capital) the workers and facilities reach
-    )
-    ties_added: int = 2  # assumption: bridging ties each of them gains, to households with more capital
-    years_before: float = 2.0  # assumption: years the workers and facilities run before the crisis (ties take time)
-    # Workers and a centre per policy.households_per_neighbourhood households of the town, whatever the model's
-    # count of neighbourhoods.
-    workers_per_neighbourhood: float = 1.0  # assumption
-    worker_eur_per_year: float = 75_000.0  # assumption: employer cost of one neighbourhood worker
-    facility_eur_per_year: float = 50_000.0  # assumption: running a neighbourhood centre
-
-
-@dataclass
-class DiverseHousingConfig:
-    """Over years before the crisis: mixed housing lowers the segregation of classes over neighbourhoods."""
-
-    enabled: bool = False
-    mixing: float = 0.5  # assumption: share by which segregation falls
-    homes_changed_share: float = 0.1  # assumption: share of homes built or converted to mix the neighbourhoods
-    eur_per_home: float = 30_000.0  # assumption: public contribution per home built or converted
-
-
-@dataclass
-class ReceptiveGovernmentConfig:
-    """Before and during the crisis: a government that starts receptive and cooperative, and acts sooner."""
-
-    enabled: bool = False
-    receptivity: float = (
-        0.8  # assumption: its starting stance on the above-below axis (instead of government.receptivity)
-    )
-    collaboration: float = (
-        0.8  # assumption: its starting stance on the against-together axis (instead of government.collaboration)
-    )
-    delay_factor: float = 0.5  # assumption: its delay is this share of government.delay_days
-    eur_per_1000_households_per_year: float = 20_000.0  # assumption: outreach staff and training
-    years_before: float = 1.0  # assumption: years of outreach before the crisis
-
-
-@dataclass
-class CoDesignConfig:
-    """During a transformation: citizens and initiatives at the design table (sea-level rise)."""
-
-    enabled: bool = False
-    cost_relief: float = 0.5  # assumption: how far a co-designed plan lowers the cost for those with the least economic capital (cost times 1 - relief * (1 - economic capital))
-    design_years: float = 1.0  # assumption: extra years the design takes
-    eur_per_household: float = 125.0  # assumption: facilitating the design with residents, per household of a neighbourhood whose project started (EUR 250,000 for a neighbourhood of policy.households_per_neighbourhood, 2,000)
-
-
-@dataclass
-class StandingInitiativesConfig:
-    """Before and during crises: an initiative in every neighbourhood, supported so that it lasts between crises."""
-
-    enabled: bool = False
-    # One initiative paid per policy.households_per_neighbourhood households of the town, whatever the model's
-    # count of neighbourhoods.
-    eur_per_initiative_per_year: float = 20_000.0  # assumption: a budget and a coordinator's hours
-    years_before: float = 2.0  # assumption: years of support before the crisis
-
-
-@dataclass
-class GenerousCompensationConfig:
-    """During the crisis: a compensation scheme that opens sooner, decides faster and pays more."""
-
-    enabled: bool = False
-    opening_days: float = (
-        14.0  # assumption: days after the event the scheme opens (instead of government.scheme_opening_days)
-    )
-    assessors_factor: float = 3.0  # assumption: times as many assessors
-    coverage: float = 0.9  # assumption: share of the uninsured repair cost it pays (instead of government.scheme_coverage); it meets the promise
-    eur_per_assessor_day: float = 400.0  # assumption: cost of an assessor's day
-
-
-@dataclass
-class FloodDefencesConfig:
-    """Before and during floods: higher dikes (flooding and sea-level rise; nothing in a leak)."""
-
-    enabled: bool = False
-    residual_share: float = 0.2  # assumption: share of floods that still get through (flooding)
-    raise_m: float = 0.5  # assumption: metres the dikes are raised, which floods of the rising sea must overtop first (sea-level rise)
-    # assumption: km of dike that protects the town's homes, in proportion to its households: a river town of
-    # about 7,500 households behind about 3 km. A ring grows only with the square root of the area it encloses,
-    # so this overstates a large town's cost and understates a small town's.
-    km_per_1000_households: float = 0.4
-    eur_per_km_flooding: float = 20_000_000.0  # assumption: reinforcing a km of dike against river and rain floods (Dutch dike reinforcement costs some EUR 10-20 M per km; EUR 60 M for the 3 km of a town of 7,500 households)
-    # assumption: raising a km of dike by a metre (sea-level rise): EUR 40 M a metre for the 3 km of a town of
-    # 7,500 households, about EUR 13.3 M per km
-    eur_per_km_per_metre: float = 40_000_000.0 / 3.0
-    # assumption: upkeep of a km of dike per year: EUR 1 M a year for the 3 km of a town of 7,500 households
-    maintenance_eur_per_km_per_year: float = 1_000_000.0 / 3.0
-
-
-@dataclass
-class GovernmentCollaborationConfig:
-    """Before and during the crisis: more equal collaboration between the government organisations.
-
-    Joint decision rules and shared procedures (Thomson, Perry & Miller 2007's governance and
-    administration), set up before the crisis, and a start of mutual trust from working together.
-    """
-
-    enabled: bool = False
-    governance: float = 0.9  # assumption: joint decision rules (instead of government.collaboration_governance)
-    administration: float = (
-        0.9  # assumption: shared procedures and a joint desk (instead of government.collaboration_administration)
-    )
-    norms: float = 0.7  # assumption: the trust and reciprocity that working together before the crisis builds (instead of government.collaboration_norms)
-    eur_per_1000_households_per_year: float = 15_000.0  # assumption: a liaison and a joint desk (a fifth of a civil servant per 1,000 households, about EUR 75,000 a year each)
-    years_before: float = 1.0  # assumption: years of working together before the crisis
-
-
-@dataclass
-class OutcomeAccountabilityConfig:
-    """Before and during the crisis: organisations judged on what people got, not on procedure followed.
-
-    The government reads criticism as what to improve (it reaches out and cooperates rather than
-    defends), and procedures that do not serve an outcome are dropped (less bureaucracy).
-    """
-
-    enabled: bool = False
-    bureaucracy_cut: float = 0.5  # assumption: share of every organisation's bureaucracy dropped
-    eur_per_1000_households_per_year: float = (
-        10_000.0  # assumption: measuring and reporting outcomes, and the audit of them
-    )
-    years_before: float = 1.0  # assumption: years it runs before the crisis
-
-
-@dataclass
-class PolicyConfig:
-    """The policy levers of a run; ``policy=[caring_neighbourhood,co_design]`` turns levers on."""
+class PolicyBase:
+    """What the policy config holds beside the settings of each lever, and which levers are on."""
 
     # assumption: the households one neighbourhood's workers, facility and initiative serve (roughly a Dutch
     # wijk). Per-neighbourhood prices (caring_neighbourhood, standing_initiatives) are paid per this many
     # households of the town, whatever the model's count of neighbourhoods (population.neighbourhoods), so that
     # a lever costs the same per household in a town of any size.
     households_per_neighbourhood: float = 2000.0
-    caring_neighbourhood: CaringNeighbourhoodConfig = field(default_factory=CaringNeighbourhoodConfig)
-    diverse_housing: DiverseHousingConfig = field(default_factory=DiverseHousingConfig)
-    receptive_government: ReceptiveGovernmentConfig = field(default_factory=ReceptiveGovernmentConfig)
-    co_design: CoDesignConfig = field(default_factory=CoDesignConfig)
-    standing_initiatives: StandingInitiativesConfig = field(default_factory=StandingInitiativesConfig)
-    generous_compensation: GenerousCompensationConfig = field(default_factory=GenerousCompensationConfig)
-    flood_defences: FloodDefencesConfig = field(default_factory=FloodDefencesConfig)
-    government_collaboration: GovernmentCollaborationConfig = field(default_factory=GovernmentCollaborationConfig)
-    outcome_accountability: OutcomeAccountabilityConfig = field(default_factory=OutcomeAccountabilityConfig)
 
     def __post_init__(self) -> None:
         check_positive("policy.households_per_neighbourhood", self.households_per_neighbourhood)
-        for lever in POLICY_LEVERS:
-            settings = getattr(self, lever)
-            for name, value in vars(settings).items():
-                if name == "enabled":
-                    continue
-                key = f"policy.{lever}.{name}"
-                if name in (
-                    "reach_share",
-                    "mixing",
-                    "homes_changed_share",
-                    "receptivity",
-                    "collaboration",
-                    "delay_factor",
-                    "cost_relief",
-                    "governance",
-                    "administration",
-                    "norms",
-                    "bureaucracy_cut",
-                    "coverage",
-                    "residual_share",
-                ):
-                    check_range(key, value, 0.0, 1.0)
-                elif name == "ties_added":
-                    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                        raise ConfigError(f"{key}={value!r} is not allowed: expected a whole number >= 0")
-                else:
-                    check_range(key, value, 0.0)
 
     def enabled(self) -> list[str]:
         """The names of the levers turned on."""
         return [lever for lever in POLICY_LEVERS if getattr(self, lever).enabled]
 
 
-POLICY_LEVERS = (
-    "caring_neighbourhood",
-    "diverse_housing",
-    "receptive_government",
-    "co_design",
-    "standing_initiatives",
-    "generous_compensation",
-    "flood_defences",
-    "government_collaboration",
-    "outcome_accountability",
+POLICY_LEVERS = tuple(LEVERS)
+
+# One field per lever of simulation/levers/, holding its settings (each checks its own ranges).
+PolicyConfig = make_dataclass(
+    "PolicyConfig",
+    [(name, lever.settings_class, field(default_factory=lever.settings_class)) for name, lever in LEVERS.items()],
+    bases=(PolicyBase,),
+    namespace={
+        "__doc__": "The policy levers of a run; ``policy=[caring_neighbourhood,co_design]`` turns levers on.",
+        "__module__": __name__,  # where pickle finds it (a worker process unpickling a config)
+    },
 )
 
 
@@ -806,6 +616,9 @@ class OutputConfig:
 # --------------------------------------------------------------------------------------------
 
 
+ENGINES = ("vectorised", "reference")
+
+
 @dataclass
 class Config:
     """One run: a scenario, a population, its networks, a government, homes, the dynamics, polarisation, policy levers and a seed."""
@@ -822,11 +635,16 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     seed: int = 0
+    # how a step is computed: "vectorised" (arrays over all households) or "reference" (household by
+    # household, simulation/reference/: slow, for small towns, for reading, and to check the vectorised engine)
+    engine: str = "vectorised"
     replicates: int = 1  # runs of one command-line job: seeds seed, seed+1, ..., in one process (for large sweeps)
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ConfigError(f"seed={self.seed!r} is not allowed: expected a whole number >= 0")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine={self.engine!r} is not allowed: expected one of {', '.join(ENGINES)}")
         if isinstance(self.replicates, bool) or not isinstance(self.replicates, int) or self.replicates < 1:
             raise ConfigError(f"replicates={self.replicates!r} is not allowed: expected a whole number >= 1")
         if isinstance(self.network, NetworkConfig) and isinstance(self.population, PopulationConfig):

@@ -29,13 +29,9 @@ from simulation.config import GovernmentConfig, HousingConfig
 from simulation.networks import tied_pairs
 from simulation.provisions import AT_HOME, EMERGENCY, HOSTED, TEMPORARY
 from simulation.state import HouseholdState
+from simulation.units import capacity
 
 HOSTING_ROUNDS = 3  # rounds of asking: a household whose first choice is taken asks its next
-
-
-def capacity(per_thousand: float, households: int) -> float:
-    """A capacity per 1,000 households as the number at work at once in this town (not rounded)."""
-    return per_thousand * households / 1000.0
 
 
 def first_in_line(waiting: np.ndarray, key: np.ndarray, free: int) -> np.ndarray:

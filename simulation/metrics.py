@@ -13,7 +13,6 @@ import pandas as pd
 
 from scenarios.base import Scenario
 from simulation.policy import GAIN_KEYS
-from simulation.policy import costs as policy_costs
 from simulation.provisions import AT_HOME, lacks_provision, without_water
 from simulation.relations import polarisation
 from simulation.state import MONEY_SOURCES, RECOVERY_CHANNELS, SHELTERS
@@ -171,7 +170,7 @@ class Recorder:
         columns["prepared_share"][row] = np.count_nonzero(h.preparedness >= d.prepared_from) / n
         columns["events"][row] = len(model.event_log)
         columns["event_damage"][row] = model.event_log.damage_in_step(model.steps) if gains else np.nan
-        columns["collective_protection"][row] = model.collective_protection.mean()
+        columns["collective_protection"][row] = model.initiatives.protection.mean()
         for name, added in CUMULATIVE.items():
             columns[name][row] = (columns[name][row - 1] + added(flows)) if flows else 0.0
         for channel in RECOVERY_CHANNELS:
@@ -261,8 +260,8 @@ def summarize(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float |
     summary["damage_first_event"] = float(first.damage.mean()) if first else None
     summary["damage_last_event"] = float(last.damage.mean()) if last else None
     summary["prepared_share_end"] = float((h.preparedness >= d.prepared_from).mean())
-    summary["initiatives_formed"] = model.initiatives_formed
-    summary["days_to_first_initiative"] = _elapsed(model.first_initiative_day, first.day) if first else None
+    summary["initiatives_formed"] = model.initiatives.formed
+    summary["days_to_first_initiative"] = _elapsed(model.initiatives.first_day, first.day) if first else None
     # math.fsum, not sum: Python 3.12 changed how sum() adds floats, and results must not depend on the Python
     restored_total = math.fsum(float(getattr(h, f"gain_{c}").sum()) for c in RECOVERY_CHANNELS)
     for channel in RECOVERY_CHANNELS:
@@ -376,7 +375,7 @@ def left_behind(model: CrisisModel) -> dict[str, float | None]:
 def relations_summary(model: CrisisModel, timeseries: pd.DataFrame) -> dict[str, float]:
     """Trust and polarisation at the horizon, the government's stance, and what the policy levers cost."""
     gov = model.government
-    costs = policy_costs(model)
+    costs = model.levers.costs(model)
     keys: dict[str, float] = {
         "trust_end": float(timeseries["trust"].iloc[-1]),
         "trust_change": float(timeseries["trust"].iloc[-1] - timeseries["trust"].iloc[0]),

@@ -2,94 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from agents import CitizenInitiative, Collaboration, Government, Household, Organisation
+from agents import Collaboration, Government, Household, Organisation
 from scenarios import make_scenario
 from simulation import dynamics as dyn
-from simulation import policy
 from simulation import provisions as prov
 from simulation import relations as rel
-from simulation.calibration import with_drawn_rates
-from simulation.compose import as_config
+from simulation.collector import RecorderCollector
 from simulation.config import Config
 from simulation.events import EventLog
 from simulation.housing import AT_HOME, Housing, Money, WayIn
-from simulation.memory import check_memory, keep_freed_memory
+from simulation.initiatives import Initiatives
+from simulation.levers import Lever, Levers
 from simulation.metrics import Recorder, summarize
 from simulation.networks import RowsOf, build_networks, social_capital
+from simulation.params import config_from_params
 from simulation.population import build_population, standing_rank
+from simulation.reference import ReferenceEngine
 from simulation.results import Results
+from simulation.rules import Rules
+from simulation.step import PHASES, Help, StepFlows, StepState, StepWork
 from simulation.streams import Streams
-
-
-@dataclass
-class StepState:
-    """The households at the start of a step (after the hazard), as phases 2-8 read them.
-
-    Help (support, initiatives, aid) goes to needy households only, so those phases work on
-    the rows of the needy: arrays named ``*_of_needy`` are aligned with ``needy``.
-    """
-
-    need: np.ndarray  # every household: 1 - functioning as the crisis left it (what strain costs aside)
-    lacks: np.ndarray  # every household: lacks at least one essential provision
-    harmed: np.ndarray  # indices of households with harm to recover from
-    open_repairs: np.ndarray  # indices of households with a repair still open (repair_cost > 0)
-    homes_at_stake: bool  # whether any household is displaced or has a repair open
-    needy: np.ndarray  # indices of households below the recovery threshold
-    need_of_needy: np.ndarray  # need[needy]
-    offer: np.ndarray  # capacity to help others: spare capacity (less strain) times resources
-    bonding_of_needy: RowsOf  # products with the needy households' rows of the bonding matrix
-    bridging_of_needy: RowsOf  # ... and of the bridging matrix
-    neighbourhood_need: np.ndarray  # per neighbourhood: summed need of its needy households
-    initiative_claim: np.ndarray  # per household: what its initiative asks of it (0 for non-members)
-    claimed: np.ndarray  # per household: all the need that claims its offer (its needy ties' and its initiative's)
-    offer_per_need: np.ndarray  # per household: its offer divided by all the need that claims it
-    spare_by_neighbourhood: np.ndarray  # mean spare capacity per neighbourhood
-    ties_measures: np.ndarray  # per household: the summed preparedness of its ties, weighted (read by phase 8)
-    ties_trust: np.ndarray | None  # ... and their summed trust, in steps where the relations move (phase 7)
-
-
-@dataclass
-class Help:
-    """What phases 3-6 give each needy household (arrays aligned with ``StepState.needy``)."""
-
-    rates: dict[str, np.ndarray] = field(default_factory=dict)  # harm recovery rate per channel
-    stress_relief: np.ndarray | None = None  # extra stress decay from bonding support
-    bonding_help: np.ndarray | None = None  # practical help of bonding ties: water, care, in [0, 1)
-    reach: np.ndarray | None = None  # how far an initiative reaches it, in [0, 1)
-    known: np.ndarray | None = None  # whether an initiative knows it (a member, or a member's tie)
-    aid_obtained: np.ndarray | None = None  # share of full government aid obtained
-    injustice: np.ndarray | None = None  # felt horizontal injustice, where aid is scarce
-    scheme_paid: np.ndarray | None = None  # indices (of all households) the compensation scheme paid in the step
-
-
-@dataclass
-class StepFlows:
-    """What moved in the last step, for measurement (the recorder reads it; nothing else does).
-
-    Arrays named for the needy are aligned with ``needy``.
-    """
-
-    needy: np.ndarray  # indices of the households that were needy in the step
-    gains: dict[str, np.ndarray]  # harm recovered per channel ("self": the harmed; others: the needy)
-    harm_added: float  # harm the hazard added, summed
-    offer: np.ndarray  # every household's capacity to help, at the start of the step
-    given: np.ndarray  # what every household gave to its needy ties and its initiative
-    aid_obtained: np.ndarray  # share of full aid each needy household obtained
-    reach: np.ndarray  # how far an initiative reached each needy household
-    known: np.ndarray  # whether an initiative knew each needy household (a member, or a member's tie)
-    aid_capacity: float  # households the government could serve at full intensity
-    money: Money  # euros by kind
-    claims_filed: int  # insurance claims filed
-    claims_settled: int  # insurance claims settled
-    scheme_filed: int  # applications to the compensation scheme filed
-    scheme_decided: int  # applications the scheme's assessors decided
-    scheme_paid: int  # applications the scheme paid
 
 
 class CrisisModel(mesa.Model):
@@ -120,6 +59,11 @@ class CrisisModel(mesa.Model):
     Args:
         cfg: a ``Config`` (from ``load_config``) or a Hydra/OmegaConf config of the same shape;
             ``None`` means the defaults.
+        levers: policy levers made in Python (``simulation.levers.Lever``), acting after those that
+            ``cfg.policy`` turns on.
+        agent_reporters: Mesa's agent reporters for ``datacollector`` (small towns only).
+        **kwargs: Mesa-style keyword parameters (``simulation.params``), e.g. ``scenario="flooding",
+            households=500, seed=1``; they override ``cfg`` (or the defaults).
 
     Attributes:
         cfg: the validated config.
@@ -130,25 +74,38 @@ class CrisisModel(mesa.Model):
         government: the ``Government`` agent.
         housing: the home pipeline (shelter, money, repair) and its capacities.
         initiatives: active ``CitizenInitiative`` agents by neighbourhood.
+        levers: the policy levers that act in this run (``simulation.levers.Levers``).
         crisis: the scenario that delivers shocks (not `scenario`: Mesa 3.5 gives every model one of its own).
         streams: the random streams, one per random process.
         flows: what moved in the last step (None before the first).
     """
 
-    def __init__(self, cfg: Config | None = None) -> None:
-        cfg = with_drawn_rates(as_config(cfg))
-        check_memory(cfg)
+    def __init__(
+        self,
+        cfg: Config | None = None,
+        *,
+        household_class: type[Household] = Household,
+        agent_reporters: dict[str, str | Callable[[mesa.Agent], Any]] | None = None,
+        levers: Sequence[Lever] = (),
+        **kwargs: Any,
+    ) -> None:
+        if cfg is not None and not isinstance(cfg, Config):  # a composed Hydra config (Hydra only then)
+            from simulation.compose import as_config
+
+            cfg = as_config(cfg)
+        if cfg is None or kwargs:
+            cfg = config_from_params(cfg, **kwargs)
         super().__init__(rng=cfg.seed)
-        keep_freed_memory(cfg.population.households)
         self.cfg = cfg
         self.dt = cfg.scenario.step_days
         self.day = 0.0
         self.n_steps = cfg.scenario.n_steps
         # One stream per random process, from the same seed as model.rng (common random numbers).
         self.streams = Streams(np.random.SeedSequence(cfg.seed))
+        self.levers = Levers(cfg, levers)
 
         self.households, propensity = build_population(
-            cfg.population, self.streams.get("population"), policy.segregation(cfg)
+            cfg.population, self.streams.get("population"), self.levers.segregation(cfg.population.segregation)
         )
         h = self.households
         self.networks = build_networks(
@@ -159,13 +116,12 @@ class CrisisModel(mesa.Model):
             self.streams.get("bonding"),
             self.streams.get("bridging"),
         )
-        if cfg.policy.caring_neighbourhood.enabled:
-            capital = h.economic + propensity + h.cultural + h.personal  # the tie propensity stands for social capital
-            self.networks = policy.caring_ties(self.networks, capital, cfg, self.streams.get("caring_ties"))
+        capital = h.economic + propensity + h.cultural + h.personal  # the tie propensity stands for social capital
+        self.networks = self.levers.networks(self, self.networks, capital)
         self._precompute()
 
         self.crisis = make_scenario(cfg.scenario)
-        government_cfg, start = policy.government(cfg)
+        government_cfg, start = self.levers.government(cfg.government)
         self.government = Government(self, government_cfg, **start)  # the municipality
         self.water_authority = Organisation(self, "water_authority", government_cfg.bureaucracy)
         self.scheme = Organisation(self, "scheme", government_cfg.bureaucracy)
@@ -188,29 +144,32 @@ class CrisisModel(mesa.Model):
         h.affiliation[:], h.dominance[:] = rel.invited_stances(h, self.government.dominance)
         self.money = Money()
         self.aid_served = np.zeros(h.n)  # per household: the share of full aid it obtained in the last step
-        self.initiatives: dict[int, CitizenInitiative] = {}
-        self._known: np.ndarray | None = None  # households the initiatives know (see known_to_initiatives)
-        self.initiatives_formed = 0
-        self.first_initiative_day: float | None = None
+        self.initiatives = Initiatives(self)
         self.event_log = EventLog(self.n_steps)
-        # Collective measures that initiatives organised, per neighbourhood (damage avoided, 0..1).
-        self.collective_protection = np.zeros(self.n_neighbourhoods)
         self.flows: StepFlows | None = None
-        self.policy_gains: dict[str, float | None] = {}  # what the levers gained, once run() has compared
         self.covered = np.empty(0, dtype=np.int64)  # households with a stand-in for water or care
         self.affected = np.empty(0, dtype=np.int64)  # households hit at least once
         self.at_stake = np.empty(0, dtype=np.int64)  # households with a provision at stake, at the last update
+        if cfg.engine == "reference" and household_class is Household:
+            household_class = ReferenceEngine.household_class  # households that step themselves
         for index in range(h.n):
-            Household(self, index)
+            household_class(self, index)
+        self.household_agents = self.agents_by_type[household_class]
         self.crisis.start(self)
-        if self.initiatives_stand:
-            self.start_standing_initiatives()
+        self.levers.on_start(self)
 
         self.recorder = Recorder(self)
         self.recorder.record(self)
+        # The phases of a step by name, each a method of the model or, with engine=reference, of the
+        # per-agent reference engine; rules added by name run after their phase.
+        self.phases: dict[str, Callable[[StepWork], None]] = {phase: getattr(self, phase) for phase in PHASES}
+        if cfg.engine == "reference":
+            self.phases.update(ReferenceEngine(self).phases())
+        self.rules = Rules(self)
         # Mesa's step counts the step and then runs the phases; refuse a step past the horizon first.
         self._count_and_step = self.step
         self.step = self._step_within_horizon
+        self.datacollector = RecorderCollector(self, agent_reporters)
 
     def _precompute(self) -> None:
         """Quantities fixed for the whole run: tie strengths, social capital, resources, neighbourhoods."""
@@ -274,11 +233,6 @@ class CrisisModel(mesa.Model):
         return self.government.aid_flowing(self.day) and self.cfg.channels.on("aid")
 
     @property
-    def initiatives_stand(self) -> bool:
-        """Whether an initiative stands in every neighbourhood (the ``standing_initiatives`` lever, initiatives on)."""
-        return self.cfg.policy.standing_initiatives.enabled and self.cfg.channels.on("initiatives")
-
-    @property
     def relations_due(self) -> bool:
         """Whether the relations move at the end of this step: every ``relations_every`` steps, and at the horizon."""
         return self.steps % self.relations_every == 0 or self.steps >= self.n_steps
@@ -300,62 +254,11 @@ class CrisisModel(mesa.Model):
         self._count_and_step()
 
     def step(self) -> None:
-        """Advance the model by one step of ``dt`` days, phase by phase (the order of the class docstring)."""
-        self.money = Money()
-        if self.attitudes_moved:  # weigh bridging ties again when next used
-            self._bridging_knowhow, self.attitudes_moved = None, False
-        harm_before = float(self.households.harm.sum())
-        self.deliver_hazard()
-        harm_added = float(self.households.harm.sum()) - harm_before
-        self.recorder.record_start(self)
-        now = self.read_state()
-        fear = self.perceive(now)
-        help_ = Help()
-        own_rate = self.recover_by_own_means(now)
-        self.support(now, help_)
-        self.act_collectively(now, help_)
-        way_in = WayIn(
-            self.households.cultural,
-            lambda: self.bridging_knowhow,
-            self.reach_of_all(now, help_.reach),
-            self.contractor_news,
-            self.aid_served,  # filled in by give_aid, before the processes that ask for paperwork
-            self.housing.government.aid_paperwork,
-        )
-        claims_filed, claims_settled, scheme_filed, scheme_decided, scheme_paid = self.give_aid(now, help_, way_in)
-        gains = self.recover(now, own_rate, help_.rates)
-        self.stand_in_for_provisions(now, help_)
-        given = now.offer_per_need * now.claimed
-        self.update_wellbeing(now, fear, help_, given)
-        if now.homes_at_stake:
-            head_start = self.cfg.dynamics.access_head_start_days if self.cfg.channels.on("head_start") else 0.0
-            self.housing.repair(
-                self.households, now.open_repairs, self.end_of_step, self.dt, way_in, head_start, self.money
-            )
-        self.adapt(now)
-        self.crisis.transform(self)
-        self.day = self.end_of_step
-        self.at_stake = prov.update_functioning(self.households, self.cfg.dynamics, self.day)
-        self.mark_recovered(now)
-        self.flows = StepFlows(
-            needy=now.needy,
-            gains=gains,
-            harm_added=harm_added,
-            offer=now.offer,
-            given=given,
-            aid_obtained=help_.aid_obtained,
-            reach=help_.reach,
-            known=help_.known,
-            aid_capacity=self.government.aid_capacity * self.households.n,
-            money=self.money,
-            claims_filed=claims_filed,
-            claims_settled=claims_settled,
-            scheme_filed=scheme_filed,
-            scheme_decided=scheme_decided,
-            scheme_paid=scheme_paid,
-        )
-        self.recorder.record(self)
-        self.running = self.steps < self.n_steps
+        """Advance the model by one step of ``dt`` days: the phases of ``PHASES`` in order, each followed by its rules."""
+        work = StepWork()
+        for phase in PHASES:
+            self.phases[phase](work)
+            self.rules.run(phase)
 
     @property
     def end_of_step(self) -> float:
@@ -368,21 +271,12 @@ class CrisisModel(mesa.Model):
     def run(self) -> Results:
         """Run every step up to the scenario's horizon and return the results.
 
-        With policy levers on, it also runs the same town (same seed) without them, and the
-        summary (here and in ``results`` from then on) gains what the levers gained
-        (``policy.recovery_gained``).
+        What policy levers gained against the same town without them is added by
+        ``simulation.run``, which runs that twin (``simulation.running``).
         """
         while self.steps < self.n_steps:
             self.step()
-        results = self.results
-        if self.cfg.policy.enabled():
-            without = CrisisModel(policy.without_levers(self.cfg)).run().summary
-            h = self.households
-            outsiders = h.class_names.index(policy.OUTSIDERS) if policy.OUTSIDERS in h.class_names else -1
-            precariaat = int(np.count_nonzero(h.household_class == outsiders))
-            self.policy_gains = policy.recovery_gained(results.summary, without, h.n, precariaat)
-            results.summary.update(self.policy_gains)
-        return results
+        return self.results
 
     @property
     def results(self) -> Results:
@@ -392,15 +286,25 @@ class CrisisModel(mesa.Model):
             timeseries=timeseries,
             households=self.households.to_frame(),
             events=self.event_log.frame(self.households.household_class, self.households.class_names, self.day),
-            summary=summarize(self, timeseries) | self.policy_gains,
+            summary=summarize(self, timeseries),
             config=self.cfg,
         )
 
     # ---- 1. hazard ------------------------------------------------------------------------
 
-    def deliver_hazard(self) -> None:
-        """Phase 1: the scenario decides who is hit."""
+    def hazard(self, work: StepWork) -> None:
+        """Phase 1: the scenario decides who is hit (the step's money record starts anew)."""
+        self.money = Money()
+        if self.attitudes_moved:  # weigh bridging ties again when next used
+            self._bridging_knowhow, self.attitudes_moved = None, False
+        harm_before = float(self.households.harm.sum())
         self.crisis.hazard(self)
+        work.harm_added = float(self.households.harm.sum()) - harm_before
+        self.recorder.record_start(self)
+
+    def snapshot(self, work: StepWork) -> None:
+        """The state phases 2-6 read (``read_state``)."""
+        work.now = self.read_state()
 
     def cut_water(
         self, households: np.ndarray, back_day: np.ndarray, boil_days: float, care_resume_days: float
@@ -431,7 +335,7 @@ class CrisisModel(mesa.Model):
             return
         h, d = self.households, self.cfg.dynamics
         index = np.flatnonzero(hit)
-        protection = self.collective_protection[h.neighbourhood[index]]
+        protection = self.initiatives.protection[h.neighbourhood[index]]
         prepared = np.minimum(
             1.0 - (1.0 - h.preparedness[index]) * (1.0 - protection), self.crisis.preparedness_ceiling
         )
@@ -450,15 +354,12 @@ class CrisisModel(mesa.Model):
         verdict = self.government.start_event(self.day, self.citizens_heard())
         if verdict is not None:  # the organisations' joint experience of the event before
             self.collaboration.learn(verdict)
-        if self.initiatives_stand:
-            self.start_standing_initiatives()
+        self.levers.on_event(self)
         self.event_log.add(self.steps, self.day, event_severity, index, lost)
 
     def citizens_heard(self) -> float:
-        """How far the government hears citizens: the share of neighbourhoods whose initiative works with it (1 with co-design)."""
-        if self.cfg.policy.co_design.enabled:
-            return 1.0
-        return sum(initiative.collaborates for initiative in self.initiatives.values()) / self.n_neighbourhoods
+        """How far the government hears citizens: the share of neighbourhoods whose initiative works with it, as levers change it (1 with co-design)."""
+        return self.levers.citizens_heard(self.initiatives.heard_share())
 
     def read_state(self) -> StepState:
         """The state phases 2-8 read."""
@@ -478,7 +379,7 @@ class CrisisModel(mesa.Model):
         bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(bridging, needy)
         neighbourhood_need = np.bincount(h.neighbourhood[needy], weights=need_of_needy, minlength=self.n_neighbourhoods)
         if needy.size:
-            initiative_claim = self.initiative_claims(needy, neighbourhood_need)
+            initiative_claim = self.initiatives.claims(needy, neighbourhood_need)
             needy_ties_need = bridging_of_needy.from_rows(need_of_needy)
             if self.cfg.channels.on("bonding_support"):
                 needy_ties_need += bonding_of_needy.from_rows(need_of_needy)
@@ -509,44 +410,31 @@ class CrisisModel(mesa.Model):
             ties_trust=self.ties @ h.trust if self.relations_due else None,
         )
 
-    def initiative_claims(self, needy: np.ndarray, neighbourhood_need: np.ndarray) -> np.ndarray:
-        """What each member's initiative asks of it (0 for non-members).
-
-        Like one tie of weight ``initiative_commitment`` to a household in the mean need of
-        the neighbourhood's needy.
-        """
-        h = self.households
-        needy_count = np.bincount(h.neighbourhood[needy], minlength=self.n_neighbourhoods).astype(np.float64)
-        mean_need = dyn.divide_or_zero(neighbourhood_need, needy_count)
-        claim = np.zeros(h.n)
-        member = np.flatnonzero(h.initiative >= 0)
-        claim[member] = self.cfg.dynamics.initiative_commitment * mean_need[h.initiative[member]]
-        return claim
-
     # ---- 2. perception --------------------------------------------------------------------
 
-    def perceive(self, now: StepState) -> np.ndarray:
-        """Phase 2: fear of unavailable essentials at the end of the step.
+    def perception(self, work: StepWork) -> None:
+        """Phase 2: fear of unavailable essentials at the end of the step (applied in ``wellbeing``).
 
         A household fears for what it lacks itself and for what its ties report they lack
         (the weighted share of its ties lacking a provision); trust in official information eases it.
         """
-        h, d = self.households, self.cfg.dynamics
+        h, d, now = self.households, self.cfg.dynamics, work.now
         if now.lacks.any():
             reported = dyn.divide_or_zero(self.tie_weight_to(now.lacks), self.tie_strength)
             target = dyn.fear_target(now.lacks, reported, h.trust, d.rumour_weight, d.trust_reassurance)
         else:  # no one lacks a provision, nor reports lacking one
             target = np.zeros(h.n)
-        return dyn.relax(h.fear, target, d.fear_rate, self.dt)
+        work.fear = dyn.relax(h.fear, target, d.fear_rate, self.dt)
 
     # ---- 3. own means -----------------------------------------------------------------------
 
-    def recover_by_own_means(self, now: StepState) -> np.ndarray:
+    def own_means(self, work: StepWork) -> None:
         """Phase 3: the own rate of recovery of the harmed (aligned with ``now.harmed``); savings paid for lodging and repair."""
-        h, d, harmed = self.households, self.cfg.dynamics, now.harmed
+        h, d, now = self.households, self.cfg.dynamics, work.now
+        harmed = now.harmed
         if now.homes_at_stake:
             self.housing.pay_own(h, self.dt, self.money, self.aid_served)
-        return dyn.self_recovery_rate(
+        work.own_rate = dyn.self_recovery_rate(
             d.self_recovery_rate,
             h.economic[harmed],
             h.personal[harmed],
@@ -557,7 +445,7 @@ class CrisisModel(mesa.Model):
 
     # ---- 4. support -----------------------------------------------------------------------
 
-    def support(self, now: StepState, help_: Help) -> None:
+    def support(self, work: StepWork) -> None:
         """Phase 4: what bonding and bridging ties do for the needy, and shelter with bonding ties.
 
         Every helper gives what the need that claims it asks, as far as its offer goes: its needy
@@ -567,7 +455,7 @@ class CrisisModel(mesa.Model):
         care (practical help) and relieves stress. Households in emergency lodging then ask
         their bonding ties for a place to stay.
         """
-        d, on = self.cfg.dynamics, self.cfg.channels.on
+        d, on, now, help_ = self.cfg.dynamics, self.cfg.channels.on, work.now, work.help
         # Helper i gives offer_per_need_i per unit of claimed need, so needy household j receives
         # need_j * sum_i w_ji * offer_per_need_i along each network.
         bonding = now.need_of_needy * (
@@ -585,44 +473,24 @@ class CrisisModel(mesa.Model):
 
     # ---- 5. collective action ---------------------------------------------------------------
 
-    def act_collectively(self, now: StepState, help_: Help) -> None:
+    def collective_action(self, work: StepWork) -> None:
         """Phase 5: initiatives reach the needy, members and their ties first; then they dissolve and form.
 
-        An initiative pools what its members give it, made more effective by creativity. A share
-        ``initiative_openness`` of the pool is spread over every needy household of the
-        neighbourhood in proportion to need; the rest goes to the needy it knows: its members
-        and their ties (to all needy if it knows none). Initiatives that dissolve or form in this
-        step do so from the state at its start; new ones act from the next step.
+        How far an initiative reaches is ``Initiatives.reach``. Initiatives that dissolve or form
+        in this step do so from the state at its start; new ones act from the next step.
         """
-        h, d = self.households, self.cfg.dynamics
+        h, now, help_ = self.households, work.now, work.help
         home = h.neighbourhood[now.needy]
         if self.initiatives:
-            help_.known, help_.reach = self.initiative_reach(now, home)
+            help_.known, help_.reach = self.initiatives.reach(now, home)
         else:
             help_.known, help_.reach = np.zeros(now.needy.size, dtype=bool), np.zeros(now.needy.size)
-        help_.rates["initiative"] = d.initiative_rate * help_.reach
+        help_.rates["initiative"] = self.cfg.dynamics.initiative_rate * help_.reach
 
         needy_share = np.bincount(home, minlength=self.n_neighbourhoods) / self.neighbourhood_size
-        self.dissolve_initiatives(needy_share)
+        self.initiatives.dissolve(needy_share)
         if self.cfg.channels.on("initiatives"):
-            self.form_initiatives(now, needy_share)
-
-    def initiative_reach(self, now: StepState, home: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each needy household: whether an initiative knows it, and how far the pools reach it."""
-        h, d = self.households, self.cfg.dynamics
-        effectiveness = np.zeros(self.n_neighbourhoods)
-        for n, initiative in self.initiatives.items():
-            effectiveness[n] = initiative.effectiveness
-        member = np.flatnonzero(h.initiative >= 0)
-        given = now.offer_per_need[member] * now.initiative_claim[member]
-        pool = np.bincount(h.initiative[member], weights=given, minlength=self.n_neighbourhoods) * effectiveness
-        known = self.known_to_initiatives()[now.needy]
-        known_need = np.bincount(home[known], weights=now.need_of_needy[known], minlength=self.n_neighbourhoods)
-        closed_share = np.where(known_need > 0, 1.0 - d.initiative_openness, 0.0)
-        open_per_need = dyn.divide_or_zero(pool * (1.0 - closed_share), now.neighbourhood_need)
-        closed_per_need = dyn.divide_or_zero(pool * closed_share, known_need)
-        per_need = open_per_need[home] + known * closed_per_need[home]
-        return known, dyn.saturating(now.need_of_needy * per_need)
+            self.initiatives.form(now, needy_share)
 
     def contractor_news(self, rows: np.ndarray) -> np.ndarray:
         """For the households ``rows``: what their bonding ties can tell them of whom to call for a repair.
@@ -640,111 +508,15 @@ class CrisisModel(mesa.Model):
         members = np.flatnonzero(group)
         return RowsOf(self.ties, members).from_rows(np.ones(members.size))
 
-    def known_to_initiatives(self) -> np.ndarray:
-        """Households an initiative knows: its members, and every tie of a member.
-
-        Kept until membership changes (initiatives forming or dissolving).
-        """
-        if self._known is None:
-            member = self.households.initiative >= 0
-            self._known = member | (self.tie_weight_to(member) > 0)
-        return self._known
-
     def reach_of_all(self, now: StepState, reach: np.ndarray) -> np.ndarray:
         """An initiative's reach for every household (0 for those not needy)."""
         everyone = np.zeros(self.households.n)
         everyone[now.needy] = reach
         return everyone
 
-    def has_initiative(self) -> np.ndarray:
-        """For each neighbourhood, whether an initiative is active there."""
-        active = np.zeros(self.n_neighbourhoods, dtype=bool)
-        active[list(self.initiatives)] = True
-        return active
-
-    def dissolve_initiatives(self, needy_share: np.ndarray) -> None:
-        """Initiatives whose neighbourhood has (nearly) no needy households left dissolve, unless supported to last."""
-        ending = [
-            n
-            for n, initiative in self.initiatives.items()
-            if needy_share[n] < self.cfg.dynamics.dissolve_below and not initiative.supported
-        ]
-        for n in ending:
-            self.end_initiative(n)
-
-    def end_initiative(self, neighbourhood: int) -> None:
-        """The initiative of ``neighbourhood`` ends: its members are free again."""
-        initiative = self.initiatives.pop(neighbourhood)
-        self.households.initiative[initiative.members] = -1
-        initiative.remove()
-        self._known = None
-
-    def form_initiatives(self, now: StepState, needy_share: np.ndarray) -> None:
-        """Neighbourhoods without an initiative start one with a hazard set by cohesion, spare capacity and need."""
-        d = self.cfg.dynamics
-        hazard = dyn.formation_hazard(d.formation_rate, self.cohesion, now.spare_by_neighbourhood, needy_share)
-        may_form = (hazard > 0) & ~self.has_initiative()
-        if not may_form.any():
-            return
-        # Fixed blocks from their own streams, keyed by step, so a block left undrawn changes no other
-        # draw: one uniform per neighbourhood for formation and for collaboration, one per resident
-        # for membership (drawn only where one forms, keyed by it).
-        formation = self.streams.get("formation", self.steps).random(self.n_neighbourhoods)
-        forming = np.flatnonzero((formation < dyn.closed_fraction(hazard, self.dt)) & may_form)
-        if not forming.size:
-            return
-        collaboration = self.streams.get("collaboration", self.steps).random(self.n_neighbourhoods)
-        for n in forming:
-            self.start_initiative(int(n), self.steps, collaboration[n], supported=False)
-            self.initiatives_formed += 1
-            if self.first_initiative_day is None:
-                self.first_initiative_day = self.end_of_step
-
-    def start_standing_initiatives(self) -> None:
-        """An initiative in every neighbourhood, supported to last (``standing_initiatives`` lever).
-
-        Called at the start, and again when an event begins: a supported initiative then
-        recruits afresh, as a new one would (who joins, and whether it works with the
-        government, drawn with the stances of now), so that its membership is never years old.
-        """
-        collaboration = self.streams.get("collaboration", self.steps).random(self.n_neighbourhoods)
-        for n in range(self.n_neighbourhoods):
-            if n in self.initiatives:
-                self.end_initiative(n)  # renewed, not a new one
-            else:
-                self.initiatives_formed += 1
-            self.start_initiative(n, self.steps, collaboration[n], supported=True)
-
-    def start_initiative(self, neighbourhood: int, step: int, collaboration_draw: float, supported: bool) -> None:
-        """Start an initiative in ``neighbourhood``: who joins, how creative it is, whether it works with the government.
-
-        A resident joins with a chance of its social capital, more if it stands above (takes
-        initiative) and together with the government, less if below or against; the initiative's
-        creativity grows with the class diversity of its members; it works with the government as
-        far as the government is cooperative and its members are together with it.
-        """
-        h, d = self.households, self.cfg.dynamics
-        residents = self.neighbourhood_members[neighbourhood]
-        w = d.stance_joining_weight
-        chance = h.social[residents] * (1.0 + w * h.dominance[residents]) * (1.0 + w * h.affiliation[residents])
-        draws = self.streams.get("membership", step, neighbourhood).random(residents.size)
-        members = residents[draws < np.clip(chance, 0.0, 1.0)]
-        class_counts = np.bincount(h.household_class[members], minlength=self.n_classes)[None, :]
-        members_together = (1.0 + h.affiliation[members].mean()) / 2.0 if members.size else 0.0
-        self.initiatives[neighbourhood] = CitizenInitiative(
-            self,
-            neighbourhood=neighbourhood,
-            members=members,
-            effectiveness=1.0 + d.creativity * float(dyn.class_diversity(class_counts)[0]),
-            collaborates=bool(collaboration_draw < self.government.collaboration * members_together),
-            supported=supported,
-        )
-        h.initiative[members] = neighbourhood
-        self._known = None
-
     # ---- 6. aid and institutions ---------------------------------------------------------------
 
-    def give_aid(self, now: StepState, help_: Help, way_in: WayIn) -> tuple[int, int, int, int, int]:
+    def aid(self, work: StepWork) -> None:
         """Phase 6: government aid, temporary homes, insurance claims, the compensation scheme and donations.
 
         Aid (while the ``aid`` channel is on) flows after the government's delay and is taken up
@@ -756,20 +528,24 @@ class CrisisModel(mesa.Model):
         lodging paid (from the next step). Temporary homes come after the same delay and go by
         need where the government is receptive, by who applies first where it waits for
         applications. Claims, scheme applications and donations are filed as fast as the way in
-        allows.
-
-        Returns:
-            Insurance claims filed and settled, scheme applications filed and paid.
+        allows (``work.way_in``, set here for the repairs too); the counts of claims and
+        applications go to ``work`` for measurement.
         """
-        h, d, gov = self.households, self.cfg.dynamics, self.government
+        h, d, gov, now, help_ = self.households, self.cfg.dynamics, self.government, work.now, work.help
+        work.way_in = way_in = WayIn(
+            h.cultural,
+            lambda: self.bridging_knowhow,
+            self.reach_of_all(now, help_.reach),
+            self.contractor_news,
+            self.aid_served,  # filled in below, before the processes that ask for paperwork
+            self.housing.government.aid_paperwork,
+        )
         homes_open = gov.aid_flowing(self.day)
         needy = now.needy
         help_.aid_obtained, help_.injustice = np.zeros(needy.size), np.zeros(needy.size)
         self.aid_served[:] = 0.0
         if self.aid_flows and needy.size:
-            collaborating = np.zeros(self.n_neighbourhoods, dtype=bool)
-            for n, initiative in self.initiatives.items():
-                collaborating[n] = initiative.collaborates
+            collaborating = self.initiatives.per_neighbourhood("collaborates") > 0
             access = np.where(collaborating[h.neighbourhood[needy]], help_.reach, 0.0)
             uptake = dyn.aid_uptake(
                 h.trust[needy], h.cultural[needy], self.bridging_knowhow[needy], access, gov.receptivity
@@ -787,28 +563,29 @@ class CrisisModel(mesa.Model):
         self.housing.pay_donations(h, self.end_of_step, way_in, self.money)
         help_.scheme_paid = np.empty(0, dtype=np.int64)
         if not now.homes_at_stake:
-            return 0, 0, 0, 0, 0
+            return
         end = self.end_of_step
         self.housing.house_temporarily(h, homes_open, gov.receptivity, way_in, self.dt, self.money)
-        claims_filed, claims = self.housing.settle_claims(h, now.open_repairs, end, self.dt, way_in, self.money)
+        work.claims_filed, work.claims_settled = self.housing.settle_claims(
+            h, now.open_repairs, end, self.dt, way_in, self.money
+        )
         scheme_open = gov.events > 0 and self.day >= gov.event_start_day + self.housing.government.scheme_opening_days
         referral = self.collaboration.handover(
             "municipality", "scheme", self.housing.government.handover_days, gov.bureaucracy
         )
-        filed, help_.scheme_paid, decided = self.housing.pay_scheme(
+        work.scheme_filed, help_.scheme_paid, work.scheme_decided = self.housing.pay_scheme(
             h, now.open_repairs, end, self.dt, scheme_open, way_in, self.money, referral
         )
-        return claims_filed, claims, filed, decided, int(help_.scheme_paid.size)
 
     # ---- 7. update --------------------------------------------------------------------------
 
-    def recover(self, now: StepState, own_rate: np.ndarray, help_rates: dict[str, np.ndarray]) -> dict:
-        """Apply all recovery channels to the harm together; return the harm each channel took away.
+    def recovery(self, work: StepWork) -> None:
+        """Phase 7: apply all recovery channels to the harm together; ``work.gains`` is the harm each took away.
 
-        Returns:
-            ``{"self": array over the harmed, channel: array over the needy, ...}``.
+        ``work.gains``: ``{"self": array over the harmed, channel: array over the needy, ...}``.
         """
-        h, needy, harmed = self.households, now.needy, now.harmed
+        h, needy, harmed = self.households, work.now.needy, work.now.harmed
+        own_rate, help_rates = work.own_rate, work.help.rates
         total = np.zeros(h.n)
         total[harmed] = own_rate
         total[needy] += sum(help_rates.values())
@@ -824,9 +601,9 @@ class CrisisModel(mesa.Model):
         for channel, rate in help_rates.items():
             gains[channel] = per_rate[needy] * rate
             getattr(h, f"gain_{channel}")[needy] += gains[channel]
-        return gains
+        work.gains = gains
 
-    def stand_in_for_provisions(self, now: StepState, help_: Help) -> None:
+    def stand_ins(self, work: StepWork) -> None:
         """What stands in for missing water and care from now on.
 
         For water: the household's own stock (preparedness), bottled water from bonding ties and
@@ -834,8 +611,8 @@ class CrisisModel(mesa.Model):
         government), together at most ``bottled_water_cover``. For care: bonding ties,
         initiatives, and a receptive government's care services once aid flows.
         """
-        h, d, gov = self.households, self.cfg.dynamics, self.government
-        needy = now.needy
+        h, d, gov, help_ = self.households, self.cfg.dynamics, self.government, work.help
+        needy = work.now.needy
         points_open = self.crisis.water_points_day <= self.day
         points = (1.0 - (1.0 - gov.receptivity) * (1.0 - h.personal[needy])) if points_open else 0.0
         others = (1.0 - help_.bonding_help) * (1.0 - help_.reach)
@@ -847,14 +624,19 @@ class CrisisModel(mesa.Model):
         h.care_cover[needy] = care
         self.covered = needy
 
-    def update_wellbeing(self, now: StepState, fear: np.ndarray, help_: Help, given: np.ndarray) -> None:
-        """Fear, stress, strain, trust and savings at the end of the step."""
-        h, d, needy = self.households, self.cfg.dynamics, now.needy
+    def wellbeing(self, work: StepWork) -> None:
+        """Fear, stress, time for helping, strain and savings at the end of the step.
+
+        What every helper gave (``work.given``) is its offer per claimed need times the need that claimed it.
+        """
+        h, d, now, help_ = self.households, self.cfg.dynamics, work.now, work.help
+        needy = now.needy
+        work.given = given = now.offer_per_need * now.claimed
         relief = np.zeros(h.n)
         relief[needy] = help_.stress_relief
         stress_target = np.maximum(now.need, h.fear) * (1.0 - d.personal_buffering * h.personal)
         h.stress[:] = dyn.stress_step(h.stress, stress_target, d.stress_rate, relief, self.dt)
-        h.fear[:] = fear
+        h.fear[:] = work.fear
         hosts = h.host[h.host >= 0]  # a host takes in one household at a time
         h.days_hosting[hosts] += self.dt
         helpers = np.flatnonzero(given > 0)
@@ -875,7 +657,6 @@ class CrisisModel(mesa.Model):
         h.strain[straining] = dyn.strain_step(h.strain[straining], gain, d.strain_recovery_rate, self.dt)
         saving = np.flatnonzero(h.buffer < 1.0)
         h.buffer[saving] = dyn.settle(dyn.relax(h.buffer[saving], 1.0, d.saving_rate, self.dt), 1.0)
-        self.update_relations(now, help_)
 
     def experience_government(self, now: StepState, help_: Help) -> None:
         """What households experienced of the government in this step, summed into their good and bad days.
@@ -925,8 +706,8 @@ class CrisisModel(mesa.Model):
             self.good_days += np.clip(seen, 0.0, None) * d.promise_days
             self.bad_days += np.clip(-seen, 0.0, None) * d.promise_days
 
-    def update_relations(self, now: StepState, help_: Help) -> None:
-        """Trust, stances on Leary's rose, and attitudes towards other groups (the end of ``update_wellbeing``).
+    def relations(self, work: StepWork) -> None:
+        """Trust, stances on Leary's rose, and attitudes towards other groups.
 
         Households experience the government (``experience_government``). Trust moves with that
         experience (falling faster than it rises), fades towards the trust the household holds
@@ -937,8 +718,8 @@ class CrisisModel(mesa.Model):
         move every ``dynamics.relations_step_days`` (every step where steps are longer, and at
         the horizon) over the days since they last moved.
         """
-        h, d, gov = self.households, self.cfg.dynamics, self.government
-        self.experience_government(now, help_)
+        h, d, gov, now = self.households, self.cfg.dynamics, self.government, work.now
+        self.experience_government(now, work.help)
         if not self.relations_due:
             return
         days = (self.steps - self.relations_moved_step) * self.dt
@@ -964,7 +745,16 @@ class CrisisModel(mesa.Model):
         rel.update_attitudes(h.attitude, h.attitude_anchor, self.ties, self.cfg.polarisation, self.encounters, days)
         self.attitudes_moved = True
 
-    def adapt(self, now: StepState) -> None:
+    def repair(self, work: StepWork) -> None:
+        """Repairs and coming home (``Housing.repair``), where homes are at stake."""
+        now = work.now
+        if now.homes_at_stake:
+            head_start = self.cfg.dynamics.access_head_start_days if self.cfg.channels.on("head_start") else 0.0
+            self.housing.repair(
+                self.households, now.open_repairs, self.end_of_step, self.dt, work.way_in, head_start, self.money
+            )
+
+    def adaptation(self, work: StepWork) -> None:
         """Adaptation: households take measures, initiatives organise collective ones.
 
         A household's preparedness grows with the risk it perceives (its fading memory of damage,
@@ -975,15 +765,44 @@ class CrisisModel(mesa.Model):
         """
         h, d = self.households, self.cfg.dynamics
         h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
-        seen_measures = self.ties_weight * dyn.weighted_share(now.ties_measures, self.tie_strength)
+        seen_measures = self.ties_weight * dyn.weighted_share(work.now.ties_measures, self.tie_strength)
         risk = dyn.perceived_risk(h.risk_memory, seen_measures, d.social_learning)
         ceiling = self.crisis.preparedness_ceiling
         h.preparedness[:] = np.maximum(
             h.preparedness, dyn.relax(h.preparedness, ceiling, d.preparedness_rate * risk * h.economic, self.dt)
         )
-        for n, initiative in self.initiatives.items():
-            rate = d.collective_measures_rate * initiative.effectiveness
-            self.collective_protection[n] = dyn.relax(self.collective_protection[n], ceiling, rate, self.dt)
+        self.initiatives.organise_measures(ceiling)
+
+    def transformation(self, work: StepWork) -> None:
+        """Transformation: the scenario's collective change (sea-level rise only)."""
+        self.crisis.transform(self)
+
+    def measurement(self, work: StepWork) -> None:
+        """Phase 8: the step ends; functioning, recovery days, the step's flows and one row of indicators."""
+        now, help_ = work.now, work.help
+        self.day = self.end_of_step
+        self.at_stake = prov.update_functioning(self.households, self.cfg.dynamics, self.day)
+        self.mark_recovered(now)
+        self.flows = StepFlows(
+            needy=now.needy,
+            gains=work.gains,
+            harm_added=work.harm_added,
+            offer=now.offer,
+            given=work.given,
+            aid_obtained=help_.aid_obtained,
+            reach=help_.reach,
+            known=help_.known,
+            aid_capacity=self.government.aid_capacity * self.households.n,
+            money=self.money,
+            claims_filed=work.claims_filed,
+            claims_settled=work.claims_settled,
+            scheme_filed=work.scheme_filed,
+            scheme_decided=work.scheme_decided,
+            scheme_paid=int(help_.scheme_paid.size),
+        )
+        self.recorder.record(self)
+        self.datacollector.collect(self)
+        self.running = self.steps < self.n_steps
 
     def mark_recovered(self, now: StepState) -> None:
         """Households back above the recovery threshold get their recovery day; the event log notes their return.

@@ -22,12 +22,15 @@ pair in one variant and not in the other (it is then replaced by the next candid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from simulation.config import ConfigError, NetworkConfig
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MAX_ROUNDS = 50
 
@@ -51,6 +54,8 @@ class Networks:
 
     def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
         """A networkx graph of both networks (edge attribute ``kind``), optionally of a subset of nodes."""
+        import networkx as nx  # only here: the engine runs on the sparse matrices
+
         graph = nx.Graph()
         keep = np.arange(self.bonding.shape[0]) if nodes is None else np.asarray(nodes)
         graph.add_nodes_from(keep.tolist())
@@ -61,6 +66,18 @@ class Networks:
                 for i, j, w in zip(sub.row, sub.col, sub.data, strict=True)
             )
         return graph
+
+    def with_bridging_ties(self, a: np.ndarray, b: np.ndarray, weight: float) -> Networks:
+        """The networks with bridging ties of ``weight`` added between ``a[k]`` and ``b[k]``.
+
+        Self-pairs, repeated pairs and pairs that already hold a tie (bonding or bridging) are left out.
+        """
+        n = self.bonding.shape[0]
+        keep = a != b
+        keys = np.unique(_pair_keys(a[keep], b[keep], n))
+        existing = np.concatenate([_upper_keys(self.bonding), _upper_keys(self.bridging)])
+        keys = keys[~np.isin(keys, existing)]
+        return Networks(self.bonding, (self.bridging + _to_matrix(keys, n, weight)).tocsr())
 
 
 class _BlockSampler:
@@ -147,19 +164,6 @@ def _to_matrix(keys: np.ndarray, n: int, weight: float) -> sp.csr_array:
     cols = np.concatenate((j, i)).astype(index)
     data = np.full(rows.size, weight)
     return sp.csr_array((data, (rows, cols)), shape=(n, n))
-
-
-def add_bridging_ties(networks: Networks, a: np.ndarray, b: np.ndarray, weight: float) -> Networks:
-    """The networks with bridging ties of ``weight`` added between ``a[k]`` and ``b[k]``.
-
-    Self-pairs, repeated pairs and pairs that already hold a tie (bonding or bridging) are left out.
-    """
-    n = networks.bonding.shape[0]
-    keep = a != b
-    keys = np.unique(_pair_keys(a[keep], b[keep], n))
-    existing = np.concatenate([_upper_keys(networks.bonding), _upper_keys(networks.bridging)])
-    keys = keys[~np.isin(keys, existing)]
-    return Networks(networks.bonding, (networks.bridging + _to_matrix(keys, n, weight)).tocsr())
 
 
 def _upper_keys(matrix: sp.csr_array) -> np.ndarray:

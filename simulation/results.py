@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from simulation.compose import config_from_dict, config_to_dict
 from simulation.config import Config
 
 SUMMARY_FILE = "summary.json"
@@ -50,6 +49,8 @@ class Results:
 
     def save(self, path: str | Path) -> Path:
         """Write the run to folder ``path``, every file under a temporary name first."""
+        from simulation.compose import config_to_dict  # omegaconf, for saving only: the engine runs without it
+
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(
@@ -66,6 +67,8 @@ class Results:
     @classmethod
     def load(cls, path: str | Path) -> Results:
         """Read a run saved by ``save``."""
+        from simulation.compose import config_from_dict
+
         folder = Path(path)
         return cls(
             timeseries=pd.read_parquet(folder / "timeseries.parquet"),

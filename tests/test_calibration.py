@@ -11,7 +11,7 @@ import yaml
 
 from experiments.calibrate import calibrate
 from experiments.targets import load_case
-from simulation import CrisisModel, load_config
+from simulation import load_config
 from simulation.config import ConfigError
 
 TARGETS = Path(__file__).resolve().parent.parent / "experiments" / "targets"
@@ -253,12 +253,15 @@ def test_a_case_sets_the_town_of_its_targets_file(name):
 
 
 def test_the_case_runs_and_draws_its_rates_from_the_posterior_by_seed():
-    drawn = [CrisisModel(load_config(None, [*DRAW, f"seed={seed}"])).cfg.housing for seed in (1, 1, 2)]
+    from simulation import run
+    from simulation.calibration import with_drawn_rates
+
+    drawn = [with_drawn_rates(load_config(None, [*DRAW, f"seed={seed}"])).housing for seed in (1, 1, 2)]
     assert drawn[0] == drawn[1], "expected the same seed to draw the same rates"
     assert drawn[0] != drawn[2], "expected another seed to draw other rates"
-    model = CrisisModel(load_config(None, [*DRAW, "seed=1", "scenario.horizon_days=60"]))
-    model.run()
-    assert model.results.summary["trust_end"] is not None, "expected the calibrated model to run to its horizon"
+    results = run(load_config(None, [*DRAW, "seed=1", "scenario.horizon_days=60"]))
+    assert results.config.housing == drawn[0], "expected a run of the config to use the rates its seed draws"
+    assert results.summary["trust_end"] is not None, "expected the calibrated model to run to its horizon"
 
 
 DRAW = [

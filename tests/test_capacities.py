@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from simulation import load_config, run
-from simulation.housing import capacity, first_in_line, work_through
+from simulation.housing import first_in_line, work_through
+from simulation.units import capacity
 
 VALKENBURG_LIKE = [
     "scenario=flooding",

@@ -92,14 +92,16 @@ def test_a_degree_the_population_cannot_hold_is_an_error_not_a_clip():
         CrisisModel(cfg)
 
 
-def test_a_population_too_large_for_memory_is_refused_before_allocating():
-    from simulation import CrisisModel
+def test_a_run_of_a_population_too_large_for_memory_is_refused_before_allocating():
+    from simulation import run
 
     cfg = load_config(overrides=["population.households=10000000000"])
     with pytest.raises(ConfigError) as raised:
-        CrisisModel(cfg)
+        run(cfg)
     message = str(raised.value)
-    assert "population.households=10000000000" in message and "available" in message and "\n" not in message
+    assert "population.households=10000000000" in message and "available" in message and "\n" not in message, (
+        f"expected one line naming the key, its value and the memory available, got {message!r}"
+    )
 
 
 def test_appending_an_unknown_key_is_refused():

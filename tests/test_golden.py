@@ -14,8 +14,9 @@ import pytest
 import scipy.sparse as sp
 
 from simulation import networks
+from simulation.model import CrisisModel
 from simulation.networks import RowsOf, tied_pairs
-from tests.golden import CASES, differences, fingerprint, model_of, stored
+from tests.golden import CASES, config_of, differences, fingerprint, run_case, stored
 
 
 def moved(case: str, results) -> list[str]:
@@ -24,7 +25,7 @@ def moved(case: str, results) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES)
 def test_a_fresh_run_reproduces_its_golden_output_bit_for_bit(case):
-    changed = moved(case, model_of(case).run())
+    changed = moved(case, run_case(case))
     assert not changed, (
         f"{case}: expected the results stored in tests/golden/{case}.json, bit for bit; {len(changed)} differ, "
         f"first {changed[:8]} (written with {stored(case)['written_with']}). If the change is meant, run "
@@ -44,10 +45,10 @@ SWITCHES = {
 def test_each_size_switched_path_gives_the_golden_output(monkeypatch, case, switch):
     setting, value = SWITCHES[switch]
     monkeypatch.setattr(networks, setting, value)
-    model = model_of(case)
     if setting == "INT32_BELOW":
+        model = CrisisModel(config_of(case))
         assert model.networks.bonding.indices.dtype == np.int64, "expected the tie matrices to hold 8-byte indices"
-    changed = moved(case, model.run())
+    changed = moved(case, run_case(case))
     assert not changed, f"{case} with {switch}: expected the golden output bit for bit, {changed[:8]} differ"
 
 

@@ -98,13 +98,13 @@ def test_every_day_output_is_the_end_of_the_step_it_happened_in():
     h = model.households
     while model.running:
         recovered_before = ~np.isnan(h.recovered_day)
-        formed_before = model.initiatives_formed
+        formed_before = model.initiatives.formed
         model.step()
         newly = ~np.isnan(h.recovered_day) & ~recovered_before
         assert np.all(h.recovered_day[newly] == model.day), "a recovery is dated at the end of its step"
-        if formed_before == 0 and model.initiatives_formed > 0:
-            assert model.first_initiative_day == model.day, "an initiative's formation is dated at the end of its step"
-    assert model.first_initiative_day is not None, "a cohesive town hit by the leak forms an initiative"
+        if formed_before == 0 and model.initiatives.formed > 0:
+            assert model.initiatives.first_day == model.day, "an initiative's formation is dated at the end of its step"
+    assert model.initiatives.first_day is not None, "a cohesive town hit by the leak forms an initiative"
     shocked = h.shock_day[~np.isnan(h.shock_day)]
     assert np.all(shocked == model.cfg.scenario.onset_day), "the hazard strikes at the start of its step"
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -11,8 +13,8 @@ import pytest
 from experiments.stats import mean_ci
 from scenarios.base import make_scenario
 from simulation import ConfigError, CrisisModel, load_config, run
-from simulation import policy as levers
-from simulation.config import POLICY_LEVERS
+from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS
+from simulation.levers.base import HazardTerms, Lever
 
 from .conftest import flood_model
 
@@ -137,12 +139,10 @@ def test_levers_compose_and_their_costs_add_up():
 
 def test_a_lever_that_acts_on_nothing_here_gains_nothing_and_costs_nothing():
     # There are no floods in a leak: higher dikes change nothing, so the paired run is identical.
-    model = CrisisModel(load_config("leak", ["population.households=300", "policy=[flood_defences]"]))
-    result = model.run().summary
+    result = run(load_config("leak", ["population.households=300", "policy=[flood_defences]"])).summary
     assert result["recovery_gained_days"] == 0.0, f"expected exactly no gain, got {result['recovery_gained_days']}"
-    assert result["policy_cost_eur"] == 0.0
+    assert result["policy_cost_eur"] == 0.0, "expected dikes to cost nothing where there are no floods"
     assert result["recovery_gained_per_meur"] is None, "per million euros is undefined without a cost"
-    assert model.results.summary["recovery_gained_days"] == 0.0, "the results read after run() keep the gain"
 
 
 def test_a_promise_of_nothing_is_refused():
@@ -254,10 +254,57 @@ def test_standing_initiatives_last_between_floods_and_recruit_afresh_when_one_be
             model.step()
         assert len(model.initiatives) == model.n_neighbourhoods, f"day {day}: every neighbourhood keeps its initiative"
         members[day] = {n: set(i.members.tolist()) for n, i in model.initiatives.items()}
-    assert model.initiatives_formed == model.n_neighbourhoods, "renewing an initiative is not forming a new one"
+    assert model.initiatives.formed == model.n_neighbourhoods, "renewing an initiative is not forming a new one"
     assert any(members[150][n] != members[300][n] for n in members[150]), (
         "at the second flood the standing initiatives should recruit afresh"
     )
+
+
+@dataclass
+class SandbagsConfig:
+    """Settings of a lever that lives in this test file alone."""
+
+    enabled: bool = False
+    through_share: float = 0.25  # share of the floods that get past the sandbags
+    eur_per_household_per_year: float = 50.0
+
+
+class Sandbags(Lever):
+    """Sandbags at every door: most floods stay out, at a price per household and year."""
+
+    name = "sandbags"
+    settings_class = SandbagsConfig
+
+    def hazard(self, terms: HazardTerms) -> HazardTerms:
+        return dataclasses.replace(terms, through_share=terms.through_share * self.settings.through_share)
+
+    def cost(self, model) -> float:
+        return self.settings.eur_per_household_per_year * model.households.n * model.day / DAYS_PER_YEAR
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_lever_written_outside_the_model_keeps_floods_out_and_is_costed(seed):
+    cfg = load_config(
+        "flooding",
+        ["population.households=300", "scenario.floods_per_year=1", "scenario.horizon_days=3650", f"seed={seed}"],
+    )
+    without = CrisisModel(cfg).run().summary
+    model = CrisisModel(cfg, levers=[Sandbags(SandbagsConfig(enabled=True))])
+    sandbagged = model.run().summary
+    assert model.levers.names == ["sandbags"], f"expected the sandbags alone to act, got {model.levers.names}"
+    assert sandbagged["events"] < without["events"], (
+        f"seed {seed}: expected fewer floods behind sandbags, got {sandbagged['events']} vs {without['events']}"
+    )
+    assert sandbagged["functioning_loss_days"] < without["functioning_loss_days"], (
+        f"seed {seed}: expected less functioning lost behind sandbags, got "
+        f"{sandbagged['functioning_loss_days']:.2f} vs {without['functioning_loss_days']:.2f} days"
+    )
+    price = 50.0 * 300 * model.day / DAYS_PER_YEAR
+    assert sandbagged["policy_cost_eur__sandbags"] == pytest.approx(price), (
+        f"expected the sandbags to cost EUR {price:,.0f} in the summary, got {sandbagged.get('policy_cost_eur__sandbags')}"
+    )
+    assert sandbagged["policy_cost_eur"] == pytest.approx(price), "expected the sandbags to be the whole policy cost"
+    assert "policy_cost_eur__sandbags" not in without, "expected no sandbags in a run without them"
 
 
 # Levers whose price does not depend on what happens in the run: per household, per home, per km of dike
@@ -284,7 +331,7 @@ def cost_per_household(households: int, *overrides: str) -> dict[str, float]:
     )
     for _ in range(4):
         model.step()
-    return {lever: cost / households for lever, cost in levers.costs(model).items()}
+    return {lever: cost / households for lever, cost in model.levers.costs(model).items()}
 
 
 @pytest.mark.parametrize("lever", FIXED_PRICE)
@@ -331,7 +378,7 @@ def test_co_design_costs_its_price_per_household_once_every_neighbourhood_has_a_
     while np.isnan(model.crisis.project_start).any() and model.steps < model.n_steps:
         model.step()
     assert not np.isnan(model.crisis.project_start).any(), "expected every neighbourhood to start a project"
-    per_household = levers.costs(model)["co_design"] / households
+    per_household = model.levers.costs(model)["co_design"] / households
     assert per_household == pytest.approx(cfg.policy.co_design.eur_per_household), (
         f"expected co-design to cost EUR {cfg.policy.co_design.eur_per_household:,.0f} per household of a town of "
         f"{households} whose every neighbourhood co-designs, got EUR {per_household:,.2f}"

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import scipy
 
-from simulation import CrisisModel, Results, load_config
+from simulation import Config, Results, load_config, run
 
 FOLDER = Path(__file__).resolve().parent
 LEVERS = "policy=[caring_neighbourhood,co_design,diverse_housing,flood_defences,generous_compensation,government_collaboration,outcome_accountability,receptive_government,standing_initiatives]"
@@ -83,10 +83,15 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def model_of(case: str) -> CrisisModel:
-    """A fresh model of one golden case, before its first step."""
+def config_of(case: str) -> Config:
+    """The config of one golden case."""
     scenario, overrides = CASES[case]
-    return CrisisModel(load_config(scenario, list(overrides)))
+    return load_config(scenario, list(overrides))
+
+
+def run_case(case: str) -> Results:
+    """One golden case run as every launcher runs a config (``simulation.run``: with its levers' twin)."""
+    return run(config_of(case))
 
 
 def column_print(column: pd.Series) -> dict:
@@ -166,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     moved = 0
     for case in names:
-        changed = write(case, model_of(case).run())
+        changed = write(case, run_case(case))
         moved += bool(changed)
         print(f"{case}: {'unchanged' if not changed else f'{len(changed)} changed'}")
         for line in changed[:40]:
