@@ -55,7 +55,7 @@ def work_through(line: np.ndarray, capacity: float, work_left: np.ndarray, day: 
     The i-th job in line goes at pace ``min(1, max(0, capacity - i))``: ``floor(capacity)`` jobs
     at full pace and the next at the fraction left (a part-time handler), so the work done a day
     is ``capacity`` whenever that many jobs wait. ``work_left`` (days of work at full pace) falls
-    by pace times ``dt``.
+    by pace times ``dt``. ``day`` is the day the step began.
 
     Returns:
         The jobs finished in the step, and the day each finished (within the step).
@@ -379,7 +379,7 @@ class Housing:
         handling_days: Callable[[np.ndarray], np.ndarray],
         waiting_days: float,
         arrival_days: float = 0.0,
-    ) -> tuple[np.ndarray, int]:
+    ) -> tuple[np.ndarray, int, int]:
         """One step of an application process (``kind``: "claim" or "scheme").
 
         The eligible households whose cost is not yet covered file, as fast as their way through
@@ -408,7 +408,8 @@ class Housing:
         line = first_in_line(waiting, filed, math.ceil(handlers))
         begun = line[np.isnan(work[line])]
         work[begun] = handling_days(begun)
-        handled, finished_day = work_through(line, handlers, work, day, dt)
+        step_began = day - dt
+        handled, finished_day = work_through(line, handlers, work, step_began, dt)
         due[handled] = finished_day + waiting_days
         return open_[due[open_] <= day], int(newly_filed.size), int(handled.size)
 
@@ -529,7 +530,9 @@ class Housing:
         at_work = at_work[np.lexsort((at_work, h.dry_day[at_work]))]
         begun = first_in_line(waiting, key, math.ceil(crews) - at_work.size)
         h.repair_work_left[begun] = self.cfg.repair_days * h.home_damage[begun]
-        finished, finished_day = work_through(np.concatenate((at_work, begun)), crews, h.repair_work_left, day, dt)
+        at_work_now = np.concatenate((at_work, begun))
+        step_began = day - dt
+        finished, finished_day = work_through(at_work_now, crews, h.repair_work_left, step_began, dt)
         h.repair_due_day[finished] = finished_day
         return begun
 

@@ -6,12 +6,7 @@ of every step their whole states must agree: every household field, what the ste
 on, money, good and bad days, the government, initiatives, the home pipeline, the scenario, and
 the recorded row.
 
-``Housing`` dates the end of a claim's, an application's or a repair's work a step late (its
-callers hand ``work_through`` the day the step ends, where docs/ODD.md counts from the day it
-began), and ``ReferenceHousing`` follows docs/ODD.md; tests/test_reference_housing.py holds that
-expected failure. Here the vectorised model runs with that day corrected
-(``finishing_from_step_start``), so that the whole reference engine can be compared; with the
-model's own ``Housing`` in both, the other phases agree to the last bit.
+With the model's own ``Housing`` in both, the other phases agree to the last bit.
 """
 
 from __future__ import annotations
@@ -19,10 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import simulation.housing as housing_module
 from simulation import load_config
 from simulation.agreement import ATOL, RTOL, agreement, compare, side_by_side
-from simulation.housing import work_through
 from simulation.model import PHASES
 
 FLOODS = ["scenario.schedule_days=[3,60]", "scenario.schedule_severity=[0.4,0.5]", "scenario.insured_share=0.6"]
@@ -68,14 +61,6 @@ CASES = {
 FAST = "flooding"
 
 
-@pytest.fixture
-def finishing_from_step_start(monkeypatch):
-    """``Housing`` with the day its queues' work finishes counted from the start of the step, as docs/ODD.md has it."""
-    monkeypatch.setattr(
-        housing_module, "work_through", lambda line, crews, left, day, dt: work_through(line, crews, left, day - dt, dt)
-    )
-
-
 def exercised(state: dict[str, np.ndarray]) -> set[str]:
     """The rules a model's state after a phase shows at work."""
     shown = {
@@ -118,13 +103,13 @@ def assert_phases_agree(case: str, housing: str = "reference", rtol: float = RTO
     assert expected <= seen, f"{case}: the run did not exercise {sorted(expected - seen)}"
 
 
-def test_a_flooded_town_agrees_phase_by_phase(finishing_from_step_start):
+def test_a_flooded_town_agrees_phase_by_phase():
     assert_phases_agree(FAST)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(set(CASES) - {FAST}))
-def test_every_scenario_agrees_phase_by_phase(case, finishing_from_step_start):
+def test_every_scenario_agrees_phase_by_phase(case):
     assert_phases_agree(case)
 
 
@@ -132,7 +117,7 @@ def test_with_the_models_housing_the_other_phases_agree_to_the_last_bit():
     assert_phases_agree(FAST, housing="vectorised", rtol=0.0, atol=0.0)
 
 
-def test_agreement_gives_the_largest_difference_per_phase(finishing_from_step_start):
+def test_agreement_gives_the_largest_difference_per_phase():
     scenario, overrides, _, _ = CASES[FAST]
     table = agreement(load_config(scenario, overrides), steps=6)
     assert list(table.index) == list(PHASES)

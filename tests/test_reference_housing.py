@@ -6,11 +6,6 @@ Each call runs by ``ReferenceHousing`` on a copy of the model and by ``Housing``
 (``simulation.reference.housing.run_twinned``); the household state, the step's money and the
 ``Housing`` object must then agree.
 
-``Housing`` dates the end of a claim's, an application's or a repair's work a step late: its
-callers hand ``work_through`` the day the step ends where it takes the day the step began
-(docs/ODD.md, notation: a job finishes at ``t + work_left / pace``). Where the rules are
-compared, ``Housing`` runs with that day corrected (``finishing_from_step_start``); that it
-differs as it stands is an expected failure, strict so that a fix shows.
 """
 
 from __future__ import annotations
@@ -18,9 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import simulation.housing as housing_module
 from simulation import CrisisModel, load_config
-from simulation.housing import work_through
 from simulation.reference.housing import ATOL, PER_STEP, RTOL, Difference, largest_differences, run_twinned
 
 FLOOD = [
@@ -59,16 +52,6 @@ CASES = {
 }
 
 
-@pytest.fixture
-def finishing_from_step_start(monkeypatch):
-    """``Housing`` with the day its queues' work finishes counted from the start of the step, as docs/ODD.md has it."""
-
-    def from_step_start(line, capacity, work_left, day, dt):
-        return work_through(line, capacity, work_left, day - dt, dt)
-
-    monkeypatch.setattr(housing_module, "work_through", from_step_start)
-
-
 def twinned_run(case: str, steps: int | None = None) -> tuple[CrisisModel, list[Difference]]:
     """The model of ``case`` run ``steps`` steps (to its horizon by default) with every housing call made by both."""
     scenario, overrides = CASES[case]
@@ -90,7 +73,7 @@ def assert_agree(differences: list[Difference]) -> None:
             )
 
 
-def test_reference_and_housing_agree_call_by_call_after_a_flood(finishing_from_step_start):
+def test_reference_and_housing_agree_call_by_call_after_a_flood():
     model, differences = twinned_run("flood_daily")
     assert_agree(differences)
     table = largest_differences(differences)
@@ -108,16 +91,6 @@ def test_reference_and_housing_agree_call_by_call_after_a_flood(finishing_from_s
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", ["flood_weekly_generous", "leak", "sea_level_rise"])
-def test_reference_and_housing_agree_call_by_call(case, finishing_from_step_start):
+def test_reference_and_housing_agree_call_by_call(case):
     _, differences = twinned_run(case)
-    assert_agree(differences)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Housing's queues finish a step late: apply and start_repairs pass work_through the end of the step",
-)
-def test_housing_as_it_stands_dates_finished_work_as_docs_odd_does():
-    _, differences = twinned_run("flood_daily", steps=50)  # the first claims are settled by then
     assert_agree(differences)
