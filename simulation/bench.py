@@ -4,7 +4,8 @@ Each measurement runs in a fresh process, so that peak memory is that of one mod
 leak at each size for a fixed number of (hourly) steps, the burst included (time series
 recorded); the flooding and sea-level-rise scenarios at 100k households; the leak in hourly steps
 at 1M households over 14 days; and a default run (default population, whole horizon) of each
-scenario. ``--demo`` times the class demo in a headless browser instead. ``--against DIR``
+scenario. ``--demo`` times the class demo in a headless browser instead; ``--reference`` times
+the vectorised engine against the per-agent reference engine. ``--against DIR``
 compares this checkout with another (say, an earlier commit in a git worktree) on the same rows:
 two long-lived processes run the same steps in alternating chunks and count CPU seconds, so that
 a machine that slows down or speeds up during the comparison slows both alike.
@@ -158,6 +159,11 @@ def main(argv: list[str] | None = None) -> None:
         "--demo", action="store_true", help="time the class demo in headless chromium instead (needs the test extras)"
     )
     parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="time the vectorised engine against the per-agent reference engine at 5,000 households instead",
+    )
+    parser.add_argument(
         "--against",
         metavar="DIR",
         help="compare with the checkout in DIR (for example an earlier commit: git worktree add DIR COMMIT)",
@@ -165,6 +171,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.demo:
         print_demo_timing()
+        return
+    if args.reference:
+        print_reference_speedup(5_000, 8)
         return
     if args.against:
         if not os.path.isdir(os.path.join(args.against, "simulation")):
@@ -188,6 +197,41 @@ def main(argv: list[str] | None = None) -> None:
             f"{r['peak_gib']:>9.2f}"
         )
     print("targets: >= 5M household-steps/s at 100k households; the 1M-household leak over 14 hourly days within 4 GiB")
+
+
+REFERENCE_TOWN = ("scenario.schedule_days=[3]", "scenario.schedule_severity=[0.5]", "scenario.insured_share=0.6")
+
+
+def reference_speedup(households: int, steps: int) -> dict:
+    """Median seconds per step of each engine over ``steps`` steps after a flood (flooding), and the ratio."""
+    import statistics
+
+    from simulation import CrisisModel, load_config
+    from simulation.memory import keep_freed_memory
+
+    keep_freed_memory(households)
+    medians = {}
+    for engine in ("vectorised", "reference"):
+        cfg = load_config("flooding", [*REFERENCE_TOWN, f"population.households={households}", f"engine={engine}"])
+        model = CrisisModel(cfg)
+        model.step()  # the flood
+        times = []
+        for _ in range(steps):
+            start = time.perf_counter()
+            model.step()
+            times.append(time.perf_counter() - start)
+        medians[engine] = statistics.median(times)
+    return medians | {"speed_up": medians["reference"] / medians["vectorised"]}
+
+
+def print_reference_speedup(households: int, steps: int) -> None:
+    """The vectorised engine's speed-up over the per-agent reference engine (``engine=reference``)."""
+    r = reference_speedup(households, steps)
+    print(
+        f"flooding, {households:,} households, {steps} weekly steps after a flood, median per step: "
+        f"vectorised {r['vectorised'] * 1000:.1f} ms, reference {r['reference'] * 1000:.0f} ms; "
+        f"speed-up {r['speed_up']:.0f}x"
+    )
 
 
 def print_demo_timing() -> None:

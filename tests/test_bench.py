@@ -30,3 +30,13 @@ def test_a_comparison_with_a_checkout_that_cannot_build_the_model_exits_1_and_sa
         main(["--quick", "--sizes", "300", "--steps", "10", "--against", str(tmp_path)])
     assert exit_.value.code == 1, "a checkout whose model cannot be built should end the command with exit status 1"
     assert "could not build the model" in capsys.readouterr().err, "the error should say which checkout failed"
+
+
+def test_the_reference_timing_steps_both_engines_through_a_flood_and_prints_the_speed_up(capsys):
+    from simulation.bench import print_reference_speedup
+
+    print_reference_speedup(200, 1)
+    line = capsys.readouterr().out
+    assert "vectorised" in line and "reference" in line and line.rstrip().endswith("x"), (
+        f"expected one line with both engines' times and the speed-up, got {line!r}"
+    )

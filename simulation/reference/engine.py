@@ -17,7 +17,7 @@ import numpy as np
 from agents import CitizenInitiative
 from simulation import dynamics as dyn
 from simulation.housing import WayIn
-from simulation.reference.household import ReferenceHousehold
+from simulation.reference.household import ReferenceHousehold, Roll
 from simulation.reference.housing import ReferenceHousing
 from simulation.step import StepState
 
@@ -27,19 +27,6 @@ if TYPE_CHECKING:
     from simulation.step import StepWork
 
 EMPTY = np.empty(0, dtype=np.int64)
-
-
-class Roll:
-    """Who reported what in the snapshot of a step, in index order, and per neighbourhood."""
-
-    def __init__(self, neighbourhoods: int) -> None:
-        self.needy: list[int] = []
-        self.need_of_needy: list[float] = []
-        self.harmed: list[int] = []
-        self.open_repairs: list[int] = []
-        self.away: list[int] = []  # displaced households
-        self.needy_count = np.zeros(neighbourhoods)
-        self.spare = np.zeros(neighbourhoods)  # summed spare capacity
 
 
 class ReferenceEngine:

@@ -9,7 +9,7 @@ loop over its row of a tie matrix.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import mesa
 import numpy as np
@@ -21,8 +21,32 @@ from simulation import relations as rel
 from simulation.provisions import AT_HOME, EMERGENCY
 
 if TYPE_CHECKING:
-    from simulation.reference.engine import ReferenceEngine
     from simulation.step import StepWork
+
+
+class Roll:
+    """Who reported what in the snapshot of a step, in index order, and per neighbourhood."""
+
+    def __init__(self, neighbourhoods: int) -> None:
+        self.needy: list[int] = []
+        self.need_of_needy: list[float] = []
+        self.harmed: list[int] = []
+        self.open_repairs: list[int] = []
+        self.away: list[int] = []  # displaced households
+        self.needy_count = np.zeros(neighbourhoods)
+        self.spare = np.zeros(neighbourhoods)  # summed spare capacity
+
+
+class ReferenceEngine(Protocol):
+    """What a household reads of the engine that steps it (``simulation.reference.engine.ReferenceEngine``)."""
+
+    roll: Roll
+    knowhow: np.ndarray
+    bridging_in_use: np.ndarray
+
+    def is_needy(self, index: int) -> bool:
+        """Whether household ``index`` is needy in the current step."""
+        ...
 
 
 class ReferenceHousehold(Household):
