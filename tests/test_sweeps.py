@@ -263,3 +263,28 @@ def test_a_complete_run_made_by_another_model_runs_again(tmp_path):
     made_by = json.loads((tmp_path / PROVENANCE).read_text())
     (tmp_path / PROVENANCE).write_text(json.dumps({**made_by, "commit": "0123456789ab"}) + "\n")
     assert run_into(cfg, tmp_path) == RAN, "a run made by another commit should run again, not be mixed in"
+
+
+def test_runs_of_a_sweep_share_their_lever_free_twin(tmp_path, monkeypatch):
+    from experiments import runs
+    from simulation import load_config, run, running
+
+    base = ["population.households=200", "scenario.horizon_days=1", "output.figures=false", "seed=3"]
+    # the sweep's lever-free run first, as its job comes first; a lever run that comes first runs the twin itself
+    levers = ("none", "[co_design]", "[receptive_government]")
+    configs = {name: load_config("leak", [*base, f"policy={name}"]) for name in levers}
+    built = []
+    real = running.run_model
+    monkeypatch.setattr(running, "run_model", lambda cfg: built.append(cfg.policy.enabled()) or real(cfg))
+    monkeypatch.setattr(runs, "run_model", running.run_model)
+    twins = runs.SharedTwins(tmp_path / runs.TWINS)
+    for name, cfg in configs.items():
+        assert runs.run_into(cfg, tmp_path / name, twins) == runs.RAN, f"expected the {name} run to run"
+    assert sorted(map(tuple, built)) == [(), ("co_design",), ("receptive_government",)], (
+        f"expected each lever run and one shared lever-free twin to be built once, got {built}"
+    )
+    alone = run(configs["[receptive_government]"]).summary
+    shared = json.loads((tmp_path / "[receptive_government]" / "summary.json").read_text())
+    assert shared["recovery_gained_days"] == alone["recovery_gained_days"], (
+        "expected the gain against a shared twin to equal the gain against a twin run alone"
+    )
