@@ -27,6 +27,7 @@ from experiments.runs import ERROR, RAN, TWINS, SharedTwins, replicate_configs, 
 from simulation.compose import compose_config, explain, register, to_config
 from simulation.config import ConfigError
 from simulation.memory import check_memory
+from simulation.style import duration, number, percent
 
 SCALAR_KEYS = ("seed", "replicates")  # top-level keys that hold values, not config groups
 # joblib's process pool (loky, under hydra/launcher=local_parallel) replaces a worker whose memory
@@ -115,6 +116,7 @@ def run_job(cfg: DictConfig) -> None:
                 if outcome == RAN
                 else f"veerkracht: already complete, kept: {folder}"
             )
+            show_headline(folder)
             show_case_fit(folder)
     if not failures:
         return
@@ -123,6 +125,38 @@ def run_job(cfg: DictConfig) -> None:
         print(f"veerkracht: error: {error}", file=sys.stderr)
         sys.exit(2 if isinstance(error, ConfigError) else 1)
     raise RuntimeError(f"{len(failures)} of {config.replicates} runs failed; see {ERROR} in {failures[0][0]}")
+
+
+def headline(summary: dict, households: int) -> list[str]:
+    """Five lines of a run's headline results in words, each time in the unit that reads best (hours for a leak)."""
+
+    def took(key: str) -> str:
+        return "not by the horizon" if summary.get(key) is None else f"{duration(summary[key])} after the first shock"
+
+    gap = summary.get("precariaat_gap_days")
+    if gap is None:
+        precariaat = "the precariaat: none of it was hit"
+    else:
+        sooner = "later" if gap > 0 else "sooner"
+        precariaat = f"the precariaat recovered {duration(abs(gap))} {sooner} than everyone else, on average"
+    return [
+        f"hit: {percent(summary['affected_share'])} of {number(households)} households",
+        f"half of them had recovered {took('t50_days')}, nine in ten {took('t90_days')}",
+        f"functioning lost (resilience loss): {duration(summary['resilience_loss_days'])} of normal life, "
+        "averaged over the affected",
+        precariaat,
+        f"not recovered at the horizon: {percent(summary['unrecovered_share'] or 0.0)} of the affected; "
+        f"at the peak {percent(summary['peak_disruption_share'] or 0.0)} of households feared for essentials",
+    ]
+
+
+def show_headline(folder: Path) -> None:
+    """Print a run's headline results (``headline``) from its folder."""
+    import json
+
+    summary = json.loads((folder / "summary.json").read_text())
+    households = yaml.safe_load((folder / "config.yaml").read_text())["population"]["households"]
+    print("\n".join(f"  {line}" for line in headline(summary, households)))
 
 
 def show_case_fit(folder: Path) -> None:

@@ -8,23 +8,58 @@ from matplotlib.figure import Figure
 
 from simulation.config import DAYS_PER_YEAR
 from simulation.results import Results
+from simulation.style import CLASS_COLOURS, CLASS_NAMES, SCENARIO_NAMES
+
+
+def recovery_window(ts) -> tuple[float, float]:
+    """The days from just before the first household is hit until the share recovered of every class stops moving.
+
+    A tenth more after that, the horizon at most; the whole run when nobody is hit.
+    """
+    hit = np.flatnonzero(ts["affected_share"].to_numpy() > 0)
+    day = ts["day"].to_numpy()
+    if not hit.size:
+        return float(day[0]), float(day[-1])
+    start = float(day[max(hit[0] - 1, 0)])
+    recovered = ts.filter(like="recovered_share__").fillna(0.0).to_numpy()
+    moved = np.flatnonzero((np.diff(recovered, axis=0) != 0).any(axis=1))
+    end = float(day[moved[-1] + 1]) if moved.size else float(day[-1])
+    return start, min(end + 0.1 * (end - start), float(day[-1]))
+
+
+def time_unit(span_days: float) -> tuple[float, str]:
+    """Days per unit and the unit's name for an axis spanning ``span_days``: hours, days or years."""
+    if span_days < 2:
+        return 1 / 24, "hours"
+    if span_days < 2 * DAYS_PER_YEAR:
+        return 1.0, "days"
+    return DAYS_PER_YEAR, "years"
 
 
 def recovery_by_class(results: Results) -> Figure:
-    """Mean functioning and share recovered of affected households, one line per class."""
+    """Mean functioning and share recovered of affected households, one line per class, over the recovery.
+
+    The axes span the recovery (from just before the first household is hit until every class
+    is back) in hours, days or years, whichever reads best.
+    """
     ts = results.timeseries
     classes = [c.removeprefix("functioning__") for c in ts.columns if c.startswith("functioning__")]
-    figure = Figure(figsize=(10, 4), layout="constrained")
+    start, end = recovery_window(ts)
+    per_unit, unit = time_unit(end - start)
+    shown = ts[(ts["day"] >= start) & (ts["day"] <= end)]
+    time = shown["day"] / per_unit
+    figure = Figure(figsize=(12, 4), layout="constrained")
     functioning, recovered = figure.subplots(1, 2, sharex=True)
     for name in classes:
-        label = name.replace("_", " ")
-        functioning.plot(ts["day"], ts[f"functioning__{name}"], label=label)
-        recovered.plot(ts["day"], ts[f"recovered_share__{name}"], label=label)
-    functioning.set(xlabel="day", ylabel="mean functioning of affected households", ylim=(0, 1.02))
-    recovered.set(xlabel="day", ylabel="share of affected households recovered", ylim=(0, 1.02))
-    recovered.legend(fontsize="small", loc="lower right")
+        style = {"label": CLASS_NAMES["en"].get(name, name), "color": CLASS_COLOURS.get(name)}
+        functioning.plot(time, shown[f"functioning__{name}"], **style)
+        recovered.plot(time, shown[f"recovered_share__{name}"], **style)
+    xlabel = f"{unit} since the start of the run"
+    functioning.set(xlabel=xlabel, ylabel="mean functioning of affected households", ylim=(0, 1.02))
+    recovered.set(xlabel=xlabel, ylabel="share of affected households recovered", ylim=(0, 1.02))
+    figure.legend(*functioning.get_legend_handles_labels(), fontsize="small", loc="outside right center")
     cfg = results.config
-    figure.suptitle(f"{cfg.scenario.name}: recovery by class (seed {cfg.seed})")
+    figure.suptitle(f"{SCENARIO_NAMES.get(cfg.scenario.name, cfg.scenario.name)}: recovery by class (seed {cfg.seed})")
     return figure
 
 

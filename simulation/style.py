@@ -41,6 +41,18 @@ CLASS_NAMES = {
     },
 }
 
+# One colour per class, from the most to the least capital (ColorBrewer RdYlBu, the precariaat darkest red).
+CLASS_COLOURS = {
+    "werkende_bovenlaag": "#313695",
+    "jongere_kansrijken": "#4575b4",
+    "rentenierende_bovenlaag": "#74add1",
+    "werkende_middengroep": "#abd9e9",
+    "laagopgeleide_gepensioneerden": "#fdae61",
+    "onzekere_werkenden": "#f46d43",
+    "precariaat": "#a50026",
+    "everyone": "#4d4d4d",
+}
+
 _SHORT_UNITS = {
     "en": {"hours": "h", "days": "d", "months": "mo", "years": "yr"},
     "nl": {"hours": "u", "days": "d", "months": "mnd", "years": "jr"},

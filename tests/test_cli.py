@@ -33,6 +33,14 @@ def test_one_run_writes_every_file(tmp_path):
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["events"] == 1
     assert "seed: 3" in (tmp_path / "run" / "config.yaml").read_text()
+    said = result.stdout.splitlines()
+    headline = said[said.index(f"veerkracht: results in {tmp_path}/run") + 1 :][:5]
+    assert len(headline) == 5 and all(line.startswith("  ") for line in headline), (
+        f"expected five indented lines of headline results after the folder, got {said}"
+    )
+    assert "hours after the first shock" in headline[1] and "days" not in headline[1], (
+        f"expected the leak's recovery times in hours, got {headline[1]!r}"
+    )
 
 
 @pytest.mark.slow
@@ -98,3 +106,15 @@ def test_a_failing_job_leaves_the_other_runs_of_a_sweep_intact(tmp_path):
     assert result.returncode != 0, "a sweep with a failed job should exit non-zero"
     assert (tmp_path / "sweep" / "0" / "summary.json").exists(), "the good job should have written its results"
     assert not (tmp_path / "sweep" / "1" / "summary.json").exists(), "the failed job should write no summary"
+
+
+@pytest.mark.slow
+def test_the_readme_shows_what_make_run_prints(tmp_path):
+    result = veerkracht(f"hydra.run.dir={tmp_path}/default", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.replace(f"{tmp_path}/default", "outputs/default").strip().splitlines()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    shown = readme.split("veerkracht: results in outputs/default\n", 1)[1].split("```", 1)[0].rstrip().splitlines()
+    assert printed[-6:] == ["veerkracht: results in outputs/default", *shown], (
+        f"expected the README's example of make run's output to be what the default run prints: {printed[-6:]}"
+    )
