@@ -26,8 +26,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.stats import cohesion_ends, markdown_table, mean_ci, paired
+from experiments.tables import in_time_units
 from simulation.config import NetworkConfig
-from simulation.style import COMPARED_COLOURS, label
+from simulation.style import COMPARED_COLOURS, in_order, label, timed_label
 
 BONDING, BRIDGING, OFF, SCENARIO = "network.bonding_degree", "network.bridging_degree", "channels.off", "scenario.name"
 OUTCOMES = (
@@ -48,8 +49,9 @@ def switched_off(value: str) -> str:
 
 def by_scenario(runs: pd.DataFrame):
     """The runs of each scenario of the sweep, with its name ('' where the sweep has one scenario)."""
-    if SCENARIO in runs and runs[SCENARIO].nunique() > 1:
-        yield from runs.groupby(SCENARIO, sort=True)
+    if SCENARIO in runs and runs[SCENARIO].nunique() > 1:  # coping, adaptation, transformation
+        for scenario in in_order(runs[SCENARIO].unique()):
+            yield scenario, runs[runs[SCENARIO] == scenario]
     else:
         yield "", runs
 
@@ -190,19 +192,27 @@ def dose_response_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFr
     if not all(kind in ok and ok[kind].nunique() >= 4 for kind in (BONDING, BRIDGING)):
         return None
     table = dose_response_table(ok)
-    shown = table.dropna(subset=["per_tie_effect"])[
+    shown = in_time_units(
+        table, ("per_tie_effect", "per_tie_ci95_low", "per_tie_ci95_high"), "outcome"
+    )  # the leak's durations in hours
+    shown = shown.dropna(subset=["per_tie_effect"])[
         [
             "scenario",
             "ties",
             "held",
             "outcome",
             "degree",
+            "unit",
             "per_tie_effect",
             "per_tie_ci95_low",
             "per_tie_ci95_high",
             "per_tie_pairs",
         ]
-    ].assign(outcome=lambda frame: frame.outcome.map(label), scenario=lambda frame: frame.scenario.map(label))
+    ]
+    shown = shown.assign(
+        outcome=[timed_label(k, s or None) for k, s in zip(shown.outcome, shown.scenario, strict=True)],
+        scenario=shown.scenario.map(label),
+    )
     if not table.scenario.any():  # one scenario: no column for it
         shown = shown.drop(columns="scenario")
     lines = [

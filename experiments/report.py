@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +46,18 @@ from experiments.aggregate import aggregate
 from experiments.policy import figure as policy_figure
 from experiments.policy import sweep_section as policy_section
 from experiments.runs import PROVENANCE
-from experiments.stats import markdown_table, mean_ci, paired, with_interval, written
+from experiments.stats import few_pairs_warning, markdown_table, mean_ci, paired, with_interval, written
 from experiments.ties import sweep_section
-from simulation.style import COMPARED_COLOURS, label, save_for_print
+from simulation.style import (
+    COMPARED_COLOURS,
+    clock,
+    in_order,
+    is_duration,
+    label,
+    save_for_print,
+    time_unit,
+    timed_label,
+)
 
 BONDING, BRIDGING, HOMOPHILY, SCENARIO = (
     "network.bonding_degree",
@@ -76,7 +86,7 @@ EFFECT_KEYS = (
 
 def scenarios_of(runs: pd.DataFrame) -> list:
     """The scenarios of a sweep (a single unnamed one when the scenario did not vary)."""
-    return sorted(runs[SCENARIO].unique()) if SCENARIO in runs else [None]
+    return in_order(runs[SCENARIO].unique()) if SCENARIO in runs else [None]
 
 
 def of_runs(timeseries: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +177,7 @@ def curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict, column: s
     Where events recur (flooding, sea-level rise) each run's curve is its mean over its events,
     aligned on the day each struck, so that the panel shows a recovery rather than decades of spikes.
     """
-    figure = Figure(figsize=(5 * len(scenarios), 4), layout="constrained")
+    figure = Figure(figsize=(5 * len(scenarios), 4.4), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(scenarios)))
     for ax, scenario in zip(axes, scenarios, strict=True):
         here = in_scenario(timeseries, scenario)
@@ -176,6 +186,8 @@ def curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict, column: s
             here = per_event(here, column).merge(
                 here.drop_duplicates("job").drop(columns=["day", column, "seed"]), on="job"
             )
+        unit, length = time_unit(scenario)
+        settled = 0.0  # when the last mean curve came within 1% of its range of where it ends
         for (level, name), colour in zip(
             (("low", "low cohesion"), ("high", "high cohesion")), COMPARED_COLOURS, strict=True
         ):
@@ -184,14 +196,40 @@ def curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict, column: s
             if table.empty:
                 continue
             summary = np.array([mean_ci(row) for row in table.to_numpy()])
-            days = table.index.to_numpy()
-            ax.plot(days, summary[:, 0], color=colour, label=f"{name} (mean of {table.shape[1]} seeds)")
-            band = np.clip(summary[:, 1:], 0.0, 1.0)  # both columns are bounded; so is the band drawn
-            ax.fill_between(days, band[:, 0], band[:, 1], color=colour, alpha=0.3, linewidth=0, label="95% interval")
-        unit = "days since each event struck (mean over events)" if recurring else "days since the start"
-        ax.set(xlabel=unit, ylabel=label(column), title=label(scenario) if scenario else "")
-        ax.legend(fontsize="small")
+            times = table.index.to_numpy() / length
+            ax.plot(times, summary[:, 0], color=colour, label=f"{name} (mean of {table.shape[1]} seeds)")
+            # Not clipped: a t interval from few seeds can run past 0 or 1, and the figure shows it does.
+            ax.fill_between(
+                times,
+                summary[:, 1],
+                summary[:, 2],
+                color=colour,
+                alpha=0.3,
+                linewidth=0,
+                label=f"{name}: 95% interval (not clipped)",
+            )
+            mean = summary[:, 0]
+            away = np.flatnonzero(np.abs(mean - mean[-1]) > 0.01 * max(np.ptp(mean), 1e-12))
+            settled = max(settled, times[away[-1]] if away.size else 0.0)
+        if not recurring and 0 < settled < 0.5 * ax.get_xlim()[1]:  # show where the recovery happens
+            ax.set_xlim(left=0.0, right=2 * settled)
+        words = f"{unit} since each event struck (mean over events)" if recurring else f"{unit} since the start"
+        ax.set(xlabel=words, ylabel=label(column), title=label(scenario) if scenario else "")
+    legend_below(figure, axes)
     return figure
+
+
+def legend_below(figure: Figure, axes) -> None:
+    """One legend for the whole figure, below the panels, where it covers no data or error bar."""
+    handles, names = axes[0].get_legend_handles_labels()
+    for ax in axes[1:]:
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+            if name not in names:
+                handles.append(handle)
+                names.append(name)
+    if handles:
+        columns = min(len(names), 2 * max(len(axes) - 1, 1))  # a row as wide as the panels: two entries a panel
+        figure.legend(handles, names, loc="outside lower center", ncols=columns, fontsize="small")
 
 
 def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
@@ -207,21 +245,23 @@ def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
             values=key,
             aggfunc="mean",
         )
-        image = ax.imshow(table.to_numpy(), origin="lower", cmap="viridis_r", aspect="auto")
+        unit, length = time_unit(scenario)
+        values = table.to_numpy() / (length if is_duration(key) else 1.0)
+        image = ax.imshow(values, origin="lower", cmap="viridis_r", aspect="auto")
         ax.set(
             xticks=range(table.shape[1]),
-            xticklabels=table.columns,
+            xticklabels=[f"{v:g}" for v in table.columns],  # whole ties read "8", not "8.0"
             yticks=range(table.shape[0]),
-            yticklabels=table.index,
+            yticklabels=[f"{v:g}" for v in table.index],
             xlabel=label(table.columns.name),
             ylabel=label(table.index.name),
             title=label(scenario) if scenario else "",
         )
-        for (i, j), value in np.ndenumerate(table.to_numpy()):
+        for (i, j), value in np.ndenumerate(values):
             bright = image.norm(value) < 0.5  # viridis_r: low values are light
             ax.text(j, i, written(value), ha="center", va="center", color="black" if bright else "white")
-        figure.colorbar(image, ax=ax)
-    figure.suptitle(f"{label(key)}: mean over seeds")
+        figure.colorbar(image, ax=ax, label=unit if is_duration(key) else None)
+    figure.suptitle(f"{label(key).replace('days', 'time')}: mean over seeds, in each scenario's unit")
     return figure
 
 
@@ -255,9 +295,14 @@ def precariaat_gap(runs: pd.DataFrame) -> Figure:
                     label=name or None,
                 )
         ax.axhline(no_gap, color="grey", linewidth=0.8)
-        ax.set(xlabel=label(BRIDGING), ylabel=label(key))
-    if axes[0].get_legend_handles_labels()[0]:
-        axes[0].legend(fontsize="small")
+        ties = sorted(ok[BRIDGING].unique())
+        ax.set(
+            xlabel=label(BRIDGING),
+            ylabel=textwrap.fill(label(key), 40),  # one line would run into the title
+            xticks=ties,
+            xticklabels=[f"{v:g}" for v in ties],
+        )
+    legend_below(figure, axes)
     figure.suptitle(
         "Precariaat gap against bridging ties: mean and 95% interval over seeds (each seed averaged over the other settings)"
     )
@@ -278,7 +323,13 @@ def cohesion_section(
     """The report's cohesion sections (high versus low cohesion, what each kind of tie does) and their figures."""
     levels = cohesion_levels(runs)
     effects = effects_table(runs, levels)
-    write_table(effects, out / "effects")
+    timed = tables.in_time_units(
+        effects, ("low_cohesion_mean", "high_cohesion_mean", "difference", "ci95_low", "ci95_high"), "summary_key"
+    )
+    timed = timed.assign(
+        summary_key=[timed_label(k, s or None) for k, s in zip(timed.summary_key, timed.scenario, strict=True)]
+    )
+    write_table(effects, out / "effects", shown=timed)
     figures = {"recovery_curves": curves(runs, timeseries, levels, "functioning", scenarios_of(runs))}
     displacing = [s for s in scenarios_of(runs) if in_scenario(timeseries, s)["displaced_share"].max() > 0]
     if displacing:
@@ -288,71 +339,147 @@ def cohesion_section(
     if BONDING in runs and BRIDGING in runs:
         figures["heatmap_resilience_loss"] = heatmap(runs)
     ok = runs[runs.status == "ok"]
-    by_class, by_event = [], []
+    by_class, by_event, settings = [], [], {}
     for scenario in scenarios_of(ok):
         low, high = (select(in_scenario(ok, scenario), levels[level]) for level in ("low", "high"))
         by_class.append(tables.class_days_saved(low, high, scenario or ""))
         by_event.append(tables.per_event(sweep_dir, low, high, scenario or ""))
+        settings[scenario or ""] = low, high
     by_class, by_event = pd.concat(by_class, ignore_index=True), pd.concat(by_event, ignore_index=True)
+    # The per-event table in report.md and LaTeX: at most EVENT_ROWS rows, shared among the scenarios with events.
+    recurring = list(by_event.scenario.unique()) if not by_event.empty else []
+    short_event = pd.concat(
+        [tables.per_event(sweep_dir, *settings[s], s, rows=tables.EVENT_ROWS // len(recurring)) for s in recurring]
+        or [pd.DataFrame()],
+        ignore_index=True,
+    )
+    shown_effects = timed[timed.pairs > 0].assign(scenario=timed.scenario.map(label))
     lines = [
         f"Low cohesion: {describe(levels['low'])}. High cohesion: {describe(levels['high'])}.",
         "",
         "## Effect of high versus low cohesion (paired by seed, 95% confidence intervals)",
         "",
-        "High minus low cohesion per seed, then the mean over seeds with a 95% t interval. Units: days for keys "
-        "ending in days, shares of households (0-1) for keys ending in share, a ratio for the precariaat gap, a "
-        "count for neighbourhoods transformed.",
+        "High minus low cohesion per seed, then the mean over seeds with a 95% t interval. Units: durations in the "
+        "unit column (hours for the leak, days for flooding and sea-level rise), shares of households (0-1) for "
+        "keys ending in share, a ratio for the precariaat gap, a count for neighbourhoods transformed.",
         "",
-        markdown_table(
-            effects[effects.pairs > 0].assign(
-                summary_key=effects.summary_key.map(label), scenario=effects.scenario.map(label)
-            )
-        )
-        if (effects.pairs > 0).any()
-        else "(no complete pairs)",
+        *warned(effects.pairs, "these intervals"),
+        markdown_table(shown_effects) if not shown_effects.empty else "(no complete pairs)",
+        "",
+        f"Table: {TABLE_CAPTIONS['effects']} (effects.csv, effects.tex)",
         "",
     ]
-    for name, table, title, what in (
+    for name, table, short, title, what in (
         (
             "class_days_saved",
             by_class,
-            "Days saved per class",
-            "Mean recovery days per affected household of each class (every event, censored at the end of the run): days.",
+            by_class,
+            "Time saved per class",
+            "Mean recovery time per affected household of each class (every event, censored at the end of the "
+            "run), in the unit column's unit.",
         ),
         (
             "per_event",
             by_event,
+            short_event,
             "Damage and recovery per successive event",
-            "Damage: functioning lost by the households each event hit, mean (%); recovery: mean days until back at the recovery threshold (censored at the end of the run).",
+            "Damage: functioning lost by the households each event hit, mean (%); recovery: mean time until back "
+            "at the recovery threshold (censored at the end of the run), in the unit column's unit.",
         ),
     ):
         if table.empty:
             continue
-        write_table(table, out / name)
-        shown = table.assign(saved=with_interval(table, "saved")).drop(columns=["saved_low", "saved_high"])
-        shown = shown.rename(columns={**tables.HEADERS, "saved": "days saved [95% CI]"})
+        timed_short = tables.in_time_units(short)
+        write_table(table, out / name, shown=timed_short)
+        shown = timed_short.assign(saved=with_interval(timed_short, "saved")).drop(columns=["saved_low", "saved_high"])
+        shown = shown.rename(columns={**tables.HEADERS, "saved": "time saved [95% CI]"})
         shown = shown.assign(scenario=shown.scenario.map(label))
+        summarised = (
+            [
+                f"The first events one by one, then blocks of successive events (each seed's mean over its block, "
+                f"paired by seed): at most {tables.EVENT_ROWS} rows here and in {name}.tex; every event is in "
+                f"{name}.csv.",
+                "",
+            ]
+            if len(short) < len(table)
+            else []
+        )
         lines += [
             f"## {title} (high against low cohesion)",
             "",
             f"{what} {tables.INTERVAL_NOTE}",
             "",
+            *summarised,
+            *warned(table.pairs, "these intervals"),
             markdown_table(shown),
             "",
+            f"Table: {TABLE_CAPTIONS[name]} ({name}.csv, {name}.tex)",
+            "",
         ]
+        if name == "per_event":
+            for scenario in recurring:
+                said = tables.against_expectation(
+                    sweep_dir, timeseries, *settings[scenario], table[table.scenario == scenario]
+                )
+                lines += [f"{label(scenario) if scenario else 'Damage'}: {said}", ""] if said else []
     lines += [*(sweep_section(sweep_dir, runs, timeseries) or [])]
     return lines, figures
 
 
-def write_table(table: pd.DataFrame, path: Path) -> None:
-    """A table as CSV and as a LaTeX tabular (``booktabs``) beside it (``path`` without its suffix)."""
+def warned(pairs, what: str, noun: str = "seed pair") -> list[str]:
+    """The warning lines (and a blank line) where too few seed pairs (or seeds) stand behind ``what``; else none."""
+    warning = few_pairs_warning(pairs, what, noun)
+    return [warning, ""] if warning else []
+
+
+TABLE_CAPTIONS = {  # the LaTeX tables' captions (and report.md's), by file name
+    "effects": "Effect of high versus low cohesion per scenario: high minus low per seed, mean and 95% t interval "
+    "over the seed pairs.",
+    "class_days_saved": "Mean recovery time per affected household of each class under low and high cohesion, "
+    "and the time high cohesion saves (paired by seed, 95% t interval).",
+    "per_event": "Damage and recovery per successive event under low and high cohesion, and the time high "
+    "cohesion saves (paired by seed, 95% t interval).",
+    "channels": "Effect of cohesion with each channel switched off (paired by seed, 95% t interval).",
+    "dose_response": "Effect of each added tie on the outcomes (paired by seed, 95% t interval).",
+    "policy": "What each set of policy levers gains, overall and for the precariaat, and per million euros.",
+    "calibrated": "Effects of cohesion and of each lever with and without calibration.",
+    "robustness": "Each claim of the report under each robustness condition.",
+}
+FIGURE_CAPTIONS = {  # report.md's figure captions, by file name
+    "recovery_curves": "Mean functioning of affected households, low against high cohesion: mean over seeds and "
+    "95% t band (not clipped to [0, 1]). Where events recur, each run's curve is its mean over its events, "
+    "aligned on the time each struck. The leak in hours, flooding and sea-level rise in days.",
+    "displacement_curves": "Share of households displaced, low against high cohesion: mean over seeds and 95% t "
+    "band (not clipped to [0, 1]), for the scenarios in which anyone was displaced.",
+    "heatmap_resilience_loss": "Mean resilience loss over bonding and bridging ties, per scenario (the leak in "
+    "hours, flooding and sea-level rise in days).",
+    "precariaat_gap": "Precariaat gap against bridging ties, as a ratio and in days: mean and 95% t interval over "
+    "seeds, each seed averaged over the other settings.",
+    "dose_response": "Effect of each added tie, bonding and bridging: mean and 95% t interval over seed pairs.",
+    "policy": "What each set of policy levers gains, with 95% t intervals over seed pairs.",
+}
+
+
+def write_table(table: pd.DataFrame, path: Path, caption: str | None = None, shown: pd.DataFrame | None = None) -> None:
+    """A table as CSV and as a LaTeX table (``booktabs``, with a caption and a short label) beside it (``path``
+    without its suffix). ``shown`` (say, shortened or in other units) goes to LaTeX instead of ``table``;
+    the caption is ``TABLE_CAPTIONS``'s for the file name unless given."""
     table.to_csv(path.with_suffix(".csv"), index=False)
-    shown = table.copy()
+    shown = (table if shown is None else shown).copy()
     for column in LABEL_COLUMNS:  # keys in words
         if column in shown:
             shown[column] = shown[column].map(lambda value: label(value) if isinstance(value, str) and value else value)
     shown.columns = [tables.HEADERS.get(column, column.replace("_", " ")) for column in shown.columns]
-    path.with_suffix(".tex").write_text(shown.to_latex(index=False, float_format=written, na_rep="--", escape=True))
+    caption = caption or TABLE_CAPTIONS.get(path.stem, label(path.stem).capitalize() + ".")
+    latex = shown.to_latex(
+        index=False,
+        float_format=written,
+        na_rep="--",
+        escape=True,
+        caption=caption.replace("%", r"\%"),
+        label=f"tab:{path.stem.replace('_', '-')}",
+    )
+    path.with_suffix(".tex").write_text(latex)
 
 
 def run_setting(sweep_dir: Path, runs: pd.DataFrame) -> dict:
@@ -398,15 +525,14 @@ def methods(sweep_dir: Path, runs: pd.DataFrame) -> str:
     if SCENARIO in runs and runs[SCENARIO].nunique() > 1:
         varied.insert(0, SCENARIO)
     described = "; ".join(
-        f"{label(c)}: {', '.join(label(str(v)) if isinstance(v, str) else f'{v:g}' for v in sorted(runs[c].dropna().unique()))}"
+        f"{label(c)}: {', '.join(label(str(v)) if isinstance(v, str) else f'{v:g}' for v in (in_order if c == SCENARIO else sorted)(runs[c].dropna().unique()))}"
         for c in varied
     )
     if runs.policy.nunique() > 1:
         described += ("; " if described else "") + f"policy levers: {', '.join(sorted(runs.policy.unique()))}"
     seeds = sorted(ok.seed.unique())
     clocks = "; ".join(
-        f"{label(name)}: {horizon:g} days in steps of {step:g} days"
-        for name, horizon, step in scenario_clocks(runs, config["scenario"])
+        f"{label(name)}: {clock(horizon, step)}" for name, horizon, step in scenario_clocks(runs, config["scenario"])
     )
     return (
         f"Veerkracht {' and '.join(made)}; the sweep's configuration (multirun.yaml) has SHA-256 {digest}... "
@@ -456,7 +582,8 @@ def report(sweep_dir: str | Path) -> Path:
         name, section_lines, table, section_figures = section
         write_table(table, out / name)
         figures |= section_figures
-        lines += section_lines
+        counts = next((table[c] for c in ("pairs", "per_tie_pairs") if c in table), [])
+        lines += [*section_lines, *warned(counts, f"the intervals of the {label(name)} table")]
     if policy is not None:
         policy_lines, table = policy
         write_table(table, out / "policy")
@@ -494,8 +621,19 @@ def report(sweep_dir: str | Path) -> Path:
         "",
         "Each figure is also in the report folder as PDF and SVG, beside the 300 dpi PNG shown here.",
         "",
-        *[f"![{name}]({name}.png)" for name in figures],
-        "",
+        *warned(
+            [every_run[every_run.status == "ok"].seed.nunique()], "the intervals and bands of these figures", "seed"
+        ),
+        *[
+            line
+            for number, name in enumerate(figures, start=1)
+            for line in (
+                f"![Figure {number}]({name}.png)",
+                "",
+                f"*Figure {number}: {FIGURE_CAPTIONS.get(name, label(name).capitalize() + '.')}*",
+                "",
+            )
+        ],
     ]
     (out / "report.md").write_text("\n".join(lines))
     return out

@@ -34,7 +34,7 @@ class FloodingConfig(ScenarioConfig):
     name: str = "flooding"
     horizon_days: float = 30 * DAYS_PER_YEAR  # assumption: three decades, long enough for several floods
     step_days: float = 7.0  # assumption: a week resolves recovery from a flood well enough
-    insured_share: float = 0.95  # Verbond van Verzekeraars (reported 2023): about 95% of households insured for rain and small-stream flooding (CALIBRATION.md 1, M)
+    insured_share: float = 0.95  # Verbond van Verzekeraars (reported 2023): about 95% of households insured for rain and small-stream flooding (docs/sources.md#insurance-and-compensation, M)
     floods_per_year: float = 0.3  # assumption: mean number of damaging floods per year
     severity_mean: float = (
         0.3  # assumption: mean severity: damage to the home of an unprepared household hit (share of a full repair)

@@ -10,9 +10,9 @@ may follow. The water of the burst floods a few homes nearby; care-dependent hou
 their care back some hours after their water.
 
 Defaults follow the burst main of Zeist, 15 February 2024 (66,000 households without water;
-most had it back after about 3.5 hours, the last two neighbourhoods after about 11 hours;
-CALIBRATION.md 2, M). Liemers 2017 (a day without water, then about 4 days of boil-water advice)
-is ``scenario.main_repair_hours=20 scenario.boil_water_days=4``.
+most had it back after about 3.5 hours, the last two neighbourhoods after about 11 hours; Dutch
+news reports, M; docs/sources.md#the-burst-main-zeist-2024). Liemers 2017 (a day without water,
+then about 4 days of boil-water advice) is ``scenario.main_repair_hours=20 scenario.boil_water_days=4``.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ class LeakConfig(ScenarioConfig):
 
     name: str = "leak"
     horizon_days: float = 14.0  # assumption: two weeks: the water is back within a day; the few water-damaged homes take longer (censored here)
-    step_days: float = 1.0 / HOURS  # an hour: outages last hours (CALIBRATION.md 2)
-    insured_share: float = 0.95  # assumption: home insurance covers sudden water damage from a burst pipe; taken as the 95% insured for rain and small-stream flooding (CALIBRATION.md 1, M)
+    step_days: float = 1.0 / HOURS  # an hour: outages last hours (docs/sources.md#the-burst-main-zeist-2024)
+    insured_share: float = 0.95  # assumption: home insurance covers sudden water damage from a burst pipe; taken as the 95% insured for rain and small-stream flooding (docs/sources.md#insurance-and-compensation, M)
     onset_day: float = 0.5  # assumption: the main bursts at noon of the first day (Zeist 2024: 12:45)
     area_share: float = 0.3  # assumption: share of neighbourhoods on the failed main
     main_repair_hours: float = 3.05  # assumption, from an earlier fit to the Zeist 2024 burst main; the fit made again (experiments/targets/zeist2024.yaml; posterior median 3.18 h, 90% interval 2.0-5.1; docs/ODD.md 9) did not improve on it: most households had water back after about 3.5 hours (Dutch news reports, 15 February 2024)
@@ -43,9 +43,9 @@ class LeakConfig(ScenarioConfig):
     secondary_failure_share: float = (
         0.2  # assumption: chance that the pressure surge breaks a pipe in a neighbourhood on the main
     )
-    secondary_repair_hours: float = 4.0  # assumption: crew-hours to repair one; with one crew the last of two is back after about 11 hours, as in Zeist 2024 (CALIBRATION.md 2, M)
+    secondary_repair_hours: float = 4.0  # assumption: crew-hours to repair one; with one crew the last of two is back after about 11 hours, as in Zeist 2024 (docs/sources.md#the-burst-main-zeist-2024, M)
     crews: int = 1  # assumption: repair crews for the secondary failures
-    boil_water_days: float = 0.0  # days of boil-water advice after the water returns: none, as in Zeist 2024 (assumption); Liemers 2017 had about 4 (CALIBRATION.md 2, M)
+    boil_water_days: float = 0.0  # days of boil-water advice after the water returns: none, as in Zeist 2024 (assumption); Liemers 2017 had about 4 (docs/sources.md#the-burst-main-zeist-2024, M)
     water_points_hours: float = 3.0  # assumption: hours until the water company hands out bottled water
     care_resume_hours: float = 6.0  # assumption: hours after the water returns until interrupted home care is back
     home_damage_share: float = (

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 # low emissions, up to 124 cm with high emissions. Presets: the middle of the low range (0.50 m)
 # and the top of the high range (1.24 m), less about 0.04 m risen from the reference period's
 # middle (2005) to 2025 at about 2 mm a year (KNMI climate dashboard: about 25 cm from 1900 to
-# 2020). The path between now and 2100, and beyond it, is a quadratic with today's rate of 2 mm
+# 2020; docs/sources.md#sea-level-rise). The path between now and 2100, and beyond it, is a quadratic with today's rate of 2 mm
 # a year (assumption).
 TRANSFORMATIONS = ("raise", "relocate")
 CURRENT_RATE_M_PER_YEAR = 0.002
@@ -68,7 +68,7 @@ class SeaLevelRiseConfig(ScenarioConfig):
     name: str = "sea_level_rise"
     horizon_days: float = 100 * DAYS_PER_YEAR  # assumption: a century
     step_days: float = DAYS_PER_YEAR / 12  # assumption: monthly steps
-    insured_share: float = 0.45  # Verbond van Verzekeraars (reported 2023): under half of households would be covered for a canal or dike breach (CALIBRATION.md 1, M)
+    insured_share: float = 0.45  # Verbond van Verzekeraars (reported 2023): under half of households would be covered for a canal or dike breach (docs/sources.md#insurance-and-compensation, M)
     sea_level_path: str = "knmi23_high"  # knmi23_low, knmi23_high, or custom (path_years, path_metres)
     path_years: list[float] = field(default_factory=list)  # custom path: years from the start, increasing
     path_metres: list[float] = field(default_factory=list)  # custom path: sea level above the start, never falling

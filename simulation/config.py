@@ -48,15 +48,15 @@ class ClassProfile:
 # (laagopgeleide gepensioneerden, precariaat) live more often alone, so their share of households
 # is somewhat larger than their share of adults, and the model understates them a little.
 # Capital levels: SCP's total-capital index runs from about 0.72 (werkende bovenlaag) to about
-# 0.34 (precariaat) on a 0..1 scale (CALIBRATION.md 6, M-H); each class's four means average to
-# its total (the top and bottom from SCP, the classes between in SCP's order, roughly evenly spaced: an
+# 0.34 (precariaat) on a 0..1 scale (M-H; docs/sources.md#population-and-capitals); each
+# class's four means average to its total (the top and bottom from SCP, the classes between in SCP's order, roughly evenly spaced: an
 # assumption). How a total splits over the four capitals follows SCP's description of each class
 # (which capitals it has much or little of); those splits are assumptions. Trust in government:
 # a mean of 0.45, between SCP's 41% who trust "the government" (2022, M) and CBS's 50.6% who
 # trust their municipal council (2022, H); by class it follows cultural capital (education), as
 # CBS finds trust in people at 40% for those with primary education against 89% for university
 # graduates (2022, H; a proxy, trust in people not government): trust = 0.45 + 0.6 * (the class's
-# cultural capital - the population mean, 0.52); the slope is an assumption (CALIBRATION.md 4).
+# cultural capital - the population mean, 0.52); the slope is an assumption (docs/sources.md#trust).
 SCP_2023_CLASSES: dict[str, ClassProfile] = {
     # total 0.72: much of all four capitals
     "werkende_bovenlaag": ClassProfile(0.199, economic=0.74, social=0.70, cultural=0.76, personal=0.68, trust=0.59),
@@ -104,7 +104,7 @@ class PopulationConfig:
     trust_shift: float = 0.0  # added to every household's starting trust (clipped to [0, 1]), not to the trust its class holds elsewhere (what newcomers bring): the same town starting from higher or lower trust, for thresholds and hysteresis
     care_dependent_share: float = 0.08  # assumption: share of households whose daily care (home care, medical devices) needs tap water and a home; drawn more often where personal capital (health) is low
     room_share: float = 0.35  # assumption: share of households with room to take in another household, drawn more often where economic capital is high
-    owner_share: float = 0.57  # CBS: about 57% of Dutch homes were owner-occupied in 2022 (not in CALIBRATION.md; M); drawn more often where economic capital is high (assumption). Tenants' landlords pay for repairs
+    owner_share: float = 0.57  # CBS: about 57% of Dutch homes were owner-occupied in 2022 (M; docs/sources.md#population-and-capitals); drawn more often where economic capital is high (assumption). Tenants' landlords pay for repairs
     classes: dict[str, ClassProfile] = field(default_factory=lambda: copy_classes(SCP_2023_CLASSES))
 
     def __post_init__(self) -> None:
@@ -220,10 +220,10 @@ class GovernmentConfig:
         0.5  # assumption: trust and reciprocity between them; grows and wears with joint experience
     )
     collaboration_learning: float = 0.3  # assumption: share of the way mutuality and norms move after each event towards how it went (1: everyone well served, 0: everyone badly)
-    promised_coverage: float = 0.9  # assumption: the share of uninsured repair cost it promises the compensation scheme will pay; 2021's promise of generous ("ruimhartig") help met a scheme that is only a safety net (AEF/WODC evaluation, CALIBRATION.md 1, H)
+    promised_coverage: float = 0.9  # assumption: the share of uninsured repair cost it promises the compensation scheme will pay; 2021's promise of generous ("ruimhartig") help met a scheme that is only a safety net (AEF/WODC evaluation, docs/sources.md#insurance-and-compensation, H)
     aid_capacity: float = 0.15  # assumption: households its caseworkers serve at full intensity at the same time, as a share of all households
     # What aid delivers, once it flows, to each household served (as far as it is served: the share it obtains).
-    aid_cash_eur: float = 1_500.0  # assumption: an emergency grant for the first weeks, once per spell of need (towards the repair if one is open, else savings); of the order of the EUR 1,000-2,000 the Nationaal Rampenfonds paid per household in 2021 (CALIBRATION.md 1, H-M)
+    aid_cash_eur: float = 1_500.0  # assumption: an emergency grant for the first weeks, once per spell of need (towards the repair if one is open, else savings); of the order of the EUR 1,000-2,000 the Nationaal Rampenfonds paid per household in 2021 (docs/sources.md#insurance-and-compensation, H-M)
     aid_paperwork: float = 0.5  # assumption: how far a caseworker's help with claims and applications opens the way through paperwork (added to cultural capital, bridging know-how and an initiative's help); aid also pays back the emergency lodging of the uninsured it serves
     # Temporary housing, arranged after delay_days.
     temporary_homes: float = 20.0  # assumption: temporary homes it can arrange per 1,000 households of the town
@@ -231,11 +231,13 @@ class GovernmentConfig:
         60.0  # assumption: cost of one temporary home a day (rent of a holiday home or container unit)
     )
     # The compensation scheme (Wet tegemoetkoming schade, WTS) for damage that insurance does not cover.
-    scheme_opening_days: float = 56.0  # WTS 2021: flood 14-15 Jul, scheme in force 10 Sep 2021 (CALIBRATION.md 1, H)
+    scheme_opening_days: float = (
+        56.0  # WTS 2021: flood 14-15 Jul, scheme in force 10 Sep 2021 (docs/sources.md#insurance-and-compensation, H)
+    )
     scheme_assessors: float = 0.47  # assumption: applications it assesses at once per 1,000 households of the town; within the 90% interval (0.42-0.75) of the Valkenburg 2021 posterior, a fit that did not improve on the defaults (docs/calibration/valkenburg2021, docs/ODD.md 9)
-    scheme_assessment_days: float = 30.0  # assumption: days one assessment takes; with the opening, two weeks to apply and the payment days, first payments about 3.6 months after the flood (2021: about 3.5; CALIBRATION.md 1, H)
+    scheme_assessment_days: float = 30.0  # assumption: days one assessment takes; with the opening, two weeks to apply and the payment days, first payments about 3.6 months after the flood (2021: about 3.5; docs/sources.md#insurance-and-compensation, H)
     scheme_payment_days: float = 10.0  # assumption: days from a decision to the payment
-    scheme_coverage: float = 0.65  # assumption: share of the uninsured repair cost the scheme pays (a safety net, not full compensation: AEF/WODC evaluation, CALIBRATION.md 1, H)
+    scheme_coverage: float = 0.65  # assumption: share of the uninsured repair cost the scheme pays (a safety net, not full compensation: AEF/WODC evaluation, docs/sources.md#insurance-and-compensation, H)
 
     def __post_init__(self) -> None:
         for name in (
@@ -288,7 +290,7 @@ class HousingConfig:
 
     uninhabitable_from: float = 0.4  # assumption: home damage (share of a full repair) from which nobody can live in it
     drying_days: float = 42.0  # assumption: days a fully damaged home dries before repair can start (scaled by damage; flooded homes typically dry for 4 to 8 weeks)
-    repair_cost_eur: float = 70_000.0  # assumption: repairing a fully damaged home; of the same order as what WTS 2021 paid per settled case (about EUR 30,000: EUR 63.5 M for about 2,100, CALIBRATION.md 1, H), which covered only part of the damage, so a full repair costs more
+    repair_cost_eur: float = 70_000.0  # assumption: repairing a fully damaged home; of the same order as what WTS 2021 paid per settled case (about EUR 30,000: EUR 63.5 M for about 2,100, docs/sources.md#insurance-and-compensation, H), which covered only part of the damage, so a full repair costs more
     repair_days: float = 60.0  # assumption: days of a contractor's work on a fully damaged home (scaled by damage)
     contractors: float = (
         30.0  # assumption: homes the regional pool of contractors works on at once, per 1,000 households of the town
@@ -302,9 +304,7 @@ class HousingConfig:
     claim_handling_days: float = 30.0  # assumption: days an insurer's adjuster spends on a claim for a fully damaged home (scaled by damage, at least a quarter of it)
     adjusters: float = 20.0  # assumption: claims handled at once, per 1,000 households of the town
     insurance_payout_share: float = 0.9  # assumption: share of the repair cost an insurer pays (excess, depreciation)
-    donation_eur: float = (
-        2_000.0  # Nationaal Rampenfonds 2021: EUR 1,000 twice to about 8,000 households (CALIBRATION.md 1, H-M)
-    )
+    donation_eur: float = 2_000.0  # Nationaal Rampenfonds 2021: EUR 1,000 twice to about 8,000 households (docs/sources.md#insurance-and-compensation, H-M)
     donation_days: float = 21.0  # assumption: days after the event until donations are paid to those who applied
     emergency_eur_per_day: float = 40.0  # assumption: what emergency lodging (hotel, holiday park) costs a day; an insurer pays it for the insured (home insurance covers the extra cost of staying elsewhere: assumption), the others pay from their savings
 
@@ -394,10 +394,10 @@ class DynamicsConfig:
     access_head_start_days: float = 30.0  # assumption: days a household with full access (know-how from bridging ties, an initiative's help) moves up the contractors' queue
     personal_buffering: float = 0.5  # assumption: share of stress that full personal capital takes away
     trust_gain_rate: float = 0.005  # assumption: per day, how fast trust rises with good treatment (timely, fair, receptive; outcomes that meet the promise)
-    trust_loss_rate: float = 0.02  # assumption: per day, how fast trust falls with bad treatment; larger than the gain: negative experiences weigh more (Frontiers in Psychology 2023, doi 10.3389/fpsyg.2023.1207453, CALIBRATION.md 4, M; the ratio 4 is ours)
-    # assumption: per day, how fast trust returns to the trust a household holds apart from its own experience (time constant a year: 39% back after six months, the shape of Groningen, where trust recovered only partly in the six months after a large quake, Stroebe & Postmes 2018, CALIBRATION.md 4, M)
+    trust_loss_rate: float = 0.02  # assumption: per day, how fast trust falls with bad treatment; larger than the gain: negative experiences weigh more (Frontiers in Psychology 2023, doi 10.3389/fpsyg.2023.1207453, docs/sources.md#trust, M; the ratio 4 is ours)
+    # assumption: per day, how fast trust returns to the trust a household holds apart from its own experience (time constant a year: 39% back after six months, the shape of Groningen, where trust recovered only partly in the six months after a large quake, Stroebe & Postmes 2018, docs/sources.md#trust, M)
     trust_fade_rate: float = 1.0 / 365.0
-    # assumption: per day, how fast the trust a household holds apart from its own experience (its baseline) moves towards its trust: a time constant of three years, so that years of good or bad treatment shift it durably (institutional trust moves over years: CBS, trust in the Tweede Kamer 44% early 2020, 58% mid 2020, 25% late 2022; Groningen, lasting distrust after the quakes, Stroebe & Postmes 2018; CALIBRATION.md 4)
+    # assumption: per day, how fast the trust a household holds apart from its own experience (its baseline) moves towards its trust: a time constant of three years, so that years of good or bad treatment shift it durably (institutional trust moves over years: CBS, trust in the Tweede Kamer 44% early 2020, 58% mid 2020, 25% late 2022; Groningen, lasting distrust after the quakes, Stroebe & Postmes 2018; docs/sources.md#trust)
     baseline_rate: float = 1.0 / (3 * 365.0)
     # assumption: per day, how fast the baseline returns to the trust the household's class holds elsewhere, as residents move away and newcomers bring that trust (a time constant of 20 years, of the order of how long households stay in one town); 0 keeps every memory for good
     renewal_rate: float = 1.0 / (20 * 365.0)

@@ -152,6 +152,46 @@ LABELS = {
 }
 
 
+SCENARIO_ORDER = ("leak", "flooding", "sea_level_rise")  # coping, adaptation, transformation
+
+
+def in_order(scenarios) -> list:
+    """Scenarios in the order coping, adaptation, transformation (``SCENARIO_ORDER``); others after them."""
+    known = len(SCENARIO_ORDER)
+    return sorted(scenarios, key=lambda s: (SCENARIO_ORDER.index(s) if s in SCENARIO_ORDER else known, str(s)))
+
+
+# The unit each scenario's durations are shown in (the leak recovers in hours); days where not named.
+SCENARIO_TIME_UNITS = {"leak": "hours"}
+DAYS_PER_UNIT = {"hours": 1 / 24, "days": 1.0, "years": DAYS_PER_YEAR}
+
+
+def time_unit(scenario: str | None) -> tuple[str, float]:
+    """The unit in which a scenario's durations are shown, and its length in days (``('hours', 1/24)``)."""
+    unit = SCENARIO_TIME_UNITS.get(scenario, "days")
+    return unit, DAYS_PER_UNIT[unit]
+
+
+def is_duration(key: str) -> bool:
+    """Whether a summary key (or a table column of one) is a duration in days."""
+    return "days" in key.split("__")[0].split("_")
+
+
+def timed_label(key: str, scenario: str | None) -> str:
+    """``label(key)`` with its days in the scenario's unit ('hours until 90% of those hit were back')."""
+    unit, _ = time_unit(scenario)
+    return label(key).replace("days", unit) if is_duration(key) else label(key)
+
+
+_STEPS = {"hourly": 1 / 24, "daily": 1.0, "weekly": 7.0, "monthly": DAYS_PER_MONTH}
+
+
+def clock(horizon_days: float, step_days: float) -> str:
+    """A run's clock in words: '14 days in hourly steps', '30 years in weekly steps'."""
+    steps = next((word for word, days in _STEPS.items() if math.isclose(step_days, days, rel_tol=1e-3)), None)
+    return f"{duration(horizon_days)} in {f'{steps} steps' if steps else f'steps of {duration(step_days)}'}"
+
+
 def label(key: str) -> str:
     """Words for a config or summary key: from ``LABELS``, else its last part with spaces."""
     if key in LABELS:

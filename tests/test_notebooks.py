@@ -1,7 +1,11 @@
-"""The notebooks: stored without outputs, and each runs from top to bottom without an error."""
+"""The notebooks: stored without outputs, each runs from top to bottom without an error, and their
+conclusions say what their intervals show."""
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -30,6 +34,11 @@ UNDER_TEST = {
     "03_scenarios.ipynb": {"SEEDS": "range(1)"},
     "04_policy.ipynb": {"HOUSEHOLDS": "200", "SEEDS": "range(1)"},
 }
+
+# Notebooks whose last cell leaves ``FINDINGS``: each conclusion's sentence with the interval it rests on
+# (``experiments.stats.finding``).
+CONCLUDING = ["02_cohesion.ipynb", "03_scenarios.ipynb", "04_policy.ipynb", "05_displacement.ipynb"]
+SHOW_FINDINGS = "import json\nprint(json.dumps(FINDINGS, default=float))"
 
 pytestmark = pytest.mark.slow  # the fast tier leaves these out
 
@@ -69,13 +78,23 @@ def with_sizes(notebook: nbformat.NotebookNode, sizes: dict[str, str]) -> nbform
     return notebook
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs(name):
-    """Executes every cell (at the sizes of ``UNDER_TEST`` where it names the notebook); an error fails the test."""
+@functools.cache
+def executed(name: str) -> nbformat.NotebookNode:
+    """The notebook run in memory at the sizes of ``UNDER_TEST`` (once per test process; nothing is written), with a
+    last cell printing its ``FINDINGS`` as JSON where it is one of ``CONCLUDING``."""
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     if name in UNDER_TEST:
         notebook = with_sizes(notebook, UNDER_TEST[name])
+    if name in CONCLUDING:
+        notebook.cells.append(nbformat.v4.new_code_cell(SHOW_FINDINGS, metadata={"tags": ["injected-findings"]}))
     execute(notebook)
+    return notebook
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs(name):
+    """Executes every cell (at the sizes of ``UNDER_TEST`` where it names the notebook); an error fails the test."""
+    notebook = executed(name)
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"{name}: expected no cell to fail, got {[e.ename for e in errors]}"
     shown = [o.data for c in notebook.cells if c.cell_type == "code" for o in c.outputs if "data" in o]
@@ -84,6 +103,42 @@ def test_notebook_runs(name):
     assert images > 0 and as_text == 0, (
         f"{name}: expected every figure shown as an image, got {images} images and {as_text} figures as text"
     )
+
+
+def what_the_interval_says(low: float, high: float) -> str:
+    """The direction a 95% interval supports: above 0, below 0, or neither (spanning 0, or none at all)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "cannot tell"
+    return "up" if low > 0 else "down" if high < 0 else "cannot tell"
+
+
+@pytest.mark.parametrize("name", CONCLUDING)
+def test_notebook_conclusions_follow_their_intervals(name):
+    """Each conclusion the notebook writes says the direction its interval shows, and "cannot tell" where it spans 0."""
+    notebook = executed(name)
+    printed = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
+    findings = json.loads(printed)
+    shown = "".join(
+        o.data.get("text/markdown", "")
+        for c in notebook.cells[:-1]
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "data" in o
+    )
+    assert findings, f"{name}: expected FINDINGS to hold the notebook's conclusions, it is empty"
+    for found in findings:
+        expected = what_the_interval_says(found["low"], found["high"])
+        assert found["says"] == expected, (
+            f"{name}: expected {expected!r} from the interval {found['low']} to {found['high']}, "
+            f"the conclusion says {found['says']!r}: {found['text']}"
+        )
+        assert ("cannot tell" in found["text"]) == (expected == "cannot tell"), (
+            f"{name}: expected the words to {'' if expected == 'cannot tell' else 'not '}say the run cannot tell "
+            f"(interval {found['low']} to {found['high']}): {found['text']}"
+        )
+        if expected != "cannot tell":
+            assert found["low"] <= found["estimate"] <= found["high"], f"{name}: estimate outside its interval: {found}"
+        assert found["text"] in shown, f"{name}: expected the conclusion in the notebook's findings: {found['text']}"
 
 
 def test_notebooks_run_in_the_python_running_the_tests():

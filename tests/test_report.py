@@ -114,3 +114,134 @@ def test_the_dose_response_gives_the_effect_of_each_added_tie_paired_by_seed():
     assert bridging.per_tie_effect.tolist() == pytest.approx([-5.0] * 3), f"5 days per bridging tie: {bridging}"
     assert (per_tie.per_tie_pairs == 3).all(), "three seeds paired"
     assert set(bonding.held) == {f"{label('network.bridging_degree')} 2"}, "bridging held at the level nearest 2"
+
+
+EVENTS = 300  # monthly floods over 25 years: far more than a table in a paper can show
+
+
+@pytest.fixture(scope="module")
+def two_seed_sweep(tmp_path_factory):
+    """A made-up sweep of two seeds: the leak (one event, recovered in hours) and sea-level rise (300 floods),
+    low (1 bonding, 0 bridging ties) and high cohesion (8, 4); runs.parquet, timeseries and events as the
+    aggregate writes them. Returns the runs, the time series and the folder."""
+    tmp_path = tmp_path_factory.mktemp("two_seeds")
+    rows, series = [], []
+    for job, (scenario, bonding, bridging) in enumerate(
+        (s, b, r) for s in ("sea_level_rise", "leak") for b, r in ((1.0, 0.0), (8.0, 4.0))
+    ):
+        for seed in (0, 1):
+            folder = f"{job}/seed={seed}"
+            (tmp_path / folder).mkdir(parents=True)
+            events = EVENTS if scenario == "sea_level_rise" else 1
+            step = 30.4375 if scenario == "sea_level_rise" else 1 / 24
+            pd.DataFrame(
+                {
+                    "event": range(1, events + 1),
+                    "damage": 0.2 + 0.01 * seed,
+                    "recovery_days": 40.0 - bonding + seed if events > 1 else (2.0 - 0.1 * bonding) / 24,
+                    "households_hit": 50,
+                }
+            ).to_parquet(tmp_path / folder / "events.parquet")
+            common = {
+                "job": job,
+                "seed": seed,
+                "scenario.name": scenario,
+                "network.bonding_degree": bonding,
+                "network.bridging_degree": bridging,
+            }
+            days = np.arange(events + 2) * step
+            series.append(
+                pd.DataFrame(
+                    {
+                        **common,
+                        "day": days,
+                        "events": np.minimum(np.arange(events + 2), events),
+                        "functioning": np.where(np.arange(events + 2) % 2 == 1, 0.6, 1.0),
+                        "displaced_share": 0.0,
+                        "prepared_share": 0.1 * bonding / 8,
+                    }
+                )
+            )
+            rows.append(
+                {
+                    **common,
+                    "status": "ok",
+                    "folder": folder,
+                    "policy": "none",
+                    "t90_days": 1 / 24 if scenario == "leak" else 60.0,  # an hour in the leak
+                    "resilience_loss_days": 0.1 - 0.001 * bonding + 0.002 * seed,
+                    "precariaat_gap": 1.2,
+                    "precariaat_gap_days": 0.05,
+                    "mean_recovery_days__precariaat": (3.0 - 0.1 * bonding) / 24 if scenario == "leak" else 50.0,
+                }
+            )
+    return pd.DataFrame(rows), pd.concat(series, ignore_index=True), tmp_path
+
+
+@pytest.fixture(scope="module")
+def two_seed_report(two_seed_sweep) -> tuple[str, object]:
+    """The cohesion sections of the made-up sweep's report (as in report.md) and the report folder."""
+    from experiments.report import cohesion_section
+
+    runs, timeseries, folder = two_seed_sweep
+    out = folder / "report"
+    out.mkdir()
+    lines, _ = cohesion_section(runs, timeseries, folder, out)
+    return "\n".join(lines), out
+
+
+def section_table(text: str, heading: str) -> list[str]:
+    """The rows of the first markdown table after ``heading`` (without its header and rule)."""
+    after = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    table = [line for line in after.splitlines() if line.startswith("|")]
+    return table[2:]
+
+
+def test_the_per_event_table_shows_at_most_30_rows_and_keeps_every_event_in_the_csv(two_seed_report):
+    text, out = two_seed_report
+    shown = section_table(text, "## Damage and recovery per successive event")
+    assert 0 < len(shown) <= 30, f"expected at most 30 rows of events in report.md, got {len(shown)}"
+    assert any("-" in row.split("|")[2] for row in shown), f"expected blocks of events such as '6-34', got {shown}"
+    assert len(pd.read_csv(out / "per_event.csv")) == EVENTS, f"expected all {EVENTS} events in per_event.csv"
+    latex_rows = [line for line in (out / "per_event.tex").read_text().splitlines() if line.endswith("\\\\")]
+    assert len(latex_rows) <= 31, f"expected at most 30 rows and a header in per_event.tex, got {len(latex_rows)}"
+
+
+def test_a_two_seed_report_warns_that_its_intervals_rest_on_two_pairs(two_seed_report):
+    text, _ = two_seed_report
+    warnings = [line for line in text.splitlines() if "**Warning:**" in line]
+    assert len(warnings) >= 3, f"expected a warning beside each table with intervals, got {warnings}"
+    assert all("only 2 seed pairs" in line for line in warnings), f"expected the warnings to name 2 pairs: {warnings}"
+
+
+def test_the_leaks_durations_are_in_hours(two_seed_report):
+    from simulation.style import clock
+
+    text, _ = two_seed_report
+    t90 = [row for row in text.splitlines() if row.startswith("| leak (coping) | hours until 90%")]
+    assert t90 and "| hours | 1 | 1 |" in t90[0], f"expected the leak's t90 as 1 hour, got {t90}"
+    assert "0.0417" not in text and "0.0416667 days" not in text, "expected no fractions of a day for the leak"
+    floods = [row for row in text.splitlines() if row.startswith("| sea-level rise (transformation) | days until")]
+    assert floods and "| days |" in floods[0], f"expected sea-level rise in days, got {floods}"
+    assert clock(14, 1 / 24) == "14 days in hourly steps", f"expected hourly steps, got {clock(14, 1 / 24)!r}"
+    assert clock(36525, 30.4375) == "100 years in monthly steps", f"got {clock(36525, 30.4375)!r}"
+
+
+def test_every_latex_table_has_a_caption_and_a_short_label(two_seed_report):
+    _, out = two_seed_report
+    written = sorted(out.glob("*.tex"))
+    assert len(written) >= 3, f"expected the effects, class and per-event tables, got {written}"
+    for path in written:
+        latex = path.read_text()
+        assert "\\caption{" in latex, f"expected a caption in {path.name}"
+        label = latex.split("\\label{", 1)[1].split("}", 1)[0] if "\\label{" in latex else ""
+        assert label.startswith("tab:") and len(label) <= 20, (
+            f"expected a short tab: label in {path.name}, got {label!r}"
+        )
+
+
+def test_scenarios_come_in_the_order_coping_adaptation_transformation(two_seed_sweep):
+    from experiments.report import scenarios_of
+
+    runs, _, _ = two_seed_sweep
+    assert scenarios_of(runs) == ["leak", "sea_level_rise"], f"expected the leak first, got {scenarios_of(runs)}"
