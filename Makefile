@@ -3,8 +3,8 @@
 # browser test of the class demo; installed with apt-get when it is missing), then the whole
 # test suite. `make demo` serves the class demo; `make lesson` sets the lesson kit's worksheets
 # (docs/lesson); `make notebooks` opens the notebooks in JupyterLab. `make golden` writes the golden
-# outputs (tests/golden) anew and prints what moved; `make screenshots` takes the README's
-# screenshots of the class demo (docs/).
+# outputs (tests/golden) anew and prints what moved; `make screenshots` takes the screenshots
+# of the class demo (docs/, shown in docs/teaching.md).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin

@@ -2,7 +2,7 @@
 
 The server is started with the real command (``veerkracht demo --port N``). Chromium comes
 from the system (``make test`` installs Debian's package when it is missing); Playwright never
-downloads a browser. ``VEERKRACHT_CHROMIUM`` points elsewhere if needed. The README's screenshots
+downloads a browser. ``VEERKRACHT_CHROMIUM`` points elsewhere if needed. The screenshots in docs/teaching.md
 are taken by ``make screenshots`` (``simulation.demo.screenshots``), not here.
 """
 

@@ -90,7 +90,7 @@ def test_a_per_agent_rule_changes_what_it_targets_and_nothing_before_it(seed):
         )
 
 
-def test_the_readme_rule_recipe_gives_the_numbers_it_states():
+def test_the_rule_recipe_gives_the_numbers_it_states():
     from .test_recipes import recipe
 
     namespace: dict = {}
@@ -98,7 +98,7 @@ def test_the_readme_rule_recipe_gives_the_numbers_it_states():
     with_rule = namespace["stated"]
     without = CrisisModel(small_config("seed=1", "population.households=600")).run().summary["resilience_loss_days"]
     assert round(with_rule, 4) == 0.1094 and round(without, 4) == 0.1138, (
-        f"expected the README's 0.1094 with the rule and 0.1138 without, got {with_rule:.4f} and {without:.4f}"
+        f"expected docs/python.md's 0.1094 with the rule and 0.1138 without, got {with_rule:.4f} and {without:.4f}"
     )
 
 

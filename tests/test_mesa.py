@@ -164,7 +164,7 @@ def test_batch_run_stops_at_the_horizon():
     )
 
 
-def test_the_readme_recipe_runs():
+def test_the_mesa_recipe_runs():
     namespace: dict = {}
     exec(recipe("mesa"), namespace)
     table, model = namespace["table"], namespace["model"]

@@ -1,4 +1,4 @@
-"""The README's recipes for driving the model from other tools run as they are written."""
+"""The documentation's recipes (README.md and the pages of docs/) run as they are written."""
 
 from __future__ import annotations
 
@@ -9,15 +9,40 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def documentation() -> list[Path]:
+    """README.md and the pages under docs/ (not the generated reports)."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def recipe(name: str) -> str:
-    """The README's python block that starts with ``# recipe: NAME``."""
-    blocks = re.findall(r"```python\n(# recipe: (\S+)\n.*?)```", README.read_text(), flags=re.DOTALL)
-    found = [code for code, label in blocks if label == name]
-    assert len(found) == 1, f"expected one README recipe named {name!r}, found {len(found)}"
+    """The python block, in README.md or a page of docs/, that starts with ``# recipe: NAME``."""
+    found = [
+        code
+        for page in documentation()
+        for code, label in re.findall(r"```python\n(# recipe: (\S+)\n.*?)```", page.read_text(), flags=re.DOTALL)
+        if label == name
+    ]
+    assert len(found) == 1, f"expected one recipe named {name!r} in README.md and docs/*.md, found {len(found)}"
     return found[0]
+
+
+def test_the_readme_quickstart_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # it saves "my_run" where it runs
+    namespace: dict = {}
+    exec(recipe("quickstart"), namespace)
+    assert (tmp_path / "my_run").exists(), "the quickstart saves its run"
+    printed = capsys.readouterr().out.split()
+    assert len(printed) == 2, f"the quickstart prints t90 and the resilience loss: {printed}"
+
+
+def test_every_recipe_name_is_unique():
+    names = [
+        label for page in documentation() for label in re.findall(r"```python\n# recipe: (\S+)\n", page.read_text())
+    ]
+    assert sorted(names) == sorted(set(names)), f"a recipe name is used twice: {names}"
 
 
 def test_scalars_are_floats_with_nan_for_what_did_not_happen():
