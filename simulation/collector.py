@@ -46,6 +46,19 @@ class RecorderColumns(Mapping[str, np.ndarray]):
         return len(self.recorder.columns)
 
 
+class Attribute:
+    """An agent reporter reading one attribute, None where an agent has none (the government's agents).
+
+    Mesa 3.3 reads a reporter given as a name that way; later versions raise for an agent without it.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, agent: mesa.Agent) -> Any:
+        return getattr(agent, self.name, None)
+
+
 class RecorderCollector(mesa.DataCollector):
     """A ``mesa.DataCollector`` whose model variables are the recorder's columns.
 
@@ -74,10 +87,20 @@ class RecorderCollector(mesa.DataCollector):
                 f"{MAX_AGENT_RECORDS // rows:,} households over this run's {rows:,} rows (Mesa keeps a tuple per "
                 f"agent and step, at most {MAX_AGENT_RECORDS:,}); read the arrays of model.households instead"
             )
-        super().__init__(agent_reporters=agent_reporters)
+        reporters = {name: Attribute(how) if isinstance(how, str) else how for name, how in (agent_reporters or {}).items()}
+        super().__init__(agent_reporters=reporters)
         self.recorder = model.recorder
         self.model_vars = RecorderColumns(model.recorder)
         self.collect(model)
+
+    @property
+    def _collection_steps(self) -> list[int]:
+        """The steps the model variables hold, one row each from step 0 (newer Mesa's batch_run reads them)."""
+        return list(range(self.recorder.row))
+
+    @_collection_steps.setter
+    def _collection_steps(self, _: list) -> None:
+        """Newer Mesa's DataCollector sets an empty list first; the steps follow the recorder instead."""
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """The time series, one row per step from the state before the first: ``recorder.frame()``."""

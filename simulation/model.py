@@ -15,7 +15,7 @@ from simulation import dynamics as dyn
 from simulation import provisions as prov
 from simulation import relations as rel
 from simulation.collector import RecorderCollector
-from simulation.config import Config
+from simulation.config import Config, ConfigError
 from simulation.events import EventLog
 from simulation.housing import AT_HOME, Housing, Money, WayIn
 from simulation.initiatives import Initiatives
@@ -93,6 +93,9 @@ class CrisisModel(mesa.Model):
             from simulation.compose import as_config
 
             cfg = as_config(cfg)
+        rng = kwargs.pop("rng", None)  # Mesa's name for the seed (newer mesa.batch_run passes it, None for none)
+        if rng is not None and kwargs.setdefault("seed", rng) != rng:
+            raise ConfigError(f"rng={rng!r} is not allowed with seed={kwargs['seed']!r}: give one seed")
         if cfg is None or kwargs:
             cfg = config_from_params(cfg, **kwargs)
         super().__init__(rng=cfg.seed)

@@ -159,8 +159,10 @@ def test_batch_run_over_two_bonding_degrees_and_two_iterations():
 
 def test_batch_run_stops_at_the_horizon():
     table = batch({**SMALL_LEAK, "horizon_days": 1, "seed": [1]}, iterations=1, max_steps=1000)
-    assert table["Step"].tolist() == [23], (
-        f"expected the 24 hourly steps of a day and Mesa's report of the step before the last, got {table['Step']}"
+    # Mesa 3.3's batch_run reports the step before the last of a run that stops itself; later ones the last
+    last = 24 if tuple(int(part) for part in mesa.__version__.split(".")[:2]) >= (3, 4) else 23
+    assert table["Step"].tolist() == [last], (
+        f"expected the 24 hourly steps of a day, reported at step {last} by Mesa {mesa.__version__}, got {table['Step']}"
     )
 
 
