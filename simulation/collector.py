@@ -87,7 +87,9 @@ class RecorderCollector(mesa.DataCollector):
                 f"{MAX_AGENT_RECORDS // rows:,} households over this run's {rows:,} rows (Mesa keeps a tuple per "
                 f"agent and step, at most {MAX_AGENT_RECORDS:,}); read the arrays of model.households instead"
             )
-        reporters = {name: Attribute(how) if isinstance(how, str) else how for name, how in (agent_reporters or {}).items()}
+        reporters = {
+            name: Attribute(how) if isinstance(how, str) else how for name, how in (agent_reporters or {}).items()
+        }
         super().__init__(agent_reporters=reporters)
         self.recorder = model.recorder
         self.model_vars = RecorderColumns(model.recorder)
