@@ -71,9 +71,9 @@ def floods_by_class(results: Results) -> Figure:
     damage, recovery = figure.subplots(1, 2, sharex=True)
     marker = "o" if len(events) <= 30 else None
     for name in classes:
-        label = name.replace("_", " ")
-        damage.plot(events["event"], events[f"damage__{name}"], marker=marker, label=label)
-        recovery.plot(events["event"], events[f"recovery_days__{name}"], marker=marker, label=label)
+        style = {"marker": marker, "label": CLASS_NAMES["en"].get(name, name), "color": CLASS_COLOURS.get(name)}
+        damage.plot(events["event"], events[f"damage__{name}"], **style)
+        recovery.plot(events["event"], events[f"recovery_days__{name}"], **style)
     damage.set(xlabel="flood", ylabel="mean functioning lost by households hit", ylim=(0, None))
     recovery.set(xlabel="flood", ylabel="mean days to recover", ylim=(0, None))
     recovery.legend(fontsize="small")
@@ -116,7 +116,7 @@ def left_behind_by_class(summary: dict, ax: Axes, names: dict[str, str] | None =
     name with spaces); ``legend`` puts the legend above the bars.
     """
     classes = [k.removeprefix("left_behind_share__") for k in summary if k.startswith("left_behind_share__")]
-    labels = [(names or {}).get(c, c.replace("_", " ")) for c in classes]
+    labels = [(names or CLASS_NAMES["en"]).get(c, c.replace("_", " ")) for c in classes]
     left = np.zeros(len(classes))
     for key, label in LEFT_BEHIND_PARTS.items():
         shares = np.array([summary.get(f"{key}__{c}") for c in classes], dtype=float)
