@@ -196,3 +196,15 @@ def test_the_lesson_kit_sets_both_worksheets_with_the_models_figures(tmp_path):
         assert content.count(b"/Subtype /Image") == 3, f"{pdf.name} should hold the model's three figures"
     figures = sorted(path.name for path in (tmp_path / "figures").iterdir())
     assert len(figures) == 3 * len(LANGUAGES), f"three figures per language, got {figures}"
+
+
+def test_the_clock_writes_numbers_as_its_language_does():
+    from simulation.demo.page import clock
+
+    model = ClassroomModel(ClassroomSettings(scenario="flooding", households=200))
+    model.step()
+    years = model.reference.day / 365.25
+    assert 0 < years < 30 and not float(f"{years:.1f}").is_integer(), f"expected a year with tenths, at {years}"
+    dutch, english = clock(model, TEXT["nl"], "nl"), clock(model, TEXT["en"], "en")
+    assert dutch.startswith(f"Jaar {years:.1f} van 30".replace(".", ",")), f"expected a decimal comma, got {dutch!r}"
+    assert english.startswith(f"Year {years:.1f} of 30"), f"expected a decimal point in English, got {english!r}"

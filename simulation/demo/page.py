@@ -63,16 +63,18 @@ CSS = """
 """
 
 
-def clock(model: ClassroomModel, text: dict) -> str:
-    """Where the run is, in the scenario's unit: 'Day 2, 13:00 (of 14 days)', 'Year 3 of 100'."""
+def clock(model: ClassroomModel, text: dict, language: str) -> str:
+    """Where the run is, in the scenario's unit and the language's numbers: 'Day 2, 13:00 (of 14 days)', 'Jaar 5,6 van 30'."""
     whole_days, hours = divmod(round(model.day * 24), 24)
+    years = model.day / DAYS_PER_YEAR
     return text["clock"][model.settings.scenario].format(
         whole_days=whole_days,
         hour=hours,
         weeks=model.day / 7,
-        years=model.day / DAYS_PER_YEAR,
+        years_tenths=number(years, language, 1),
+        years_whole=number(years, language, 0),
         horizon_days=model.horizon_days,
-        horizon_years=model.horizon_days / DAYS_PER_YEAR,
+        horizon_years=number(model.horizon_days / DAYS_PER_YEAR, language, 0),
     )
 
 
@@ -368,7 +370,7 @@ def Page():
         with solara.AppBarTitle():
             solara.Text(text["title"])
         with solara.AppBar():
-            solara.Text(clock(model.value, text), classes=["veerkracht-clock"])
+            solara.Text(clock(model.value, text, language.value), classes=["veerkracht-clock"])
             with solara.Div(classes=["veerkracht-projector-switch"]):
                 solara.Checkbox(label=text["controls"]["projector"], value=projector)
         looks = ["veerkracht-projector"] * projector.value + ["veerkracht-four"] * (len(model.value.communities) == 4)

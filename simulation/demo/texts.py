@@ -105,8 +105,8 @@ TEXT = {
         },
         "clock": {
             "leak": "Day {whole_days:.0f}, {hour:02.0f}:00 (of {horizon_days:.0f} days)",
-            "flooding": "Year {years:.1f} of {horizon_years:.0f} (week {weeks:.0f})",
-            "sea_level_rise": "Year {years:.0f} of {horizon_years:.0f}",
+            "flooding": "Year {years_tenths} of {horizon_years} (week {weeks:.0f})",
+            "sea_level_rise": "Year {years_whole} of {horizon_years}",
         },
         "controls": {
             "reset": "Reset",
@@ -181,7 +181,7 @@ TEXT = {
             "het waterbedrijf; wie zorg nodig heeft, of wiens huis water binnenkreeg, is later hersteld.",
             "flooding": "Dertig jaar lang overstroomt de stad om de paar jaar. Overstroomde huizen moeten drogen, "
             "betaald en hersteld worden voordat hun bewoners terug kunnen; zo lang logeren ze bij familie, in een "
-            "tijdelijke woning of in noodonderdak. Huishoudens nemen maatregelen als ze die kunnen betalen, en doen "
+            "tijdelijke woning of in noodopvang. Huishoudens nemen maatregelen als ze die kunnen betalen, en doen "
             "hun buren na; de overheid kan van elke overstroming leren.",
             "sea_level_rise": "In een eeuw stijgt de zee en komen overstromingen vaker en harder. Een buurt kan "
             "samen worden opgehoogd en heringericht als genoeg bewoners dat steunen en de overheid met hen "
@@ -257,7 +257,7 @@ TEXT = {
         "receptivity": "Ontvankelijkheid van de overheid (zoekt mensen op)",
         "learning": "Leervermogen van de overheid na elke gebeurtenis",
         "households": "Huishoudens",
-        "seed": "Seed (dezelfde seed geeft dezelfde stad en crisis)",
+        "seed": "Startwaarde (dezelfde startwaarde geeft dezelfde stad en crisis)",
         "apply": "Instellingen gaan in als u op Opnieuw drukt.",
         "pending": "U hebt de instellingen veranderd: druk op Opnieuw om ermee opnieuw te beginnen.",
         "communities": {
@@ -273,8 +273,8 @@ TEXT = {
         },
         "clock": {
             "leak": "Dag {whole_days:.0f}, {hour:02.0f}:00 (van {horizon_days:.0f} dagen)",
-            "flooding": "Jaar {years:.1f} van {horizon_years:.0f} (week {weeks:.0f})",
-            "sea_level_rise": "Jaar {years:.0f} van {horizon_years:.0f}",
+            "flooding": "Jaar {years_tenths} van {horizon_years} (week {weeks:.0f})",
+            "sea_level_rise": "Jaar {years_whole} van {horizon_years}",
         },
         "controls": {
             "reset": "Opnieuw",
