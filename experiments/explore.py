@@ -10,8 +10,8 @@ for the box of input ranges in which the precariaat falls furthest behind::
     veerkracht-explore --samples 60 --seeds 2 --households 400 --jobs 2 --out explore/flood60
     veerkracht-explore --scenario leak --horizon-days 14 --set government.learning=0.5
 
-The outcome: ``precariaat_gap_days`` (how many days longer the precariaat takes to recover than
-the town's mean; the summary's key), averaged over a sample's seeds. The cases of interest are the
+The outcome: ``precariaat_gap_days`` (the precariaat's mean recovery days minus those of
+everyone else; the summary's key), averaged over a sample's seeds. The cases of interest are the
 samples in its top 20% (``--top``); ``--outcome left_behind_share__precariaat`` chooses the share of
 the precariaat left behind instead (often 0 everywhere in short runs, so there may be no box to
 find). Samples whose outcome is null (no flood hit the precariaat in that run) are left out of PRIM.
