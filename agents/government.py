@@ -80,6 +80,17 @@ class Government(mesa.Agent):
         """How readily it works with initiatives and residents as equals: its stance together."""
         return (1.0 + self.affiliation) / 2.0
 
+    def adopt(self, receptivity: float, collaboration: float | None = None) -> None:
+        """Take a new stance of its own (a new council, a new policy); its current stance moves towards it as it answers.
+
+        Args:
+            receptivity: how far it will reach out, 0..1.
+            collaboration: how readily it will work with citizens as equals, 0..1 (``None`` keeps its own).
+        """
+        self.own_dominance = 1.0 - 2.0 * receptivity
+        if collaboration is not None:
+            self.own_affiliation = 2.0 * collaboration - 1.0
+
     def hear(self, experience: float, met: int, waited: int) -> None:
         """What households in need told it in a step: their summed experience, how many, how many waited too long."""
         self._experience += experience

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.stats import cohesion_ends, markdown_table, mean_ci, paired
+from experiments.stats import cohesion_ends, markdown_table, mean_ci, paired, with_interval
 from experiments.tables import in_time_units
 from simulation.config import NetworkConfig
-from simulation.style import COMPARED_COLOURS, in_order, label, timed_label
+from simulation.style import COMPARED_COLOURS, TIME_UNITS_NOTE, in_order, key_unit, label, timed_label
 
 BONDING, BRIDGING, OFF, SCENARIO = "network.bonding_degree", "network.bridging_degree", "channels.off", "scenario.name"
 OUTCOMES = (
@@ -61,6 +61,15 @@ def interval_row(differences: np.ndarray) -> dict[str, float]:
     return {"effect": mean, "ci95_low": low, "ci95_high": high, "pairs": int(np.isfinite(differences).sum())}
 
 
+INTERVAL = ("effect", "ci95_low", "ci95_high")  # an effect's columns (after a prefix such as carried_)
+
+
+def interval_text(table: pd.DataFrame, prefix: str = "") -> pd.Series:
+    """``mean [low, high]`` of the effect named by ``prefix`` (its columns ``INTERVAL`` after the prefix)."""
+    columns = dict(zip((f"{prefix}{c}" for c in INTERVAL), ("x", "x_low", "x_high"), strict=True))
+    return with_interval(table[list(columns)].rename(columns=columns), "x")
+
+
 def cohesion_differences(runs: pd.DataFrame, key: str) -> pd.Series:
     """Per seed: ``key`` with the most ties of the sweep minus with the fewest (NaN where either is missing)."""
     low, high = (runs[mask] for mask in cohesion_ends(runs))
@@ -89,17 +98,37 @@ def channels_table(runs: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     table = pd.DataFrame(rows)
-    order = [ALL_ON, *sorted(set(table.switched_off) - {ALL_ON})]
-    table["order"] = table.switched_off.map(order.index)
-    return table.sort_values(["scenario", "outcome", "order"]).drop(columns="order").reset_index(drop=True)
+    orders = {  # scenarios coping, adaptation, transformation; outcomes as OUTCOMES; every channel on first
+        "scenario": in_order(table.scenario.unique()),
+        "outcome": list(OUTCOMES),
+        "switched_off": [ALL_ON, *sorted(set(table.switched_off) - {ALL_ON})],
+    }
+    return table.sort_values(list(orders), key=lambda column: column.map(orders[column.name].index)).reset_index(
+        drop=True
+    )
 
 
-def channels_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFrame, dict[str, Figure]] | None:
-    """The report's channels section: its name, lines, table and figures (none), or None unless the sweep switches channels off."""
+def channels_section(
+    runs: pd.DataFrame,
+) -> tuple[str, list[str], pd.DataFrame, pd.DataFrame, dict[str, Figure]] | None:
+    """The report's channels section: its name, lines, table, the table as shown (in each scenario's unit,
+    in words) and figures (none); or None unless the sweep switches channels off."""
     ok = runs[runs.status == "ok"]
     if OFF not in ok or ok[OFF].nunique() < 2 or not {BONDING, BRIDGING} <= set(ok):
         return None
     table = channels_table(ok)
+    timed = in_time_units(table, [f"{p}{c}" for p in ("", "carried_") for c in INTERVAL], "outcome")
+    shown = pd.DataFrame(
+        {
+            "scenario": timed.scenario.map(label),
+            "outcome": [timed_label(k, u) for k, u in zip(timed.outcome, timed.unit, strict=True)],
+            "unit": timed.unit,
+            "switched off": timed.switched_off,
+            "cohesion's effect [95% CI]": interval_text(timed),
+            "carried by the channel [95% CI]": interval_text(timed, "carried_"),
+            "seed pairs": timed.pairs,
+        }
+    )
     low = f"{ok[BONDING].min():g} bonding and {ok[BRIDGING].min():g} bridging ties"
     high = f"{ok[BONDING].max():g} and {ok[BRIDGING].max():g}"
     lines = [
@@ -108,14 +137,14 @@ def channels_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFrame, 
         f"Cohesion's effect: high ({high}) minus low cohesion ({low}) per seed, then the mean over seeds with a "
         "95% t interval; with every channel on, and with one channel switched off in both towns. What a channel "
         "carries: the effect with every channel on minus the effect with that channel off, paired by seed. "
-        "Days for keys ending in days, shares of households (0-1) for shares; a negative effect on days or "
-        "shares means cohesion helps.",
+        f"Durations in the unit column's unit ({TIME_UNITS_NOTE}), shares of households (0-1) for shares; a "
+        "negative effect on durations or shares means cohesion helps.",
         "",
     ]
-    for (scenario, key), group in table.groupby(["scenario", "outcome"], sort=False):
-        shown = group.drop(columns=["scenario", "outcome"]).rename(columns={"switched_off": "switched off"})
-        lines += [f"### {label(key)}{f' ({label(scenario)})' if scenario else ''}", "", markdown_table(shown), ""]
-    return "channels", lines, table, {}
+    for (scenario, key), group in shown.groupby(["scenario", "outcome"], sort=False):
+        heading = f"### {key}{f' ({scenario})' if scenario else ''}"
+        lines += [heading, "", markdown_table(group.drop(columns=["scenario", "outcome"])), ""]
+    return "channels", lines, table, shown, {}
 
 
 # ---- dose-response ------------------------------------------------------------------------------
@@ -158,26 +187,24 @@ def dose_response_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 def dose_response_figure(table: pd.DataFrame) -> Figure:
     """Each outcome's change against the fewest ties of the sweep, paired by seed (mean and 95% band), against the
-    number of ties: bonding ties in one colour, bridging ties in the other."""
+    number of ties: bonding ties in one colour, bridging ties in the other; durations in the scenario's unit."""
     panels = list(dict.fromkeys(zip(table.scenario, table.outcome, strict=True)))
     columns = 3
     rows = -(-len(panels) // columns)
     figure = Figure(figsize=(4.2 * columns, 3.3 * rows), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    bounds = [f"vs_fewest_{c}" for c in INTERVAL]
     for ax, (scenario, key) in zip(axes, panels, strict=False):
         here = table[(table.scenario == scenario) & (table.outcome == key)]
+        unit, length = key_unit(key, scenario or None, np.nanmax(np.abs(here[bounds].to_numpy(dtype=float))))
         for (ties, group), colour in zip(here.groupby("ties", sort=False), COMPARED_COLOURS, strict=True):
-            ax.plot(
-                group.degree, group.vs_fewest_effect, marker="o", color=colour, label=f"{ties} ({group.held.iloc[0]})"
-            )
-            ax.fill_between(
-                group.degree, group.vs_fewest_ci95_low, group.vs_fewest_ci95_high, color=colour, alpha=0.2, linewidth=0
-            )
+            effect, low, high = (group[c] / length for c in bounds)
+            ax.plot(group.degree, effect, marker="o", color=colour, label=f"{ties} ({group.held.iloc[0]})")
+            ax.fill_between(group.degree, low, high, color=colour, alpha=0.2, linewidth=0)
         ax.axhline(0.0, color="grey", linewidth=0.8)
-        ax.set(xlabel="ties per household", ylabel="change against the fewest ties")
-        ax.set_title(
-            textwrap.fill(f"{label(scenario)}: {label(key)}" if scenario else label(key), 40), fontsize="medium"
-        )
+        ax.set(xlabel="ties per household", ylabel=f"change against the fewest ties{f' ({unit})' if unit else ''}")
+        what = timed_label(key, unit)
+        ax.set_title(textwrap.fill(f"{label(scenario)}: {what}" if scenario else what, 40), fontsize="medium")
     for ax in axes[len(panels) :]:
         ax.set_axis_off()
     handles, labels = axes[0].get_legend_handles_labels()
@@ -185,33 +212,27 @@ def dose_response_figure(table: pd.DataFrame) -> Figure:
     return figure
 
 
-def dose_response_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFrame, dict[str, Figure]] | None:
-    """The report's dose-response section: its name, lines, table and figure, or None unless the sweep has
-    four or more levels of both kinds of tie."""
+def dose_response_section(
+    runs: pd.DataFrame,
+) -> tuple[str, list[str], pd.DataFrame, pd.DataFrame, dict[str, Figure]] | None:
+    """The report's dose-response section: its name, lines, table, the table as shown (in each scenario's unit,
+    in words) and figure; or None unless the sweep has four or more levels of both kinds of tie."""
     ok = runs[runs.status == "ok"]
     if not all(kind in ok and ok[kind].nunique() >= 4 for kind in (BONDING, BRIDGING)):
         return None
     table = dose_response_table(ok)
-    shown = in_time_units(
-        table, ("per_tie_effect", "per_tie_ci95_low", "per_tie_ci95_high"), "outcome"
-    )  # the leak's durations in hours
-    shown = shown.dropna(subset=["per_tie_effect"])[
-        [
-            "scenario",
-            "ties",
-            "held",
-            "outcome",
-            "degree",
-            "unit",
-            "per_tie_effect",
-            "per_tie_ci95_low",
-            "per_tie_ci95_high",
-            "per_tie_pairs",
-        ]
-    ]
-    shown = shown.assign(
-        outcome=[timed_label(k, s or None) for k, s in zip(shown.outcome, shown.scenario, strict=True)],
-        scenario=shown.scenario.map(label),
+    timed = in_time_units(table, [f"per_tie_{c}" for c in INTERVAL], "outcome").dropna(subset=["per_tie_effect"])
+    shown = pd.DataFrame(
+        {
+            "scenario": timed.scenario.map(label),
+            "ties added": timed.ties,
+            "held at": timed.held,
+            "outcome": [timed_label(k, u) for k, u in zip(timed.outcome, timed.unit, strict=True)],
+            "ties per household": timed.degree,
+            "unit": timed.unit,
+            "effect per added tie [95% CI]": interval_text(timed, "per_tie_"),
+            "seed pairs": timed.per_tie_pairs,
+        }
     )
     if not table.scenario.any():  # one scenario: no column for it
         shown = shown.drop(columns="scenario")
@@ -220,10 +241,11 @@ def dose_response_section(runs: pd.DataFrame) -> tuple[str, list[str], pd.DataFr
         "",
         "Each row: the outcome at this number of ties minus at the level before, divided by the ties added, paired "
         "by seed (95% t interval); bonding ties with bridging ties held at the sweep's level nearest the default, and "
-        "bridging ties with bonding ties held likewise. Diminishing returns show as effects per tie that shrink "
-        "towards 0; a sign that turns shows a level past which more ties harm.",
+        f"bridging ties with bonding ties held likewise. Durations in the unit column's unit ({TIME_UNITS_NOTE}). "
+        "Diminishing returns show as effects per tie that shrink towards 0; a sign that turns shows a level past "
+        "which more ties harm.",
         "",
         markdown_table(shown),
         "",
     ]
-    return "dose_response", lines, table, {"dose_response": dose_response_figure(table)}
+    return "dose_response", lines, table, shown, {"dose_response": dose_response_figure(table)}

@@ -8,7 +8,8 @@ Reads the aggregated tables (and aggregates first if they are missing) and write
 - ``displacement_curves.png``: the share of households displaced over time, likewise, for the
   scenarios in which anyone was displaced;
 - ``heatmap_resilience_loss.png``: mean resilience loss over bonding x bridging ties, per scenario;
-- ``precariaat_gap.png``: the precariaat gap against bridging ties (one line per homophily level);
+- ``precariaat_gap.png``: the precariaat gap against bridging ties, as a ratio and in time in each
+  scenario's unit (one line per homophily level);
 - ``effects.csv`` and ``report.md``: effect sizes of high versus low cohesion, paired by seed,
   with 95% confidence intervals (t distribution over the seed pairs); for a sweep over bonding
   and bridging ties in open and closed towns (the ``ties`` experiment), a section on what each
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import textwrap
 from pathlib import Path
@@ -50,9 +52,10 @@ from experiments.stats import few_pairs_warning, markdown_table, mean_ci, paired
 from experiments.ties import sweep_section
 from simulation.style import (
     COMPARED_COLOURS,
+    TIME_UNITS_NOTE,
     clock,
     in_order,
-    is_duration,
+    key_unit,
     label,
     save_for_print,
     time_unit,
@@ -186,7 +189,7 @@ def curves(runs: pd.DataFrame, timeseries: pd.DataFrame, levels: dict, column: s
             here = per_event(here, column).merge(
                 here.drop_duplicates("job").drop(columns=["day", column, "seed"]), on="job"
             )
-        unit, length = time_unit(scenario)
+        unit, length = time_unit(scenario, SINCE_EVENT_DAYS if recurring else here.day.max())
         settled = 0.0  # when the last mean curve came within 1% of its range of where it ends
         for (level, name), colour in zip(
             (("low", "low cohesion"), ("high", "high cohesion")), COMPARED_COLOURS, strict=True
@@ -245,8 +248,8 @@ def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
             values=key,
             aggfunc="mean",
         )
-        unit, length = time_unit(scenario)
-        values = table.to_numpy() / (length if is_duration(key) else 1.0)
+        unit, length = key_unit(key, scenario, np.nanmax(np.abs(table.to_numpy())))
+        values = table.to_numpy() / length
         image = ax.imshow(values, origin="lower", cmap="viridis_r", aspect="auto")
         ax.set(
             xticks=range(table.shape[1]),
@@ -260,51 +263,66 @@ def heatmap(runs: pd.DataFrame, key: str = "resilience_loss_days") -> Figure:
         for (i, j), value in np.ndenumerate(values):
             bright = image.norm(value) < 0.5  # viridis_r: low values are light
             ax.text(j, i, written(value), ha="center", va="center", color="black" if bright else "white")
-        figure.colorbar(image, ax=ax, label=unit if is_duration(key) else None)
+        figure.colorbar(image, ax=ax, label=unit or None)
     figure.suptitle(f"{label(key).replace('days', 'time')}: mean over seeds, in each scenario's unit")
     return figure
 
 
+def gap_points(runs: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Mean and 95% interval over seeds of ``key`` per bridging degree (columns mean, low, high), each seed
+    first averaged over the other swept settings."""
+    values = runs.assign(value=pd.to_numeric(runs[key], errors="coerce"))
+    per_seed = values.groupby([BRIDGING, "seed"]).value.mean().unstack("seed")
+    points = [mean_ci(row) for row in per_seed.to_numpy()]
+    return pd.DataFrame(points, index=per_seed.index, columns=["mean", "low", "high"])
+
+
 def precariaat_gap(runs: pd.DataFrame) -> Figure:
-    """Mean precariaat gap (95% CI over seeds) against bridging ties, as a ratio and in days; a line
-    per homophily level and scenario. Runs that share a seed are averaged first (over the other
-    swept settings, such as bonding ties), so that each seed counts once."""
+    """Mean precariaat gap (95% CI over seeds) against bridging ties: as a ratio (every scenario in one
+    panel), and as time in a panel per scenario, in the scenario's unit; a line per homophily level.
+    Runs that share a seed are averaged first (over the other swept settings, such as bonding ties), so
+    that each seed counts once."""
     ok = runs[runs.status == "ok"]
-    figure = Figure(figsize=(11, 4.4), layout="constrained")
-    axes = figure.subplots(1, 2)
+    scenarios = scenarios_of(ok)
+    figure = Figure(figsize=(4.6 * (1 + len(scenarios)), 4.4), layout="constrained")
+    axes = figure.subplots(1, 1 + len(scenarios))
     homophily = sorted(ok[HOMOPHILY].unique()) if HOMOPHILY in ok else [None]
-    for ax, (key, no_gap) in zip(axes, (("precariaat_gap", 1.0), ("precariaat_gap_days", 0.0)), strict=True):
-        for scenario in scenarios_of(ok):
-            for level in homophily:
-                here = in_scenario(ok, scenario)
-                here = here if level is None else here[here[HOMOPHILY] == level]
-                values = here.assign(value=pd.to_numeric(here[key], errors="coerce"))
-                per_seed = values.groupby([BRIDGING, "seed"]).value.mean().unstack("seed")
-                points = np.array([mean_ci(row) for row in per_seed.to_numpy()])
-                name = ", ".join(
-                    filter(
-                        None, [label(scenario) if scenario else None, None if level is None else f"homophily {level:g}"]
-                    )
-                )
-                ax.errorbar(
-                    per_seed.index.to_numpy(),
-                    points[:, 0],
-                    yerr=[points[:, 0] - points[:, 1], points[:, 2] - points[:, 0]],
-                    marker="o",
-                    capsize=3,
-                    label=name or None,
-                )
-        ax.axhline(no_gap, color="grey", linewidth=0.8)
+    lines = list(itertools.product(scenarios, homophily))  # one colour each, the same in every panel
+    panels = [(axes[0], "precariaat_gap", scenarios)] + [
+        (ax, "precariaat_gap_days", [scenario]) for ax, scenario in zip(axes[1:], scenarios, strict=True)
+    ]
+    for ax, key, shown in panels:
+        unit = ""
+        for scenario, level in itertools.product(shown, homophily):
+            here = in_scenario(ok, scenario)
+            points = gap_points(here if level is None else here[here[HOMOPHILY] == level], key)
+            unit, length = key_unit(key, scenario, np.nanmax(np.abs(gap_points(here, key).to_numpy())))
+            points /= length
+            name = ", ".join(
+                filter(None, [label(scenario) if scenario else None, None if level is None else f"homophily {level:g}"])
+            )
+            ax.errorbar(
+                points.index.to_numpy(),
+                points["mean"],
+                yerr=[points["mean"] - points["low"], points["high"] - points["mean"]],
+                marker="o",
+                capsize=3,
+                color=f"C{lines.index((scenario, level)) % 10}",
+                label=name or None,
+            )
+        ax.axhline(0.0 if unit else 1.0, color="grey", linewidth=0.8)  # no gap
         ties = sorted(ok[BRIDGING].unique())
         ax.set(
             xlabel=label(BRIDGING),
-            ylabel=textwrap.fill(label(key), 40),  # one line would run into the title
+            ylabel=textwrap.fill(timed_label(key, unit), 40),  # one line would run into the title
             xticks=ties,
             xticklabels=[f"{v:g}" for v in ties],
+            title=label(shown[0]) if unit and shown[0] else "",
         )
     legend_below(figure, axes)
     figure.suptitle(
-        "Precariaat gap against bridging ties: mean and 95% interval over seeds (each seed averaged over the other settings)"
+        "Precariaat gap against bridging ties: mean and 95% interval over seeds (each seed averaged over the other "
+        "settings); the gap in time in each scenario's unit"
     )
     return figure
 
@@ -326,9 +344,7 @@ def cohesion_section(
     timed = tables.in_time_units(
         effects, ("low_cohesion_mean", "high_cohesion_mean", "difference", "ci95_low", "ci95_high"), "summary_key"
     )
-    timed = timed.assign(
-        summary_key=[timed_label(k, s or None) for k, s in zip(timed.summary_key, timed.scenario, strict=True)]
-    )
+    timed = timed.assign(summary_key=[timed_label(k, u) for k, u in zip(timed.summary_key, timed.unit, strict=True)])
     write_table(effects, out / "effects", shown=timed)
     figures = {"recovery_curves": curves(runs, timeseries, levels, "functioning", scenarios_of(runs))}
     displacing = [s for s in scenarios_of(runs) if in_scenario(timeseries, s)["displaced_share"].max() > 0]
@@ -353,15 +369,15 @@ def cohesion_section(
         or [pd.DataFrame()],
         ignore_index=True,
     )
-    shown_effects = timed[timed.pairs > 0].assign(scenario=timed.scenario.map(label))
+    shown_effects = timed[timed.pairs > 0].assign(scenario=timed.scenario.map(label)).rename(columns=tables.HEADERS)
     lines = [
         f"Low cohesion: {describe(levels['low'])}. High cohesion: {describe(levels['high'])}.",
         "",
         "## Effect of high versus low cohesion (paired by seed, 95% confidence intervals)",
         "",
         "High minus low cohesion per seed, then the mean over seeds with a 95% t interval. Units: durations in the "
-        "unit column (hours for the leak, days for flooding and sea-level rise), shares of households (0-1) for "
-        "keys ending in share, a ratio for the precariaat gap, a count for neighbourhoods transformed.",
+        f"unit column ({TIME_UNITS_NOTE}), shares of households (0-1) for keys ending in share, a ratio for the "
+        "precariaat gap, a count for neighbourhoods transformed.",
         "",
         *warned(effects.pairs, "these intervals"),
         markdown_table(shown_effects) if not shown_effects.empty else "(no complete pairs)",
@@ -448,13 +464,13 @@ TABLE_CAPTIONS = {  # the LaTeX tables' captions (and report.md's), by file name
 FIGURE_CAPTIONS = {  # report.md's figure captions, by file name
     "recovery_curves": "Mean functioning of affected households, low against high cohesion: mean over seeds and "
     "95% t band (not clipped to [0, 1]). Where events recur, each run's curve is its mean over its events, "
-    "aligned on the time each struck. The leak in hours, flooding and sea-level rise in days.",
+    f"aligned on the time each struck; in each scenario's unit ({TIME_UNITS_NOTE}).",
     "displacement_curves": "Share of households displaced, low against high cohesion: mean over seeds and 95% t "
     "band (not clipped to [0, 1]), for the scenarios in which anyone was displaced.",
-    "heatmap_resilience_loss": "Mean resilience loss over bonding and bridging ties, per scenario (the leak in "
-    "hours, flooding and sea-level rise in days).",
-    "precariaat_gap": "Precariaat gap against bridging ties, as a ratio and in days: mean and 95% t interval over "
-    "seeds, each seed averaged over the other settings.",
+    "heatmap_resilience_loss": "Mean resilience loss over bonding and bridging ties, per scenario "
+    f"({TIME_UNITS_NOTE}).",
+    "precariaat_gap": "Precariaat gap against bridging ties, as a ratio (every scenario) and in time (a panel per "
+    f"scenario: {TIME_UNITS_NOTE}): mean and 95% t interval over seeds, each seed averaged over the other settings.",
     "dose_response": "Effect of each added tie, bonding and bridging: mean and 95% t interval over seed pairs.",
     "policy": "What each set of policy levers gains, with 95% t intervals over seed pairs.",
 }
@@ -579,14 +595,14 @@ def report(sweep_dir: str | Path) -> Path:
     for section in (channels.channels_section(cohesion_runs), channels.dose_response_section(cohesion_runs)):
         if section is None:
             continue
-        name, section_lines, table, section_figures = section
-        write_table(table, out / name)
+        name, section_lines, table, shown, section_figures = section
+        write_table(table, out / name, shown=shown)
         figures |= section_figures
         counts = next((table[c] for c in ("pairs", "per_tie_pairs") if c in table), [])
         lines += [*section_lines, *warned(counts, f"the intervals of the {label(name)} table")]
     if policy is not None:
-        policy_lines, table = policy
-        write_table(table, out / "policy")
+        policy_lines, table, shown = policy
+        write_table(table, out / "policy", shown=shown)
         figures["policy"] = policy_figure(table)
         lines += policy_lines
     if with_calibration:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from experiments.aggregate import expected_jobs
 from experiments.stats import cohesion_ends, markdown_table, mean_ci, paired, written
+from simulation.style import label
 
 GROUP = "robustness"  # the config group the sweep varies
 CONDITION = "condition"
@@ -110,7 +111,8 @@ def section(runs: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
     order = list(dict.fromkeys(table.condition))
     shown = table.assign(value=table.apply(cell, axis=1)).pivot(index="claim", columns="condition", values="value")
     shown = shown.reindex(index=list(dict.fromkeys(table.claim)), columns=order).reset_index()
-    where = holds(table)
+    shown.columns = [label(column) for column in shown.columns]  # conditions in words: "households 500"
+    where = holds(table.assign(condition=table.condition.map(label)))
     lines = [
         "## Robustness of the headline claims",
         "",

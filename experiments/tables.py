@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.stats import mean_ci, paired
-from simulation.style import CLASS_NAMES, is_duration, time_unit
+from simulation.style import CLASS_NAMES, key_unit
 
 HEADERS = {  # the tables' columns in words, with units (durations in the row's ``unit``)
     "low_cohesion": "low cohesion",
@@ -24,6 +24,13 @@ HEADERS = {  # the tables' columns in words, with units (durations in the row's 
     "saved_high": "time saved, 95% CI to",
     "damage_low_cohesion_pct": "damage, low cohesion (%)",
     "damage_high_cohesion_pct": "damage, high cohesion (%)",
+    "summary_key": "outcome",
+    "low_cohesion_mean": "low cohesion",
+    "high_cohesion_mean": "high cohesion",
+    "difference": "difference (high minus low)",
+    "ci95_low": "95% CI from",
+    "ci95_high": "95% CI to",
+    "pairs": "seed pairs",
 }
 DURATIONS = ("low_cohesion", "high_cohesion", "saved", "saved_low", "saved_high")  # in days in the CSVs
 EVENT_ROWS = 30  # the most rows the per-event table shows in report.md and LaTeX (the CSV has every event)
@@ -113,15 +120,18 @@ def per_event(
 
 
 def in_time_units(table: pd.DataFrame, columns=DURATIONS, keys: str | None = None) -> pd.DataFrame:
-    """A table whose durations (days) are shown in each row's scenario unit (``style.time_unit``), with
-    that unit in a ``unit`` column; with ``keys``, only the rows whose key in that column is a duration."""
-    lengths = table.scenario.map(lambda s: time_unit(s or None)[1]).astype(float)
-    units = table.scenario.map(lambda s: time_unit(s or None)[0])
-    timed = table[keys].map(is_duration) if keys else pd.Series(True, index=table.index)
+    """A table whose durations (days) are shown in each row's scenario unit (``style.time_unit``, sized to the
+    largest value of the scenario's rows), with that unit in a ``unit`` column; with ``keys``, only the rows
+    whose key in that column is a duration, each key sized on its own."""
+    present = [c for c in columns if c in table]
+    named = table[keys] if keys else pd.Series("days", index=table.index)  # without keys every row is in days
+    spans = table[present].astype(float).abs().max(axis=1).groupby([table.scenario, named]).transform("max")
+    rows = zip(named, table.scenario, spans, strict=True)
+    units = pd.DataFrame([key_unit(k, s or None, span) for k, s, span in rows], columns=["unit", "length"])
     shown = table.copy()
-    for column in (c for c in columns if c in shown):
-        shown[column] = shown[column].where(~timed, shown[column] / lengths)
-    shown.insert(min(2, len(shown.columns)), "unit", units.where(timed, ""))
+    for column in present:
+        shown[column] = shown[column] / units.length.to_numpy()
+    shown.insert(min(2, len(shown.columns)), "unit", units.unit.to_numpy())
     return shown
 
 

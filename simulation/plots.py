@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from simulation.config import DAYS_PER_YEAR
 from simulation.results import Results
-from simulation.style import CLASS_COLOURS, CLASS_NAMES, SCENARIO_NAMES
+from simulation.style import CLASS_COLOURS, CLASS_NAMES, label
 
 
 def recovery_window(ts) -> tuple[float, float]:
@@ -59,7 +59,7 @@ def recovery_by_class(results: Results) -> Figure:
     recovered.set(xlabel=xlabel, ylabel="share of affected households recovered", ylim=(0, 1.02))
     figure.legend(*functioning.get_legend_handles_labels(), fontsize="small", loc="outside right center")
     cfg = results.config
-    figure.suptitle(f"{SCENARIO_NAMES.get(cfg.scenario.name, cfg.scenario.name)}: recovery by class (seed {cfg.seed})")
+    figure.suptitle(f"{label(cfg.scenario.name)}: recovery by class (seed {cfg.seed})")
     return figure
 
 
@@ -77,7 +77,8 @@ def floods_by_class(results: Results) -> Figure:
     damage.set(xlabel="flood", ylabel="mean functioning lost by households hit", ylim=(0, None))
     recovery.set(xlabel="flood", ylabel="mean days to recover", ylim=(0, None))
     recovery.legend(fontsize="small")
-    figure.suptitle(f"{results.config.scenario.name}: damage and recovery per flood (seed {results.config.seed})")
+    cfg = results.config
+    figure.suptitle(f"{label(cfg.scenario.name)}: damage and recovery per flood (seed {cfg.seed})")
     return figure
 
 
@@ -95,9 +96,8 @@ def sea_level_and_transformation(results: Results) -> Figure:
     transformed.step(years, ts["transformed_neighbourhoods"], color="tab:green", where="post")
     transformed.set_ylabel("neighbourhoods transformed", color="tab:green")
     left_behind_by_class(results.summary, behind)
-    figure.suptitle(
-        f"{results.config.scenario.name}: sea level, exposure and transformation (seed {results.config.seed})"
-    )
+    cfg = results.config
+    figure.suptitle(f"{label(cfg.scenario.name)}: sea level, exposure and transformation (seed {cfg.seed})")
     return figure
 
 
@@ -118,10 +118,10 @@ def left_behind_by_class(summary: dict, ax: Axes, names: dict[str, str] | None =
     classes = [k.removeprefix("left_behind_share__") for k in summary if k.startswith("left_behind_share__")]
     labels = [(names or CLASS_NAMES["en"]).get(c, c.replace("_", " ")) for c in classes]
     left = np.zeros(len(classes))
-    for key, label in LEFT_BEHIND_PARTS.items():
+    for key, part in LEFT_BEHIND_PARTS.items():
         shares = np.array([summary.get(f"{key}__{c}") for c in classes], dtype=float)
         shares = np.nan_to_num(shares)  # null (nothing to follow, or nobody hit) as 0
-        ax.barh(labels, shares, left=left, label=label)
+        ax.barh(labels, shares, left=left, label=part)
         left += shares
     ax.set(xlabel="share of the class's households\nleft behind at the horizon", xlim=(0, 1))
     if legend:

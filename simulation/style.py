@@ -85,18 +85,15 @@ def percent(share: float, language: str = "en") -> str:
     return NONE_YET if share is None or math.isnan(share) else f"{number(100 * share, language)}%"
 
 
-def duration(days: float, language: str = "en", short: bool = False) -> str:
-    """A span of time in the unit that reads best: hours under two days, days under four months, then months,
-    years; ``short`` abbreviates the unit ('16 h', '3.2 d')."""
-    size = abs(days)
-    if size < 2:
-        amount, unit = days * 24, "hours"
-    elif size < 4 * DAYS_PER_MONTH:
-        amount, unit = days, "days"
-    elif size < 2 * DAYS_PER_YEAR:
-        amount, unit = days / DAYS_PER_MONTH, "months"
-    else:
-        amount, unit = days / DAYS_PER_YEAR, "years"
+def duration(days: float, language: str = "en", short: bool = False, unit: str | None = None) -> str:
+    """A span of time in ``unit`` (hours, days, months or years), or else in the unit that reads best:
+    hours under two days, days under four months, then months, years; ``short`` abbreviates the unit
+    ('16 h', '3.2 d')."""
+    if unit is None:
+        size = abs(days)
+        unit = "hours" if size < 2 else "days" if size < 4 * DAYS_PER_MONTH else "months"
+        unit = "years" if size >= 2 * DAYS_PER_YEAR else unit
+    amount = days / DAYS_PER_UNIT[unit]
     digits = 0 if abs(amount) >= 10 or round(amount, 1) == round(amount) else 1
     written = number(amount, language, digits)
     if short:
@@ -161,14 +158,20 @@ def in_order(scenarios) -> list:
     return sorted(scenarios, key=lambda s: (SCENARIO_ORDER.index(s) if s in SCENARIO_ORDER else known, str(s)))
 
 
-# The unit each scenario's durations are shown in (the leak recovers in hours); days where not named.
-SCENARIO_TIME_UNITS = {"leak": "hours"}
-DAYS_PER_UNIT = {"hours": 1 / 24, "days": 1.0, "years": DAYS_PER_YEAR}
+# The unit each scenario's durations are shown in: hours for the leak, years for sea-level rise; days where not named.
+SCENARIO_TIME_UNITS = {"leak": "hours", "sea_level_rise": "years"}
+TIME_UNITS_NOTE = "hours for the leak, days for flooding, years for sea-level rise or months where under two years"
+DAYS_PER_UNIT = {"hours": 1 / 24, "days": 1.0, "months": DAYS_PER_MONTH, "years": DAYS_PER_YEAR}
 
 
-def time_unit(scenario: str | None) -> tuple[str, float]:
-    """The unit in which a scenario's durations are shown, and its length in days (``('hours', 1/24)``)."""
+def time_unit(scenario: str | None, span_days: float | None = None) -> tuple[str, float]:
+    """The unit in which a scenario's durations are shown, and its length in days (``('hours', 1/24)``).
+
+    Years give way to months where what is shown (``span_days``: its largest size) is under two years.
+    """
     unit = SCENARIO_TIME_UNITS.get(scenario, "days")
+    if unit == "years" and span_days is not None and abs(span_days) < 2 * DAYS_PER_YEAR:
+        unit = "months"
     return unit, DAYS_PER_UNIT[unit]
 
 
@@ -177,9 +180,13 @@ def is_duration(key: str) -> bool:
     return "days" in key.split("__")[0].split("_")
 
 
-def timed_label(key: str, scenario: str | None) -> str:
-    """``label(key)`` with its days in the scenario's unit ('hours until 90% of those hit were back')."""
-    unit, _ = time_unit(scenario)
+def key_unit(key: str, scenario: str | None, span_days: float | None = None) -> tuple[str, float]:
+    """The unit a summary key is shown in and its length in days: ``time_unit``'s for a duration, else ``('', 1.0)``."""
+    return time_unit(scenario, span_days) if is_duration(key) else ("", 1.0)
+
+
+def timed_label(key: str, unit: str) -> str:
+    """``label(key)`` with its days in ``unit`` ('hours until 90% of those hit were back'); other keys as they are."""
     return label(key).replace("days", unit) if is_duration(key) else label(key)
 
 

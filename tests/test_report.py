@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -116,6 +118,67 @@ def test_the_dose_response_gives_the_effect_of_each_added_tie_paired_by_seed():
     assert set(bonding.held) == {f"{label('network.bridging_degree')} 2"}, "bridging held at the level nearest 2"
 
 
+def tie_sweep() -> pd.DataFrame:
+    """A made-up sweep over 4 x 4 levels of bonding and bridging ties, 3 seeds, in the leak and in flooding:
+    each bonding tie takes 3 hours off the leak's resilience loss (3 days off flooding's), each bridging
+    tie 5; the precariaat's gap is 6 minus the bridging ties, in hours for the leak and days for flooding."""
+    rows = []
+    for scenario, unit in (("leak", 1 / 24), ("flooding", 1.0)):  # an hour and a day, in days
+        for seed, bonding, bridging in itertools.product(range(3), (0, 2, 4, 8), (0, 1, 2, 4)):
+            rows.append(
+                {
+                    "status": "ok",
+                    "seed": seed,
+                    "scenario.name": scenario,
+                    "network.bonding_degree": float(bonding),
+                    "network.bridging_degree": float(bridging),
+                    "resilience_loss_days": unit * (100.0 - 3.0 * bonding - 5.0 * bridging + seed),
+                    "precariaat_gap": 1.5,
+                    "precariaat_gap_days": unit * (6.0 - bridging),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_the_leaks_dose_response_is_in_hours():
+    from experiments.channels import dose_response_section
+
+    name, lines, _, shown, figures = dose_response_section(tie_sweep())
+    loss = shown[shown.outcome.str.startswith("resilience loss")]
+    leak = loss[loss.scenario == label("leak")]
+    assert set(leak.unit) == {"hours"}, f"expected the leak's effects per tie in hours, got {set(leak.unit)}"
+    bonding = leak[leak["ties added"] == label("network.bonding_degree")]
+    assert bonding["effect per added tie [95% CI]"].str.startswith("-3 ").all(), (
+        f"expected -3 hours per bonding tie in the leak, got {bonding['effect per added tie [95% CI]'].tolist()}"
+    )
+    assert leak.outcome.str.contains("hours of functioning").all(), f"expected the outcome in hours: {leak.outcome}"
+    floods = loss[loss.scenario == label("flooding")]
+    assert set(floods.unit) == {"days"}, f"expected flooding's effects per tie in days, got {set(floods.unit)}"
+    assert "| hours |" in "\n".join(lines), f"expected the leak's rows in hours in report.md: {lines}"
+    axes = {ax.get_title().replace("\n", " "): ax for ax in figures[name].axes if ax.get_title()}
+    panel = next(ax for title, ax in axes.items() if title.startswith("leak (coping): resilience loss"))
+    line = panel.lines[0]  # bonding ties: 0, 2, 4, 8 against the fewest (0)
+    assert line.get_ydata() == pytest.approx([0.0, -6.0, -12.0, -24.0]), (
+        f"expected the leak's change in hours (3 per bonding tie), got {line.get_ydata()}"
+    )
+    assert "(hours)" in panel.get_ylabel(), f"expected the leak's axis to name hours, got {panel.get_ylabel()!r}"
+
+
+def test_the_leaks_precariaat_gap_is_in_hours():
+    from experiments.report import precariaat_gap
+
+    figure = precariaat_gap(tie_sweep())
+    ratio, leak, floods = figure.axes[:3]
+    assert leak.get_title() == label("leak"), f"expected the leak's gap in its own panel, got {leak.get_title()!r}"
+    assert leak.lines[0].get_ydata() == pytest.approx([6.0, 5.0, 4.0, 2.0]), (
+        f"expected the leak's gap in hours (6 minus the bridging ties), got {leak.lines[0].get_ydata()}"
+    )
+    assert "hours" in leak.get_ylabel(), f"expected the leak's axis to name hours, got {leak.get_ylabel()!r}"
+    assert floods.lines[0].get_ydata() == pytest.approx([6.0, 5.0, 4.0, 2.0]), "expected flooding's gap in days"
+    assert "days" in floods.get_ylabel(), f"expected flooding's axis to name days, got {floods.get_ylabel()!r}"
+    assert ratio.lines[0].get_ydata() == pytest.approx([1.5] * 4), "expected the ratio as it is, without a unit"
+
+
 EVENTS = 300  # monthly floods over 25 years: far more than a table in a paper can show
 
 
@@ -221,8 +284,8 @@ def test_the_leaks_durations_are_in_hours(two_seed_report):
     t90 = [row for row in text.splitlines() if row.startswith("| leak (coping) | hours until 90%")]
     assert t90 and "| hours | 1 | 1 |" in t90[0], f"expected the leak's t90 as 1 hour, got {t90}"
     assert "0.0417" not in text and "0.0416667 days" not in text, "expected no fractions of a day for the leak"
-    floods = [row for row in text.splitlines() if row.startswith("| sea-level rise (transformation) | days until")]
-    assert floods and "| days |" in floods[0], f"expected sea-level rise in days, got {floods}"
+    floods = [row for row in text.splitlines() if row.startswith("| sea-level rise (transformation) | months until")]
+    assert floods and "| months | 1.97 |" in floods[0], f"expected sea-level rise's 60 days as 1.97 months: {floods}"
     assert clock(14, 1 / 24) == "14 days in hourly steps", f"expected hourly steps, got {clock(14, 1 / 24)!r}"
     assert clock(36525, 30.4375) == "100 years in monthly steps", f"got {clock(36525, 30.4375)!r}"
 

@@ -84,25 +84,38 @@ def choose(page, current: str, option: str) -> None:
     page.get_by_role("option", name=option).click()
 
 
-def time_demo(steps: int = 30, loads: int = 3) -> dict[str, float]:
-    """Seconds from opening the page until its last figure shows (best of ``loads``), and per step."""
-    from playwright.sync_api import sync_playwright
+def time_demo(steps: int = 30, loads: int = 3, resets: int = 5) -> dict[str, float]:
+    """Seconds the default page takes: from opening until its first figure shows (best of ``loads``), per step
+    (from pressing Step until the clock moved) and per Reset (from pressing it until the page stands at its
+    opening again, after a step)."""
+    from playwright.sync_api import expect, sync_playwright
 
     with demo_server() as (url, _), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         first_render = []
         for _ in range(loads):
-            page = browser.new_page(viewport={"width": 1500, "height": 1300})
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
             start = time.perf_counter()
             page.goto(url)
-            page.locator(".veerkracht-figure-indicators").wait_for(timeout=WAIT_MS)
+            page.locator(".veerkracht-figure-recovery").wait_for(timeout=WAIT_MS)
             first_render.append(time.perf_counter() - start)
         per_step = step_and_wait(page, steps)
+        clock = page.locator(".veerkracht-clock")
+        per_reset = []
+        for _ in range(resets):
+            step_and_wait(page)
+            moved = clock.inner_text()
+            start = time.perf_counter()
+            page.get_by_role("button", name="Reset").click()
+            expect(clock).not_to_have_text(moved, timeout=WAIT_MS)
+            page.locator(".veerkracht-figure-recovery").wait_for(timeout=WAIT_MS)
+            per_reset.append(time.perf_counter() - start)
         browser.close()
     return {
         "first_render_s": min(first_render),
         "step_median_s": statistics.median(per_step),
-        "step_mean_s": statistics.mean(per_step),
         "step_max_s": max(per_step),
+        "reset_median_s": statistics.median(per_reset),
         "steps": steps,
+        "resets": resets,
     }

@@ -3,24 +3,28 @@
 ``ClassroomModel`` is a Mesa model that holds one or two ``CrisisModel`` communities built from
 the same seed, so in side-by-side mode both have the same households and the same hazard
 draws: the only difference is the one setting compared (their ties, their homophily, the
-government's stance, or one policy lever). It steps them together, in page steps that suit the
+government's stance, or one policy lever). It opens just before the crisis (an hour before the
+leak's burst; as the first flood strikes), steps them together, in page steps that suit the
 scenario (an hour of a leak, four weeks of floods, a year of sea-level rise), and tells where
-each community stands (``scoreboard``). The browser page (``simulation.demo.page``) draws it;
+each community stands (``scoreboard``). The government's settings can change while it runs
+(``govern``); every other setting builds new towns. The browser page (``simulation.demo.page``) draws it;
 nothing here knows about the page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from simulation.compose import load_config
 from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
+from simulation.levers.base import Lever
 from simulation.metrics import left_behind_households, precariaat_gap
 from simulation.model import CrisisModel
+from simulation.params import config_from_params
 from simulation.provisions import AT_HOME, EMERGENCY, HOSTED, TEMPORARY
 
 SCENARIOS = ("leak", "flooding", "sea_level_rise")
@@ -83,6 +87,9 @@ def side_settings(name: str) -> dict[str, float]:
     return {key: value for side in sides(name) for key, value in SIDE_OVERRIDES.get(side, {}).items()}
 
 
+# The settings that take effect in a running model (``ClassroomModel.govern``); any other builds new towns.
+LIVE_KEYS = ("delay_days", "receptivity", "learning")
+
 # Households drawn in the network view; a larger population is shown by a random sample.
 VIEW_SIZE = 400
 
@@ -104,7 +111,7 @@ class ClassroomSettings:
         seed: the seed of both communities.
     """
 
-    scenario: str = "leak"
+    scenario: str = "flooding"
     side_by_side: bool = True
     compare: str = "cohesion"
     cohesion: float = 0.5
@@ -136,15 +143,15 @@ class ClassroomSettings:
         side = side_settings(name)
         return {key: side.get(f"network.{key}", getattr(self, key)) for key in TIE_KEYS}
 
-    def overrides(self, name: str) -> list[str]:
-        """The config overrides of one community."""
+    def params(self, name: str) -> dict[str, Any]:
+        """The keyword parameters of one community (``simulation.params``: no Hydra, so that Reset is quick)."""
         government = {"delay_days": self.delay_days, "receptivity": self.receptivity, "learning": self.learning}
         values = {f"government.{key}": value for key, value in government.items()}
         values.update({f"network.{key}": value for key, value in self.ties(name).items()})
         values.update(side_settings(name))  # the sides' own settings (their ties are in already)
-        values.update({"population.households": self.households, "seed": self.seed})
         levers = [self.compare] if name == "with" else []
-        return [*(f"{key}={value}" for key, value in values.items()), f"policy=[{','.join(levers)}]"]
+        fixed = {"scenario": self.scenario, "households": self.households, "seed": self.seed, "policy": levers}
+        return fixed | {key.replace(".", "__"): value for key, value in values.items()}
 
     def configs(self) -> dict[str, Config]:
         """The validated config of each community; raises ``ConfigError`` naming a bad value."""
@@ -152,7 +159,7 @@ class ClassroomSettings:
             raise ConfigError(f"scenario={self.scenario!r} is not allowed: expected one of {', '.join(SCENARIOS)}")
         if self.compare not in COMPARISONS:
             raise ConfigError(f"compare={self.compare!r} is not allowed: expected one of {', '.join(COMPARISONS)}")
-        return {name: load_config(scenario=self.scenario, overrides=self.overrides(name)) for name in self.names}
+        return {name: config_from_params(**self.params(name)) for name in self.names}
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,7 @@ class ClassroomModel(mesa.Model):
         self.reference = next(iter(self.communities.values()))
         self.steps_per_page_step = max(1, round(PAGE_STEP_DAYS[settings.scenario] / self.reference.dt))
         self.view = NetworkView.of(self.reference, VIEW_SIZE, settings.seed)
+        self.open_at_the_crisis()
 
     @property
     def day(self) -> float:
@@ -227,14 +235,52 @@ class ClassroomModel(mesa.Model):
         """The scenario's horizon in days."""
         return self.reference.cfg.scenario.horizon_days
 
-    def step(self) -> None:
-        """Advance every community by one page step (or to its horizon)."""
+    def model_step(self) -> None:
+        """Advance every community by one step of the model (those at their horizon stay)."""
         for community in self.communities.values():
-            for _ in range(self.steps_per_page_step):
-                if not community.running:
-                    break
+            if community.running:
                 community.step()
         self.running = any(community.running for community in self.communities.values())
+
+    def step(self) -> None:
+        """Advance every community by one page step (or to its horizon)."""
+        for _ in range(self.steps_per_page_step):
+            self.model_step()
+
+    def open_at_the_crisis(self) -> None:
+        """Advance to one page step before a crisis whose onset is known (the leak's burst), else to the first event.
+
+        The quiet years before a random first flood are run, not skipped: the towns are where the
+        model would have them when it strikes.
+        """
+        onset = getattr(self.reference.cfg.scenario, "onset_day", None)
+        if onset is None:
+            self.skip_to_next_event()
+            return
+        while self.running and self.day + PAGE_STEP_DAYS[self.settings.scenario] < onset - 1e-9:
+            self.model_step()
+
+    def govern(self, settings: ClassroomSettings) -> None:
+        """Take the government's settings from ``settings`` while running.
+
+        A town whose side sets them (``SIDE_OVERRIDES``) keeps its own, as does a town with a lever
+        that sets its government (``receptive_government``, ``generous_compensation``...).
+
+        A new stance is the one the government holds itself: its current stance moves towards it
+        as it answers the households (``Government.respond``). The delay and the learning rate
+        apply from the next step.
+        """
+        for name, community in self.communities.items():
+            if any(type(lever).government is not Lever.government for lever in community.levers.active):
+                continue
+            fixed, gov = side_settings(name), community.government
+            if "government.receptivity" not in fixed:
+                gov.adopt(settings.receptivity)
+            if "government.delay_days" not in fixed:
+                gov.delay_days = settings.delay_days
+            if "government.learning" not in fixed:
+                gov.learning = settings.learning
+        self.settings = replace(self.settings, **{key: getattr(settings, key) for key in LIVE_KEYS})
 
     @property
     def events(self) -> int:
@@ -242,10 +288,10 @@ class ClassroomModel(mesa.Model):
         return len(self.reference.event_log)
 
     def skip_to_next_event(self) -> None:
-        """Page steps until the next hazard event has struck, or the run ends."""
+        """Model steps until the next hazard event has struck (the page then stands at its step), or the run ends."""
         before = self.events
         while self.running and self.events == before:
-            self.step()
+            self.model_step()
 
 
 @dataclass(frozen=True)

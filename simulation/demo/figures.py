@@ -25,11 +25,30 @@ from PIL import Image
 from simulation.config import DAYS_PER_YEAR
 from simulation.demo.classroom import PAGE_STEP_DAYS, ClassroomModel
 from simulation.demo.texts import community_name
-from simulation.style import CLASS_NAMES, COMPARED_COLOURS, SINGLE_COLOUR, UNAFFECTED_COLOUR
+from simulation.events import Event
+from simulation.style import (
+    CLASS_COLOURS,
+    CLASS_NAMES,
+    COMPARED_COLOURS,
+    DAYS_PER_UNIT,
+    SINGLE_COLOUR,
+    UNAFFECTED_COLOUR,
+    number,
+)
 
 CEILINGS = (5.0, 10.0, 20.0, 50.0, 100.0)  # upper limits (%) a share's axis steps through
-LEAK_WINDOWS = (1.0, 2.0, 4.0, 7.0)  # days the leak's time axis steps through before its horizon
+LEAK_WINDOWS = (24.0, 48.0, 96.0, 168.0)  # hours the leak's time axis steps through before its horizon
 PERCENT = PercentFormatter(100, decimals=0)
+
+# The recovery charts count time from the latest event, in the unit its recoveries take, over a
+# window that widens (through these lengths, in that unit) only while 90% are not yet back.
+SINCE_EVENT_UNITS = {"leak": "hours", "flooding": "months", "sea_level_rise": "years"}
+SINCE_EVENT_WINDOWS = {
+    "leak": (12.0, 24.0, 48.0, 96.0, 336.0),
+    "flooding": (12.0, 24.0, 36.0, 60.0, 120.0),
+    "sea_level_rise": (2.0, 5.0, 10.0, 20.0, 50.0),
+}
+EARLIER_EVENTS = 3  # earlier events drawn faintly behind the latest
 
 # Indicators drawn for every scenario, and those a scenario adds (all shares but the counts).
 INDICATORS = ("stress", "fear_share", "trust", "active_initiatives")
@@ -41,18 +60,20 @@ SCENARIO_INDICATORS = {
 COUNTS = ("active_initiatives", "transformed_neighbourhoods")  # at most one per neighbourhood
 
 
-def community_styles(model: ClassroomModel) -> dict[str, dict[str, str]]:
-    """Each community's colour and line style: the compared pair of colours by the first side
-    (two by two: the second side dashed, then solid), or the single colour alone."""
+def community_styles(model: ClassroomModel) -> dict[str, dict]:
+    """Each community's colour, line style and width: the compared pair of colours by the first side
+    (two by two: the second side dashed, then solid), or the single colour alone. The first side's
+    lines are wider, so that the second's stay visible where the two coincide."""
     names = list(model.communities)
     if len(names) == 1:
-        return {names[0]: {"color": SINGLE_COLOUR, "linestyle": "-"}}
+        return {names[0]: {"color": SINGLE_COLOUR, "linestyle": "-", "linewidth": 2.2}}
     firsts = list(dict.fromkeys(name.split("-")[0] for name in names))
     seconds = list(dict.fromkeys(name.split("-")[-1] for name in names)) if len(names) > len(firsts) else []
     return {
         name: {
             "color": COMPARED_COLOURS[firsts.index(name.split("-")[0])],
             "linestyle": "--" if seconds and name.split("-")[-1] == seconds[0] else "-",
+            "linewidth": 3.4 if name.split("-")[0] == firsts[0] else 1.8,
         }
         for name in names
     }
@@ -75,7 +96,7 @@ class LiveFigure:
 
     Args:
         figure: the figure, with every artist in place.
-        artists: the artists that change between frames.
+        artists: the artists that change between frames (``update`` may replace the list's items).
         update: sets the artists' data from the model; returns True when an axis limit changed
             (the background is then redrawn).
     """
@@ -96,38 +117,68 @@ class LiveFigure:
         for artist in self.artists:
             self.figure.draw_artist(artist)
         buffer = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        # 256 colours (a figure has fewer that matter): a third of the bytes, and faster to encode
+        image = Image.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3]).quantize(256, Image.Quantize.FASTOCTREE)
+        image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
 
 def in_years(model: ClassroomModel) -> bool:
-    """Whether the scenario's clock reads in years rather than days."""
+    """Whether the scenario's clock reads in years rather than hours (the leak)."""
     return PAGE_STEP_DAYS[model.settings.scenario] >= 28
 
 
 def to_time_unit(model: ClassroomModel, days: np.ndarray | float) -> np.ndarray | float:
-    """Days in the scenario's unit of time (days or years)."""
-    return days / DAYS_PER_YEAR if in_years(model) else days
+    """Days in the scenario's unit of time (hours or years)."""
+    return days / DAYS_PER_YEAR if in_years(model) else days * 24
+
+
+def time_label(model: ClassroomModel, text: dict) -> str:
+    """The time axis' label: 'year' or 'hour'."""
+    return text["year" if in_years(model) else "hour"]
+
+
+def back_curve(event: Event, now: float, members: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Share (%) of the households ``event`` hit (or of those ``members`` marks) that had been back, against
+    days since it struck, until ``now`` (a step curve: the definition of the scoreboard's time until 90%)."""
+    returned = event.recovered_day if members is None else event.recovered_day[members]
+    times = np.sort(returned[~np.isnan(returned)] - event.day)
+    share = 100.0 * np.arange(1, times.size + 1) / max(returned.size, 1)
+    last = share[-1:] if share.size else np.zeros(1)
+    return np.concatenate([[0.0], times, [now - event.day]]), np.concatenate([[0.0], share, last])
+
+
+def since_event_window(model: ClassroomModel) -> float:
+    """The recovery charts' window, in the scenario's unit: long enough for the latest event until 90% are back."""
+    scenario, needed = model.settings.scenario, 0.0
+    for community in model.communities.values():
+        if community.event_log.events:
+            latest = community.event_log.events[-1]
+            needed = max(needed, (model.day if latest.t90_day is None else latest.t90_day) - latest.day)
+    amount, windows = needed / DAYS_PER_UNIT[SINCE_EVENT_UNITS[scenario]], SINCE_EVENT_WINDOWS[scenario]
+    return next((w for w in windows if amount <= w), windows[-1])
 
 
 def ceiling(value: float, top: float) -> float:
-    """The smallest axis ceiling that holds ``value`` (a share in %), or ``top`` for counts."""
-    return next((c for c in CEILINGS if value <= c), CEILINGS[-1]) if top == 100.0 else top
+    """The smallest axis ceiling that holds ``value`` (a share in %), or just above ``top`` for counts (so that a
+    line at the top stays visible)."""
+    return next((c for c in CEILINGS if value <= c), CEILINGS[-1]) if top == 100.0 else top + 0.5
 
 
 def time_limit(model: ClassroomModel) -> float:
-    """The time axis' end, in the scenario's unit: the leak's first days widen as they pass; else the horizon."""
+    """The time axis' end, in the scenario's unit: the leak's first hours widen as they pass; else the horizon."""
     horizon = to_time_unit(model, model.horizon_days)
     if model.settings.scenario != "leak":
         return horizon
-    return next((w for w in LEAK_WINDOWS if model.day < w), horizon)
+    return next((w for w in LEAK_WINDOWS if 24 * model.day < w), horizon)
 
 
-def write_numbers(ax, language: str, y: bool = True) -> None:
-    """Tick labels as the language writes numbers (a decimal comma in Dutch); ``y=False`` leaves y (percent) alone."""
+def write_numbers(ax, language: str, x: bool = True, y: bool = True) -> None:
+    """Tick labels as the language writes numbers (a decimal comma in Dutch), on the axes named (``y=False``
+    leaves a percent axis alone)."""
     if language == "nl":
         comma = FuncFormatter(lambda value, _: f"{value:g}".replace(".", ","))
-        for axis in (ax.xaxis, ax.yaxis) if y else (ax.xaxis,):
+        for axis in [ax.xaxis] * x + [ax.yaxis] * y:
             axis.set_major_formatter(comma)
 
 
@@ -204,67 +255,92 @@ def network_figure(model: ClassroomModel, text: dict) -> LiveFigure:
 
 
 def recovery_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
-    """Share of affected households back to normal over time, one line per community."""
-    styles = community_styles(model)
+    """Share of the households the latest event hit that had been back to normal, against the time since it
+    struck: one line per community, its earlier events faint behind it, the 90% mark dotted."""
+    styles, scenario = community_styles(model), model.settings.scenario
+    unit_days = DAYS_PER_UNIT[SINCE_EVENT_UNITS[scenario]]
     figure = Figure(figsize=(4.4, 3.4))
     ax = figure.subplots(gridspec_kw={"left": 0.16, "right": 0.96, "bottom": 0.15, "top": 0.88})
     lines = []
     for name, community in model.communities.items():
-        (line,) = ax.plot(
-            [], [], **styles[name], linewidth=2.2, label=community_name(text, model.settings.compare, name)
-        )
-        lines.append((line, community.recorder))
-    ax.set(xlim=(0, time_limit(model)), ylim=(0, 100), xlabel=text["year" if in_years(model) else "day"])
+        look = {**styles[name], "drawstyle": "steps-post"}
+        earlier = [ax.plot([], [], **(look | {"linewidth": 1.0}), alpha=0.35)[0] for _ in range(EARLIER_EVENTS)]
+        (latest,) = ax.plot([], [], **look, label=community_name(text, model.settings.compare, name))
+        lines.append((latest, earlier, community))
+    ax.axhline(90.0, color="0.35", linestyle=":", linewidth=1.2)
+    ax.text(0.01, 90.0, "90%", transform=ax.get_yaxis_transform(), va="bottom", fontsize="small", color="0.35")
+    ax.set(xlim=(0, since_event_window(model)), ylim=(0, 100), xlabel=text["since_event"][scenario])
     write_numbers(ax, language, y=False)
     ax.yaxis.set_major_formatter(PERCENT)
-    ax.set_title(text["indicators"]["recovered_share"], fontsize="medium")
+    ax.set_title(text["back_since_event"], fontsize="medium")
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(alpha=0.3)
+    waiting = ax.text(0.5, 0.5, text["no_event_yet"][scenario], transform=ax.transAxes, ha="center", va="center")
 
     def update() -> bool:
-        for line, recorder in lines:
-            rows = slice(0, recorder.row)
-            line.set_data(
-                to_time_unit(model, recorder.columns["day"][rows]), 100 * recorder.columns["recovered_share"][rows]
-            )
-        limit = time_limit(model)
-        if limit != ax.get_xlim()[1]:
-            ax.set_xlim(0, limit)
+        for latest, earlier, community in lines:
+            log = community.event_log
+            log.resolve()
+            slots, shown = [*earlier, latest], log.events[-1 - EARLIER_EVENTS :]  # the latest event last
+            unused = len(slots) - len(shown)
+            for line in slots[:unused]:
+                line.set_data([], [])
+            for line, event in zip(slots[unused:], shown, strict=True):
+                days, share = back_curve(event, model.day)
+                line.set_data(days / unit_days, share)
+        waiting.set_visible(not model.events)
+        window = since_event_window(model)
+        if window != ax.get_xlim()[1]:
+            ax.set_xlim(0, window)
             return True
         return False
 
-    return LiveFigure(figure, [line for line, _ in lines], update)
+    artists = [line for latest, earlier, _ in lines for line in (*earlier, latest)]
+    return LiveFigure(figure, [*artists, waiting], update)
 
 
 def class_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
-    """Share of each class's affected households back to normal over time, one panel per community."""
-    names, colours = list(model.communities), community_colours(model)
-    width = 4.2 * len(names) + 2.4
-    figure = Figure(figsize=(width, 3.0))
-    margins = {"left": 0.6 / width, "right": 1 - 2.3 / width, "bottom": 0.17, "top": 0.8, "wspace": 0.08}
+    """Per class, the share of the households the latest event hit that had been back, against the time since
+    it struck, one panel per community (the precariaat in black)."""
+    names, colours, scenario = list(model.communities), community_colours(model), model.settings.scenario
+    unit_days = DAYS_PER_UNIT[SINCE_EVENT_UNITS[scenario]]
+    width = 4.2 * len(names) + 0.8
+    figure = Figure(figsize=(width, 3.4))
+    margins = {"left": 0.6 / width, "right": 1 - 0.2 / width, "bottom": 0.36, "top": 0.82, "wspace": 0.08}
     axes = figure.subplots(1, len(names), squeeze=False, sharey=True, gridspec_kw=margins)[0]
+    class_names = model.reference.households.class_names
     lines = []
     for ax, name in zip(axes, names, strict=True):
-        recorder = model.communities[name].recorder
-        for class_name in recorder.class_names:
-            style = {"color": "black", "linewidth": 2.2} if class_name == "precariaat" else {"linewidth": 1.2}
-            (line,) = ax.plot([], [], label=CLASS_NAMES[language].get(class_name, class_name), **style)
-            lines.append((line, recorder, f"recovered_share__{class_name}"))
-        ax.set(xlim=(0, time_limit(model)), ylim=(0, 100), xlabel=text["year" if in_years(model) else "day"])
+        for code, class_name in enumerate(class_names):
+            style = {"color": CLASS_COLOURS.get(class_name), "linewidth": 1.4}
+            if class_name == "precariaat":
+                style = {"color": "black", "linewidth": 2.4}
+            (line,) = ax.plot(
+                [], [], label=CLASS_NAMES[language].get(class_name, class_name), drawstyle="steps-post", **style
+            )
+            lines.append((line, model.communities[name], code))
+        ax.set(xlim=(0, since_event_window(model)), ylim=(0, 100), xlabel=text["since_event"][scenario])
         write_numbers(ax, language, y=False)
         ax.yaxis.set_major_formatter(PERCENT)
+        ax.axhline(90.0, color="0.35", linestyle=":", linewidth=1.0)
         ax.set_title(community_name(text, model.settings.compare, name), color=colours[name], fontsize="medium")
-    axes[-1].legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
-    figure.suptitle(text["recovered_by_class"])
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=4, fontsize="small", frameon=False)
+    figure.suptitle(text["recovered_by_class"][scenario])
 
     def update() -> bool:
-        for line, recorder, column in lines:
-            rows = slice(0, recorder.row)
-            line.set_data(to_time_unit(model, recorder.columns["day"][rows]), 100 * recorder.columns[column][rows])
-        limit = time_limit(model)
-        if limit != axes[0].get_xlim()[1]:
+        for line, community, code in lines:
+            log, households = community.event_log, community.households
+            log.resolve()
+            if not log.events:
+                line.set_data([], [])
+                continue
+            latest = log.events[-1]
+            days, share = back_curve(latest, model.day, households.household_class[latest.hit] == code)
+            line.set_data(days / unit_days, share)
+        window = since_event_window(model)
+        if window != axes[0].get_xlim()[1]:
             for ax in axes:
-                ax.set_xlim(0, limit)
+                ax.set_xlim(0, window)
             return True
         return False
 
@@ -276,8 +352,8 @@ def indicator_figure(model: ClassroomModel, text: dict, language: str) -> LiveFi
     indicators = INDICATORS + SCENARIO_INDICATORS[model.settings.scenario]
     styles = community_styles(model)
     width = 2.6 * len(indicators)
-    figure = Figure(figsize=(width, 2.6))
-    margins = {"left": 0.45 / width, "right": 1 - 0.1 / width, "bottom": 0.18, "top": 0.86, "wspace": 0.35}
+    figure = Figure(figsize=(width, 3.0))
+    margins = {"left": 0.45 / width, "right": 1 - 0.1 / width, "bottom": 0.3, "top": 0.88, "wspace": 0.35}
     axes = figure.subplots(1, len(indicators), squeeze=False, gridspec_kw=margins)[0]
     neighbourhoods = model.reference.n_neighbourhoods
     lines = []
@@ -287,13 +363,13 @@ def indicator_figure(model: ClassroomModel, text: dict, language: str) -> LiveFi
         for name, community in model.communities.items():
             (line,) = ax.plot([], [], **styles[name], label=community_name(text, model.settings.compare, name))
             lines.append((line, community.recorder, indicator, ax, top, scale))
-        ax.set(
-            xlim=(0, time_limit(model)), ylim=(0, ceiling(0.0, top)), xlabel=text["year" if in_years(model) else "day"]
-        )
+        ax.set(xlim=(0, time_limit(model)), ylim=(0, ceiling(0.0, top)), xlabel=time_label(model, text))
         write_numbers(ax, language)
         if scale == 100.0:
             ax.yaxis.set_major_formatter(PERCENT)
         ax.set_title(text["indicators"][indicator], fontsize="small")
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize="small", frameon=False)
 
     def update() -> bool:
         changed = False
@@ -313,46 +389,71 @@ def indicator_figure(model: ClassroomModel, text: dict, language: str) -> LiveFi
 
 
 def flood_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure:
-    """Per flood so far: the damage it did and how long its households took to get back, bars per community."""
-    names, styles = list(model.communities), community_styles(model)
-    figure = Figure(figsize=(9.0, 2.8))
-    damage_ax, days_ax = figure.subplots(
-        1, 2, gridspec_kw={"left": 0.07, "right": 0.98, "bottom": 0.2, "top": 0.85, "wspace": 0.25}
-    )
-    width = 0.8 / len(names)
+    """Per flood so far: the damage it did and how long its households took to get back, bars per community;
+    under each flood's number, its severity (so that floods of the same severity can be compared).
 
-    def update() -> bool:
-        for ax in (damage_ax, days_ax):
+    The axes are drawn again when a flood strikes; in between only the bars' heights change."""
+    names, styles = list(model.communities), community_styles(model)
+    figure = Figure(figsize=(9.0, 3.0))
+    axes = figure.subplots(1, 2, gridspec_kw={"left": 0.07, "right": 0.98, "bottom": 0.27, "top": 0.88, "wspace": 0.25})
+    damage_ax, days_ax = axes
+    width = 0.8 / len(names)
+    bars: list = []  # the animated bars: (damage rectangles, days rectangles, community) per community
+    drawn = {"events": -1}
+
+    def mean_days(event: Event) -> float:
+        """Mean days its households took to get back (those not back yet: until now)."""
+        return float(np.mean(np.fmin(event.recovered_day, model.day) - event.day)) if event.hit.size else 0.0
+
+    def draw_axes(events: list[Event]) -> None:
+        """The axes, with a bar per flood and community (heights set by ``update``)."""
+        for ax in axes:
             ax.clear()
+        bars.clear()
         for offset, name in enumerate(names):
-            log = model.communities[name].event_log
-            log.resolve()
-            number = np.arange(1, len(log.events) + 1) + (offset - (len(names) - 1) / 2) * width
-            damage = [100 * event.damage.mean() for event in log.events]
-            now = model.day  # households not back yet count until now
-            days = [
-                np.mean(np.fmin(event.recovered_day, now) - event.day) if event.hit.size else 0.0
-                for event in log.events
-            ]
+            positions = np.arange(1, len(events) + 1) + (offset - (len(names) - 1) / 2) * width
             label = community_name(text, model.settings.compare, name)
             look = {"color": styles[name]["color"], "hatch": "//" if styles[name]["linestyle"] == "--" else None}
-            damage_ax.bar(number, damage, width, label=label, **look)
-            days_ax.bar(number, days, width, label=label, **look)
-        events = len(model.reference.event_log.events)
+            damage = damage_ax.bar(positions, np.zeros(len(events)), width, label=label, animated=True, **look)
+            days = days_ax.bar(positions, np.zeros(len(events)), width, label=label, animated=True, **look)
+            bars.append((damage.patches, days.patches, model.communities[name]))
+        ticks = np.arange(1, len(events) + 1)
+        severity = [f"{i}\n{number(event.severity, language, 2)}" for i, event in zip(ticks, events, strict=True)]
         for ax, title in ((damage_ax, text["flood_damage"]), (days_ax, text["flood_recovery_days"])):
             ax.set_title(title, fontsize="small")
-            ax.set_xlabel(text["flood_number"])
-            ax.set_xlim(0.4, max(events, 5) + 0.6)
-            ax.xaxis.get_major_locator().set_params(integer=True)
-            write_numbers(ax, language, y=ax is days_ax)
-        damage_ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+            ax.set_xlabel(text["flood_number"], fontsize="small")
+            ax.set_xlim(0.4, max(len(events), 5) + 0.6)
+            ax.set_xticks(ticks, severity, fontsize="x-small")
+        damage_ax.set_ylim(0, 100)
+        damage_ax.yaxis.set_major_formatter(PERCENT)
+        days_ax.set_ylim(0, 1)
+        write_numbers(days_ax, language, x=False)
         if events:
             damage_ax.legend(fontsize="small", loc="upper right")
         else:
             damage_ax.text(0.5, 0.5, text["no_flood_yet"], transform=damage_ax.transAxes, ha="center", va="center")
-        return True  # a few bars: redrawn whole every frame
 
-    return LiveFigure(figure, [], update)
+    def update() -> bool:
+        events = model.reference.event_log.events
+        redraw = len(events) != drawn["events"]
+        if redraw:
+            draw_axes(events)
+            drawn["events"] = len(events)
+        longest = 0.0
+        for damage, days, community in bars:
+            community.event_log.resolve()
+            for event, damage_bar, days_bar in zip(community.event_log.events, damage, days, strict=True):
+                damage_bar.set_height(100 * event.damage.mean())
+                days_bar.set_height(mean_days(event))
+                longest = max(longest, days_bar.get_height())
+        if longest > days_ax.get_ylim()[1]:
+            days_ax.set_ylim(0, 1.25 * longest)  # headroom, so that the axis is drawn again only now and then
+            redraw = True
+        figure_artists[:] = [bar for damage, days, _ in bars for bar in (*damage, *days)]
+        return redraw
+
+    figure_artists: list = []
+    return LiveFigure(figure, figure_artists, update)
 
 
 def dashboard_figures(model: ClassroomModel, text: dict, language: str) -> dict[str, LiveFigure]:

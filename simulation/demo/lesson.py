@@ -1,9 +1,11 @@
 """The lesson kit's worksheets as PDF, made from their sources with figures the model draws.
 
-``python -m simulation.demo.lesson`` (or ``make lesson``) runs the class demo's model for the
-three crises at the page's default settings, draws three of the page's figures in each
-language, and sets ``docs/lesson/worksheet.<language>.md`` into ``worksheet.<language>.pdf``
-beside it. The sources use a small part of Markdown: ``#`` and ``##`` headings, paragraphs,
+``python -m simulation.demo.lesson`` (or ``make lesson``) builds the class demo's model for the
+three crises at the page's default settings, draws the network of each as the page opens on it
+(the leak an hour before the burst, the floods as the first one strikes) in each language, and
+sets ``docs/lesson/worksheet.<language>.md`` into ``worksheet.<language>.pdf`` beside it. The
+figures show the towns and their ties, not what the questions ask: the worksheet's answers are
+on the page, and in the teacher's answer key (``docs/lesson/answer-key.<language>.md``). The sources use a small part of Markdown: ``#`` and ``##`` headings, paragraphs,
 ``- `` items, numbered questions, ``**bold**``, ``![caption](figure)`` and a line of
 underscores for room to write.
 """
@@ -17,9 +19,8 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
-from simulation.config import DAYS_PER_YEAR
 from simulation.demo.classroom import ClassroomModel, ClassroomSettings
-from simulation.demo.figures import flood_figure, network_figure, recovery_figure
+from simulation.demo.figures import network_figure
 from simulation.demo.texts import TEXT
 
 LESSON = Path(__file__).resolve().parents[2] / "docs" / "lesson"
@@ -31,21 +32,24 @@ ITALIC = re.compile(r"(?<!\*)\*(?!\*)([^*]+)\*")  # *words*, which fpdf2's markd
 IMAGE_WIDTH = 0.75  # of the text's width: two figures and their questions fit a page
 
 
-# The worksheet's figures: name, scenario, the day the run stops, and what is drawn of it.
+# The worksheet's figures: name, scenario, the day the run stops (0: as the page opens on it), and what is
+# drawn of it. Each shows the towns before anything is answered: the leak's an hour before the burst, the
+# floods' as the first one strikes (no figure of recovery times, damage per flood or transformations, which
+# the questions ask pupils to read from the page).
+def network(model: ClassroomModel, text: dict, language: str):
+    """The page's network figure (it needs no language beyond its words)."""
+    return network_figure(model, text)
+
+
 FIGURES = (
-    ("leak-recovery", "leak", 1.5, recovery_figure),
-    ("flooding-per-flood", "flooding", float("inf"), flood_figure),
-    (
-        "sea-level-rise-network",
-        "sea_level_rise",
-        60 * DAYS_PER_YEAR,
-        lambda model, text, language: network_figure(model, text),
-    ),
+    ("flooding-network", "flooding", 0.0, network),
+    ("leak-network", "leak", 0.0, network),
+    ("sea-level-rise-network", "sea_level_rise", 0.0, network),
 )
 
 
 def draw_figures(out: Path, households: int) -> list[Path]:
-    """Run each crisis once as the page does and save the worksheet's figures of it in every language."""
+    """Build each crisis as the page does (run to ``until_day``) and save its worksheet figure in every language."""
     made = []
     for name, scenario, until_day, draw in FIGURES:
         model = ClassroomModel(ClassroomSettings(scenario=scenario, households=households))

@@ -20,6 +20,7 @@ from simulation.demo.classroom import (
     COHESION_SCALE,
     COMPARISONS,
     HIGH_COHESION,
+    LIVE_KEYS,
     LOW_COHESION,
     SCENARIOS,
     ClassroomModel,
@@ -29,10 +30,19 @@ from simulation.demo.classroom import (
     ties_for_cohesion,
 )
 from simulation.demo.figures import community_colours, dashboard_figures
+from simulation.demo.inspector import HouseholdCard, NetworkFigure
 from simulation.demo.texts import TEXT, community_name
 from simulation.style import NONE_YET, duration, number, percent
 
 LANGUAGES = {"English": "en", "Nederlands": "nl"}
+
+# The unit of each duration on the scorecards, the same on every card: the time until 90% of those
+# hit were back, and the precariaat's gap.
+CARD_UNITS = {
+    "leak": {"t90": "hours", "gap": "hours"},
+    "flooding": {"t90": "months", "gap": "days"},
+    "sea_level_rise": {"t90": "years", "gap": "months"},
+}
 SPEEDS = {"slow": 0.8, "normal": 0.25, "fast": 0.0}  # seconds between page steps while playing
 
 # The advanced panel's sliders: key, lowest, highest, step (an int step makes an int slider).
@@ -47,20 +57,44 @@ ADVANCED_SLIDERS = (
 )
 
 CSS = """
-.veerkracht-score-number { font-size: 1.7rem; font-weight: 700; line-height: 1.15; white-space: nowrap; }
+.veerkracht-score-number { font-size: 1.55rem; font-weight: 700; line-height: 1.15; white-space: nowrap; }
 .veerkracht-score-label { font-size: 0.78rem; color: #444; line-height: 1.2; }
 .veerkracht-clock { font-size: 1.3rem; font-weight: 700; white-space: nowrap; color: white; margin-right: 1.5em; }
 .veerkracht-projector-switch label { color: white !important; }
-.veerkracht-top-figure { max-height: calc(100vh - 390px); width: auto !important; max-width: 100%; }
+.veerkracht-top-figure { max-height: calc(100vh - 420px); width: auto !important; max-width: 100%; }
+.veerkracht-difference { display: block; font-size: 1.1rem; font-weight: 700; margin: 0.15em 0 0.1em; }
 .veerkracht-score-number.veerkracht-score-word { font-size: 1.1rem; line-height: 1.95rem; }
 .veerkracht-projector .veerkracht-score-number { font-size: 2.4rem; }
 .veerkracht-projector .veerkracht-score-number.veerkracht-score-word { font-size: 1.5rem; line-height: 2.75rem; }
 .veerkracht-projector .veerkracht-score-label { font-size: 0.95rem; }
 .veerkracht-projector .veerkracht-score-title { font-size: 1.25rem; }
 .veerkracht-projector .v-btn { font-size: 1.05rem; }
-.veerkracht-projector .veerkracht-top-figure { max-height: calc(100vh - 420px); }
-.veerkracht-four .veerkracht-top-figure { max-height: calc(100vh - 560px); }
+.veerkracht-projector .veerkracht-top-figure { max-height: calc(100vh - 460px); }
+.veerkracht-projector .veerkracht-difference { font-size: 1.35rem; }
+.veerkracht-four .veerkracht-top-figure { max-height: none; }
 """
+
+
+def difference(model: ClassroomModel, scores: dict[str, Scoreboard], text: dict, language: str) -> str | None:
+    """The second town against the first, in words with a unit: how much sooner 90% of those hit were back,
+    or, until both are, how much better those hit function now (None before the crisis, or with four towns)."""
+    if len(scores) != 2 or not all(score.hit for score in scores.values()):
+        return None
+    words, unit = text["difference"], CARD_UNITS[model.settings.scenario]["t90"]
+    (first, one), (second, other) = scores.items()
+    names = {name: community_name(text, model.settings.compare, name) for name in (first, second)}
+    if one.t90_days is not None and other.t90_days is not None:
+        amount = duration(abs(one.t90_days - other.t90_days), language, unit=unit)
+        if amount == duration(0.0, language, unit=unit):
+            return words["same"].format(amount=duration(one.t90_days, language, unit=unit))
+        return words["sooner" if other.t90_days < one.t90_days else "later"].format(second=names[second], amount=amount)
+    if (one.t90_days is None) != (other.t90_days is None):
+        back, days = (first, one.t90_days) if one.t90_days is not None else (second, other.t90_days)
+        return words["one_back"].format(back=names[back], amount=duration(days, language, unit=unit))
+    points = round(100 * (other.functioning - one.functioning))
+    if points == 0:
+        return words["level"]
+    return words["better" if points > 0 else "worse"].format(second=names[second], points=number(abs(points), language))
 
 
 def clock(model: ClassroomModel, text: dict, language: str) -> str:
@@ -117,9 +151,17 @@ def comparison_note(text: dict, settings: ClassroomSettings, language: str) -> s
 
 @solara.component
 def SettingsPanel(
-    settings: solara.Reactive[ClassroomSettings], language: solara.Reactive[str], running: ClassroomSettings
+    settings: solara.Reactive[ClassroomSettings],
+    language: solara.Reactive[str],
+    model: solara.Reactive[ClassroomModel],
+    tick: solara.Reactive[int],
 ):
-    """The class's controls: language, crisis, what to compare, cohesion, and an advanced panel."""
+    """The class's controls: language, crisis, what to compare, cohesion, and an advanced panel.
+
+    The government's settings act on the running towns at once (``ClassroomModel.govern``); the
+    others wait for Reset.
+    """
+    running = model.value.settings
     lang = language.value
     text = TEXT[lang]
     error = solara.use_reactive("")
@@ -134,6 +176,9 @@ def SettingsPanel(
             return
         error.set("")
         settings.set(candidate)
+        if any(getattr(candidate, key) != getattr(model.value.settings, key) for key in LIVE_KEYS):
+            model.value.govern(candidate)
+            tick.set(tick.value + 1)
 
     scenario_names = text["scenarios"]
     with solara.Column(style={"padding": "0 0.5em"}):
@@ -269,10 +314,11 @@ def ScoreCard(model: ClassroomModel, name: str, score: Scoreboard, colour: str, 
         if not score.hit:
             solara.Text(words["no_crisis"], classes=["veerkracht-score-number"])
             return
-        t90 = words["not_yet"] if score.t90_days is None else duration(score.t90_days, language, short=True)
+        units = CARD_UNITS[scenario]
+        t90 = NONE_YET if score.t90_days is None else duration(score.t90_days, language, True, units["t90"])
         # The gap means something once some are back (before that everyone's days count until now).
         no_gap = score.gap_days is None or not score.back_share > 0
-        gap = NONE_YET if no_gap else duration(abs(score.gap_days), language, short=True)
+        gap = NONE_YET if no_gap else duration(abs(score.gap_days), language, True, units["gap"])
         gap_words = words["earlier"] if score.gap_days is not None and score.gap_days < 0 else words["gap"]
         with solara.Row(style={"gap": "0.8em", "flex-wrap": "nowrap"}):
             for value, label, kind in (
@@ -281,7 +327,7 @@ def ScoreCard(model: ClassroomModel, name: str, score: Scoreboard, colour: str, 
                 (t90, words["t90"], "t90"),
                 (gap, gap_words, "gap"),
             ):
-                with solara.Column(gap="0", style={"flex": "1 1 0", "min-width": "0"}):
+                with solara.Column(gap="0", style={"flex": "1 1 0", "min-width": "min-content"}):
                     word = [] if value[0].isdigit() else ["veerkracht-score-word"]  # 'not yet' in smaller type
                     solara.Text(value, classes=["veerkracht-score-number", f"veerkracht-score-{name}-{kind}", *word])
                     solara.Text(label, classes=["veerkracht-score-label"])
@@ -312,6 +358,7 @@ def Dashboard(model: ClassroomModel, tick: int, language: str):
     """The scoreboard and the figures; redrawn after every step (``tick``)."""
     text = TEXT[language]
     figures = solara.use_memo(lambda: dashboard_figures(model, text, language), [model, language])
+    chosen = solara.use_reactive(None)  # the household clicked in the network figure: (community, index)
     colours = community_colours(model)
     n, k = model.view.of_total, model.view.households.size
     shown = (
@@ -321,16 +368,28 @@ def Dashboard(model: ClassroomModel, tick: int, language: str):
     )
     if not model.running:
         solara.Success(text["finished"][model.settings.scenario], classes=["veerkracht-finished"], dense=True)
-    names = list(model.communities)
+    scores = {name: scoreboard(community) for name, community in model.communities.items()}
+    names = list(scores)
     for row in (names[:2], names[2:]) if len(names) == 4 else (names,):  # two by two in a square
         with solara.Columns([1] * len(row), gutters_dense=True):
             for name in row:
-                ScoreCard(model, name, scoreboard(model.communities[name]), colours[name], text, language)
-    with solara.Columns([3, 2], gutters_dense=True):
-        for name in ("network", "recovery"):
-            solara.Image(
-                figures[name].png(), width="100%", classes=[f"veerkracht-figure-{name}", "veerkracht-top-figure"]
-            )
+                ScoreCard(model, name, scores[name], colours[name], text, language)
+    said = difference(model, scores, text, language)
+    if said:
+        solara.Text(said, classes=["veerkracht-difference"])
+    with solara.Columns([1, 1] if len(names) == 4 else [3, 2], gutters_dense=True):  # four towns: room for the chart
+        NetworkFigure(
+            figures["network"],
+            figures["network"].png(),
+            model,
+            chosen,
+            language,
+            ["veerkracht-figure-network", "veerkracht-top-figure"],
+        )
+        solara.Image(
+            figures["recovery"].png(), width="100%", classes=["veerkracht-figure-recovery", "veerkracht-top-figure"]
+        )
+    HouseholdCard(model, tick, chosen, language)
     threshold = percent(model.reference.cfg.dynamics.recovery_threshold, language)
     solara.Text(text["network_note"].format(shown=shown, threshold=threshold), style={"font-size": "0.85em"})
     with solara.Card(text["scenarios"][model.settings.scenario]):
@@ -366,7 +425,7 @@ def Page():
         solara.Title(text["title"])
         if not projector.value:
             with solara.Sidebar():
-                SettingsPanel(settings, language, model.value.settings)
+                SettingsPanel(settings, language, model, tick)
         with solara.AppBarTitle():
             solara.Text(text["title"])
         with solara.AppBar():

@@ -26,30 +26,46 @@ from simulation.demo.browser import (
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def leak_in_projector_mode(page) -> None:
-    """The leak eight hours after the burst, settings hidden."""
-    step_and_wait(page, 20)
+def ten_seconds_of_play(page) -> None:
+    """The default page (recurrent flooding, opened as the first flood strikes) after ten seconds of Play."""
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(10_000)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=WAIT_MS)
+
+
+def in_projector_mode(page) -> None:
+    """Ten seconds of Play, then the settings hidden and the text enlarged."""
+    ten_seconds_of_play(page)
     page.get_by_text("Projector").click()
     page.get_by_text("Side by side: the same town twice").wait_for(state="detached", timeout=WAIT_MS)
 
 
-def flooding_after_the_first_flood(page) -> None:
-    """Recurrent flooding, six weeks after the first flood."""
-    choose(page, "Leak (coping)", "Recurrent flooding (adaptation)")
+def in_dutch(page) -> None:
+    """Ten seconds of Play in Dutch."""
+    page.get_by_role("button", name="Nederlands").click()
+    page.get_by_role("button", name="Afspelen").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Afspelen").click()
+    page.wait_for_timeout(10_000)
+    page.get_by_role("button", name="Pauze").click()
+    page.get_by_role("button", name="Afspelen").wait_for(timeout=WAIT_MS)
+
+
+def the_leak_hours_after_the_burst(page) -> None:
+    """The leak, opened an hour before the burst, eight hours after it."""
+    choose(page, "Recurrent flooding (adaptation)", "Leak (coping)")
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Year 0.0 of 30 (week 0)").wait_for(timeout=WAIT_MS)
-    page.get_by_role("button", name="To the next flood").click()
-    page.get_by_text("Year 0.0 of 30 (week 0)").wait_for(state="detached", timeout=WAIT_MS)
-    step_and_wait(page, 6)
+    page.get_by_text("Day 0, 11:00 (of 14 days)").wait_for(timeout=WAIT_MS)
+    step_and_wait(page, 9)
 
 
 def sea_level_rise_in_year_sixty(page) -> None:
     """Sea-level rise played fast to its seventh decade."""
     from playwright.sync_api import expect
 
-    choose(page, "Leak (coping)", "Sea-level rise (transformation)")
+    choose(page, "Recurrent flooding (adaptation)", "Sea-level rise (transformation)")
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Year 0 of 100").wait_for(timeout=WAIT_MS)
+    expect(page.locator(".veerkracht-clock")).to_have_text(re.compile(r"Year \d+ of 100"), timeout=WAIT_MS)
     page.get_by_role("button", name="fast").click()
     page.get_by_role("button", name="Play").click()
     expect(page.locator(".veerkracht-clock")).to_have_text(re.compile(r"Year 6\d of 100"), timeout=3 * WAIT_MS)
@@ -58,18 +74,21 @@ def sea_level_rise_in_year_sixty(page) -> None:
 
 
 def ties_and_government_two_by_two(page) -> None:
-    """Four towns, the leak four hours after the burst."""
+    """Four towns, the leak eight hours after the burst."""
+    choose(page, "Recurrent flooding (adaptation)", "Leak (coping)")
     choose(page, "low and high cohesion", "ties and government, two by two (four towns)")
     page.get_by_role("button", name="Reset").click()
     page.locator(".veerkracht-score-high-receptive").wait_for(timeout=WAIT_MS)
-    step_and_wait(page, 16)
+    step_and_wait(page, 9)
 
 
 SCENES: dict[str, tuple[dict, Callable]] = {
-    "demo.png": (PROJECTOR, leak_in_projector_mode),
-    "demo-flooding.png": (LARGE, flooding_after_the_first_flood),
+    "demo.png": (PROJECTOR, ten_seconds_of_play),
+    "demo-projector.png": (PROJECTOR, in_projector_mode),
+    "demo-nl.png": (PROJECTOR, in_dutch),
+    "demo-leak.png": (PROJECTOR, the_leak_hours_after_the_burst),
     "demo-sea_level_rise.png": (LARGE, sea_level_rise_in_year_sixty),
-    "demo-two-by-two.png": (LARGE, ties_and_government_two_by_two),
+    "demo-two-by-two.png": (PROJECTOR, ties_and_government_two_by_two),
 }
 
 
