@@ -328,3 +328,28 @@ def test_a_duration_can_be_written_in_a_given_unit():
         "a given unit should be used whatever the size"
     )
     assert duration(3.0, unit="days", short=True) == "3 d", "short units"
+
+
+def test_higher_dikes_switched_on_halfway_act_from_then_on():
+    from dataclasses import replace
+
+    with_dikes, without = (ClassroomModel(ClassroomSettings(side_by_side=False, households=300)) for _ in range(2))
+    with_dikes.take_live(replace(with_dikes.settings, levers=("flood_defences",)))
+    assert with_dikes.communities["chosen"].levers.names == ["flood_defences"], "the dikes should act at once"
+    assert with_dikes.settings.levers == ("flood_defences",), "the running settings should hold them (no Reset)"
+    while with_dikes.running:
+        with_dikes.step()
+        without.step()
+    floods = [model.events for model in (with_dikes, without)]
+    assert floods[0] < floods[1], f"higher dikes from the first flood on should let fewer floods through: {floods}"
+
+
+def test_a_lever_that_acts_as_the_town_is_built_waits_for_reset():
+    from dataclasses import replace
+
+    model = ClassroomModel(ClassroomSettings(side_by_side=False, **LEAK))
+    model.take_live(replace(model.settings, levers=("caring_neighbourhood", "co_design")))
+    assert model.communities["chosen"].levers.names == ["co_design"], "only co-design can start halfway"
+    assert model.settings.levers == ("co_design",), "the caring neighbourhood should stay pending until Reset"
+    rebuilt = ClassroomModel(replace(model.settings, levers=("caring_neighbourhood",)))
+    assert rebuilt.communities["chosen"].levers.names == ["caring_neighbourhood"], "Reset builds it in"

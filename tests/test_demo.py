@@ -272,6 +272,21 @@ def test_the_governments_stance_acts_without_reset(open_page):
     assert clock(page) == before, "a change of the government's stance should not start the run again"
 
 
+def test_higher_dikes_act_at_once_and_a_caring_neighbourhood_waits_for_reset(open_page):
+    page = open_page(LARGE)
+    before = clock(page)
+    page.locator(".veerkracht-levers").click()
+    page.get_by_role("option", name="higher dikes").click()
+    page.keyboard.press("Escape")
+    expect(page.locator(".veerkracht-levers")).to_contain_text("higher dikes", timeout=WAIT_MS)
+    expect(page.locator(".veerkracht-pending")).to_have_count(0)
+    assert clock(page) == before, "higher dikes should act in the running towns, without Reset"
+    page.locator(".veerkracht-levers").click()
+    page.get_by_role("option", name="a caring neighbourhood").click()
+    page.keyboard.press("Escape")
+    expect(page.locator(".veerkracht-pending")).to_be_visible(timeout=WAIT_MS)
+
+
 def test_sea_level_rise_plays_and_draws_transformation(open_page):
     page = open_page(LARGE)
     choose(page, "Recurrent flooding (adaptation)", "Sea-level rise (transformation)")

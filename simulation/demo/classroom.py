@@ -6,8 +6,8 @@ draws: the only difference is the one setting compared (their ties, their homoph
 government's stance, or one policy lever). It opens just before the crisis (an hour before the
 leak's burst; as the first flood strikes), steps them together, in page steps that suit the
 scenario (an hour of a leak, four weeks of floods, a year of sea-level rise), and tells where
-each community stands (``scoreboard``). The government's settings can change while it runs
-(``govern``); every other setting builds new towns. The browser page (``simulation.demo.page``) draws it;
+each community stands (``scoreboard``). The government's settings and the levers that act midway
+can change while it runs (``take_live``); every other setting builds new towns. The browser page (``simulation.demo.page``) draws it;
 nothing here knows about the page.
 """
 
@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
+from simulation.levers import MIDWAY
 from simulation.levers.base import Lever
 from simulation.metrics import left_behind_households, precariaat_gap
 from simulation.model import CrisisModel
@@ -87,7 +88,8 @@ def side_settings(name: str) -> dict[str, float]:
     return {key: value for side in sides(name) for key, value in SIDE_OVERRIDES.get(side, {}).items()}
 
 
-# The settings that take effect in a running model (``ClassroomModel.govern``); any other builds new towns.
+# The settings that take effect in a running model (``ClassroomModel.take_live``), with the levers of
+# ``MIDWAY``; any other builds new towns.
 LIVE_KEYS = ("delay_days", "receptivity", "learning")
 
 # Households drawn in the network view; a larger population is shown by a random sample.
@@ -109,6 +111,7 @@ class ClassroomSettings:
         delay_days, receptivity, learning: the government.
         households: number of households.
         seed: the seed of both communities.
+        levers: policy levers on in every community (the one compared, if any, stays as compared).
     """
 
     scenario: str = "flooding"
@@ -123,6 +126,7 @@ class ClassroomSettings:
     learning: float = GovernmentConfig.learning
     households: int = PopulationConfig.households
     seed: int = 1
+    levers: tuple[str, ...] = ()
 
     def with_cohesion(self, cohesion: float) -> ClassroomSettings:
         """These settings with the cohesion control moved, and the tie keys it sets."""
@@ -143,14 +147,19 @@ class ClassroomSettings:
         side = side_settings(name)
         return {key: side.get(f"network.{key}", getattr(self, key)) for key in TIE_KEYS}
 
+    def town_levers(self, name: str) -> list[str]:
+        """The levers of one community: those chosen (``levers``), and the one compared in the town ``with`` it."""
+        chosen = set(self.levers) - {self.compare} | ({self.compare} if name == "with" else set())
+        return [lever for lever in POLICY_LEVERS if lever in chosen]
+
     def params(self, name: str) -> dict[str, Any]:
         """The keyword parameters of one community (``simulation.params``: no Hydra, so that Reset is quick)."""
         government = {"delay_days": self.delay_days, "receptivity": self.receptivity, "learning": self.learning}
         values = {f"government.{key}": value for key, value in government.items()}
         values.update({f"network.{key}": value for key, value in self.ties(name).items()})
         values.update(side_settings(name))  # the sides' own settings (their ties are in already)
-        levers = [self.compare] if name == "with" else []
-        fixed = {"scenario": self.scenario, "households": self.households, "seed": self.seed, "policy": levers}
+        fixed = {"scenario": self.scenario, "households": self.households, "seed": self.seed}
+        fixed["policy"] = self.town_levers(name)
         return fixed | {key.replace(".", "__"): value for key, value in values.items()}
 
     def configs(self) -> dict[str, Config]:
@@ -260,25 +269,37 @@ class ClassroomModel(mesa.Model):
         while self.running and self.day + PAGE_STEP_DAYS[self.settings.scenario] < onset - 1e-9:
             self.model_step()
 
+    def take_live(self, settings: ClassroomSettings) -> None:
+        """Take what can change in a running model from ``settings``: the government's settings and the levers
+        that act midway (``simulation.levers.MIDWAY``); the others wait for new towns."""
+        self.govern(settings)
+        for name, community in self.communities.items():
+            wanted, now = set(settings.town_levers(name)), set(community.levers.names)
+            for lever in (wanted ^ now) & set(MIDWAY):
+                community.levers.switch(lever, lever in wanted, getattr(community.cfg.policy, lever))
+        kept = set(self.settings.levers) - set(MIDWAY) | set(settings.levers) & set(MIDWAY)
+        self.settings = replace(self.settings, levers=tuple(lever for lever in POLICY_LEVERS if lever in kept))
+
     def govern(self, settings: ClassroomSettings) -> None:
         """Take the government's settings from ``settings`` while running.
 
         A town whose side sets them (``SIDE_OVERRIDES``) keeps its own, as does a town with a lever
         that sets its government (``receptive_government``, ``generous_compensation``...).
 
-        A new stance is the one the government holds itself: its current stance moves towards it
-        as it answers the households (``Government.respond``). The delay and the learning rate
-        apply from the next step.
+        Only what changed acts (a government keeps what it learnt otherwise). A new stance is the
+        one the government holds itself: its current stance moves towards it as it answers the
+        households (``Government.respond``). The delay and the learning rate apply from the next step.
         """
+        changed = {key for key in LIVE_KEYS if getattr(settings, key) != getattr(self.settings, key)}
         for name, community in self.communities.items():
             if any(type(lever).government is not Lever.government for lever in community.levers.active):
                 continue
             fixed, gov = side_settings(name), community.government
-            if "government.receptivity" not in fixed:
+            if "receptivity" in changed and "government.receptivity" not in fixed:
                 gov.adopt(settings.receptivity)
-            if "government.delay_days" not in fixed:
+            if "delay_days" in changed and "government.delay_days" not in fixed:
                 gov.delay_days = settings.delay_days
-            if "government.learning" not in fixed:
+            if "learning" in changed and "government.learning" not in fixed:
                 gov.learning = settings.learning
         self.settings = replace(self.settings, **{key: getattr(settings, key) for key in LIVE_KEYS})
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import solara
 
-from simulation.config import DAYS_PER_YEAR, ConfigError
+from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS, ConfigError
 from simulation.demo.classroom import (
     COHESION_SCALE,
     COMPARISONS,
@@ -32,6 +32,7 @@ from simulation.demo.classroom import (
 from simulation.demo.figures import community_colours, dashboard_figures
 from simulation.demo.inspector import HouseholdCard, NetworkFigure
 from simulation.demo.texts import TEXT, community_name
+from simulation.levers import MIDWAY
 from simulation.style import NONE_YET, duration, number, percent
 
 LANGUAGES = {"English": "en", "Nederlands": "nl"}
@@ -176,8 +177,10 @@ def SettingsPanel(
             return
         error.set("")
         settings.set(candidate)
-        if any(getattr(candidate, key) != getattr(model.value.settings, key) for key in LIVE_KEYS):
-            model.value.govern(candidate)
+        running = model.value.settings
+        live_levers = set(candidate.levers) & set(MIDWAY) != set(running.levers) & set(MIDWAY)
+        if live_levers or any(getattr(candidate, key) != getattr(running, key) for key in LIVE_KEYS):
+            model.value.take_live(candidate)
             tick.set(tick.value + 1)
 
     scenario_names = text["scenarios"]
@@ -213,6 +216,19 @@ def SettingsPanel(
             disabled=current.compares_cohesion,
         )
         solara.Text(text["cohesion_note"].format(ties=text["ties_explained"]), style={"font-size": "0.9em"})
+        lever_names = {text["levers"][lever]: lever for lever in POLICY_LEVERS}
+        solara.SelectMultiple(
+            text["levers_chosen"],
+            values=[text["levers"][lever] for lever in current.levers],
+            all_values=list(lever_names),
+            on_value=lambda labels: change(
+                levers=tuple(lever for lever in POLICY_LEVERS if text["levers"][lever] in labels)
+            ),
+            classes=["veerkracht-levers"],
+        )
+        midway = text["and"].join(text["levers"][lever] for lever in MIDWAY)
+        note = text["levers_note"].format(midway=midway)
+        solara.Text(note[0].upper() + note[1:], style={"font-size": "0.9em"})
         with solara.Details(summary=text["advanced"]):
             for key, low, high, step in ADVANCED_SLIDERS:
                 value = getattr(current, key)

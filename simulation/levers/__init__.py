@@ -16,6 +16,7 @@ against the same town, with the same seed, without them (``simulation.policy``).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Sequence
@@ -65,6 +66,17 @@ def is_lever_of(module: str, value: Any) -> bool:
 
 LEVERS: dict[str, type[Lever]] = discover()
 
+# Hooks that act only while the town is built: a lever that uses one cannot be switched on halfway.
+BUILD_HOOKS = ("segregation", "networks", "government", "on_start")
+
+
+def acts_midway(lever: type[Lever]) -> bool:
+    """Whether a lever can be switched on or off while a model runs: it uses none of the ``BUILD_HOOKS``."""
+    return all(getattr(lever, hook) is getattr(Lever, hook) for hook in BUILD_HOOKS)
+
+
+MIDWAY = tuple(name for name, lever in LEVERS.items() if acts_midway(lever))  # flood_defences, co_design
+
 
 class Levers:
     """The levers of one run: those turned on under ``policy``, then the extra ones; each method applies a hook of all.
@@ -81,6 +93,20 @@ class Levers:
                 raise ValueError(f"levers: a lever named {name!r} is there already: expected a name of its own")
         self.active = [LEVERS[name](getattr(cfg.policy, name)) for name in cfg.policy.enabled()]
         self.active += [lever for lever in extra if lever.settings.enabled]
+
+    def switch(self, name: str, on: bool, settings: Any) -> None:
+        """Turn lever ``name`` of ``MIDWAY`` on (with ``settings``) or off while the model runs, from the next step.
+
+        Its cost still counts from the start of the run (``Lever.cost``), as if it had been there.
+
+        Raises:
+            ValueError: for a lever that acts while the town is built, which cannot be switched halfway.
+        """
+        if name not in MIDWAY:
+            raise ValueError(f"lever={name!r} is not allowed halfway: expected one of {', '.join(MIDWAY)}")
+        self.active = [lever for lever in self.active if lever.name != name]
+        if on:
+            self.active.append(LEVERS[name](dataclasses.replace(settings, enabled=True)))
 
     @property
     def names(self) -> list[str]:
