@@ -24,6 +24,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from experiments.stats import cohesion_ends, markdown_table, mean_ci, paired, with_interval
 from experiments.tables import in_time_units
@@ -203,6 +204,7 @@ def dose_response_figure(table: pd.DataFrame) -> Figure:
             ax.fill_between(group.degree, low, high, color=colour, alpha=0.2, linewidth=0)
         ax.axhline(0.0, color="grey", linewidth=0.8)
         ax.set(xlabel="ties per household", ylabel=f"change against the fewest ties{f' ({unit})' if unit else ''}")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # ties are whole: no 2.5 ties per household
         what = timed_label(key, unit)
         ax.set_title(textwrap.fill(f"{label(scenario)}: {what}" if scenario else what, 40), fontsize="medium")
     for ax in axes[len(panels) :]:

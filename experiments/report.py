@@ -540,10 +540,13 @@ def methods(sweep_dir: Path, runs: pd.DataFrame) -> str:
     ]
     if SCENARIO in runs and runs[SCENARIO].nunique() > 1:
         varied.insert(0, SCENARIO)
-    described = "; ".join(
-        f"{label(c)}: {', '.join(label(str(v)) if isinstance(v, str) else f'{v:g}' for v in (in_order if c == SCENARIO else sorted)(runs[c].dropna().unique()))}"
-        for c in varied
-    )
+
+    def values(column: str) -> str:
+        """The values a column took, in words: scenarios in their order, numbers sorted."""
+        taken = (in_order if column == SCENARIO else sorted)(runs[column].dropna().unique())
+        return ", ".join(label(str(v)) if isinstance(v, str) else f"{v:g}" for v in taken)
+
+    described = "; ".join(f"{label(c)}: {values(c)}" for c in varied)
     if runs.policy.nunique() > 1:
         described += ("; " if described else "") + f"policy levers: {', '.join(sorted(runs.policy.unique()))}"
     seeds = sorted(ok.seed.unique())

@@ -70,8 +70,13 @@ def few_pairs_warning(pairs, what: str = "these intervals", noun: str = "seed pa
     return f"> **Warning:** only {fewest} {stand} behind {what} ({why}); run at least {FEW_PAIRS} seeds before reading them."
 
 
+ZERO = 1e-12  # values this near 0 are floating-point noise (a difference of equal means, say): written as 0
+
+
 def written(value: float) -> str:
-    """A number for a table: three significant digits, whole numbers from 1,000 (no exponents)."""
+    """A number for a table: three significant digits, whole numbers from 1,000 (no exponents), 0 within ``ZERO``."""
+    if abs(value) < ZERO:
+        return "0"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from simulation.config import DAYS_PER_YEAR
 from simulation.results import Results
-from simulation.style import CLASS_COLOURS, CLASS_NAMES, label
+from simulation.style import CLASS_COLOURS, CLASS_NAMES, SCENARIO_TIME_UNITS, label
+from simulation.style import time_unit as scenario_unit
 
 
 def recovery_window(ts) -> tuple[float, float]:
@@ -40,12 +42,17 @@ def recovery_by_class(results: Results) -> Figure:
     """Mean functioning and share recovered of affected households, one line per class, over the recovery.
 
     The axes span the recovery (from just before the first household is hit until every class
-    is back) in hours, days or years, whichever reads best.
+    is back) in the scenario's unit where it has one (hours for the leak, years for sea-level rise
+    or months under two years: ``style.time_unit``), else in hours, days or years, whichever reads best.
     """
     ts = results.timeseries
     classes = [c.removeprefix("functioning__") for c in ts.columns if c.startswith("functioning__")]
     start, end = recovery_window(ts)
-    per_unit, unit = time_unit(end - start)
+    scenario = results.config.scenario.name
+    if scenario in SCENARIO_TIME_UNITS:
+        unit, per_unit = scenario_unit(scenario, end - start)
+    else:
+        per_unit, unit = time_unit(end - start)
     shown = ts[(ts["day"] >= start) & (ts["day"] <= end)]
     time = shown["day"] / per_unit
     figure = Figure(figsize=(12, 4), layout="constrained")
@@ -76,6 +83,7 @@ def floods_by_class(results: Results) -> Figure:
         recovery.plot(events["event"], events[f"recovery_days__{name}"], **style)
     damage.set(xlabel="flood", ylabel="mean functioning lost by households hit", ylim=(0, None))
     recovery.set(xlabel="flood", ylabel="mean days to recover", ylim=(0, None))
+    recovery.xaxis.set_major_locator(MaxNLocator(integer=True))  # floods are counted: 1, 2, 3, not 1.5 (shared x)
     recovery.legend(fontsize="small")
     cfg = results.config
     figure.suptitle(f"{label(cfg.scenario.name)}: damage and recovery per flood (seed {cfg.seed})")
