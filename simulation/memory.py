@@ -41,18 +41,21 @@ def keep_freed_memory(households: int) -> None:
 # ---- how much memory a run needs --------------------------------------------------------------
 
 BASE_BYTES = 160 * 2**20  # the interpreter with numpy, scipy, pandas, Mesa and Hydra loaded (measured)
-AGENT_BYTES = 600  # one Mesa Household agent object and its registration (measured at 1M households)
+AGENT_BYTES = 600  # one Mesa Household agent object and its registration (measured at 1M households), where made
 TIE_BYTES = 2 * (8 + 4) * 2  # a tie is stored twice (both directions) in its network and in the summed matrix
 
 
-def estimated_bytes(households: int, ties_per_household: float) -> int:
-    """Peak memory of a run: ``BASE + N * (8 * fields + 8 * temporaries + AGENT + ties * TIE)``.
+def estimated_bytes(households: int, ties_per_household: float, agents: bool = False) -> int:
+    """Peak memory of a run: ``BASE + N * (8 * fields + 8 * temporaries + ties * TIE)``, plus ``N * AGENT``
+    where the households are made as Mesa agents (the reference engine steps them; the vectorised
+    engine makes them only when asked, ``CrisisModel.household_agents``).
 
     Args:
         households: number of households N.
         ties_per_household: mean bonding plus bridging degree.
+        agents: whether the households are made as Mesa agents.
     """
-    per_household = 8 * len(HOUSEHOLD_FIELDS) + 8 * TEMPORARIES_PER_STEP + AGENT_BYTES
+    per_household = 8 * len(HOUSEHOLD_FIELDS) + 8 * TEMPORARIES_PER_STEP + AGENT_BYTES * agents
     return int(BASE_BYTES + households * (per_household + ties_per_household * TIE_BYTES))
 
 
@@ -75,7 +78,8 @@ def gib(n_bytes: float) -> str:
 def check_memory(cfg: Config) -> None:
     """Refuse, before anything is allocated, a population that does not fit in this machine's memory."""
     households = cfg.population.households
-    needed = estimated_bytes(households, cfg.network.bonding_degree + cfg.network.bridging_degree)
+    ties = cfg.network.bonding_degree + cfg.network.bridging_degree
+    needed = estimated_bytes(households, ties, agents=cfg.engine == "reference")
     available, total = machine_memory()
     if needed > available:
         raise ConfigError(

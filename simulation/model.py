@@ -72,6 +72,8 @@ class CrisisModel(mesa.Model):
         households: the household state arrays (``simulation.state.HouseholdState``).
         networks: bonding and bridging ties as sparse matrices.
         government: the ``Government`` agent.
+        household_agents: the households as Mesa agents, made on first use.
+        household_class: the class of those agents (``agents.Household`` or a subclass).
         housing: the home pipeline (shelter, money, repair) and its capacities.
         initiatives: active ``CitizenInitiative`` agents by neighbourhood.
         levers: the policy levers that act in this run (``simulation.levers.Levers``).
@@ -155,9 +157,8 @@ class CrisisModel(mesa.Model):
         self.at_stake = np.empty(0, dtype=np.int64)  # households with a provision at stake, at the last update
         if cfg.engine == "reference" and household_class is Household:
             household_class = ReferenceEngine.household_class  # households that step themselves
-        for index in range(h.n):
-            household_class(self, index)
-        self.household_agents = self.agents_by_type[household_class]
+        self.household_class = household_class  # made on first use: see ``household_agents``
+        self._household_agents: mesa.AgentSet | None = None
         self.crisis.start(self)
         self.levers.on_start(self)
 
@@ -200,6 +201,35 @@ class CrisisModel(mesa.Model):
         self.neighbourhood_members = np.split(
             np.argsort(h.neighbourhood, kind="stable"), np.cumsum(self.neighbourhood_size)[:-1]
         )
+
+    @property
+    def household_agents(self) -> mesa.AgentSet:
+        """The households as Mesa agents (``household_class``), each a view on its row of the arrays.
+
+        Made the first time they are asked for, here or through ``agents`` and ``agents_by_type``:
+        the vectorised engine steps the arrays, so a town that nobody looks at household by
+        household never makes its millions of Python objects (six seconds and about 3 GiB for 8
+        million households).
+        """
+        if self._household_agents is None:
+            for index in range(self.households.n):
+                self.household_class(self, index)
+            self._household_agents = super().agents_by_type[self.household_class]
+        return self._household_agents
+
+    @property
+    def agents(self) -> mesa.AgentSet:
+        """Every agent of the model (Mesa's ``agents``), the households made if they were not yet."""
+        if getattr(self, "_household_agents", 0) is None:
+            self.household_agents  # noqa: B018 (made on first use)
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.AgentSet]:
+        """Mesa's ``agents_by_type``, the households made if they were not yet."""
+        if getattr(self, "_household_agents", 0) is None:
+            self.household_agents  # noqa: B018 (made on first use)
+        return super().agents_by_type
 
     @property
     def bridging_now(self) -> sp.csr_array:

@@ -97,9 +97,29 @@ class _BlockSampler:
     def draw(self, blocks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One household from each of the given blocks (blocks must be non-empty)."""
         target = self.low[blocks] + rng.random(blocks.size) * (self.high[blocks] - self.low[blocks])
-        position = np.searchsorted(self.cumulative, target, side="right")
-        position = np.clip(position, self.start[blocks], self.end[blocks] - 1)
-        return self.order[position]
+        # Looked up in increasing order, so that each search starts where the one before ended and
+        # memory is read in order (the same households as looking them up as drawn).
+        ascending = np.argsort(target)
+        position = np.searchsorted(self.cumulative, target[ascending], side="right")
+        in_block = blocks[ascending]
+        np.minimum(position, self.end[in_block] - 1, out=position)  # within the block, whatever the rounding
+        np.maximum(position, self.start[in_block], out=position)
+        drawn = np.empty(target.size, dtype=self.order.dtype)
+        drawn[ascending] = self.order[position]
+        return drawn
+
+
+def _first_new(values: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """``values`` without repeats and without those in ``taken`` (sorted), each kept where it first occurs, in
+    their order. One stable sort serves both: repeats are neighbours, and ``taken`` is searched in order."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    if taken.size:
+        position = np.minimum(np.searchsorted(taken, ordered), taken.size - 1)
+        keep &= taken[position] != ordered
+    return values[np.sort(order[keep])]
 
 
 def _pair_keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -122,7 +142,7 @@ def _draw_ties(
 
     Each tie: a source by propensity; with probability ``homophily`` a partner from the source's
     ``own_block``, else from its ``wide_block``. ``allowed(i, j)`` filters candidate pairs;
-    pairs in ``taken`` are not drawn again.
+    pairs in ``taken`` (sorted) are not drawn again.
     """
     n = propensity.size
     weight = propensity + 1e-9  # every household can be drawn, however low its propensity
@@ -140,11 +160,7 @@ def _draw_ties(
         homophilous = rng.random(m) < homophily
         partner = np.where(homophilous, own.draw(own_block[source], rng), wide.draw(wide_block[source], rng))
         ok = (source != partner) & allowed(source, partner)
-        candidates = _pair_keys(source[ok], partner[ok], n)
-        candidates = candidates[~np.isin(candidates, taken)]
-        merged = np.concatenate((keys, candidates))
-        _, first = np.unique(merged, return_index=True)
-        keys = merged[np.sort(first)][:n_ties]
+        keys = _first_new(np.concatenate((keys, _pair_keys(source[ok], partner[ok], n))), taken)[:n_ties]
     if keys.size < n_ties:
         raise ConfigError(
             f"network.{name}={degree!r} is not allowed: the population holds only about "

@@ -105,3 +105,42 @@ def test_rates_convert_exactly_between_step_lengths():
     one_day = closed_fraction(rate, 1.0)
     two_half_days = 1 - (1 - closed_fraction(rate, 0.5)) ** 2
     np.testing.assert_allclose(one_day, two_half_days, rtol=1e-12, err_msg="two half days should equal one day")
+
+
+def test_the_fast_tie_helpers_keep_the_plain_numpy_meaning():
+    from simulation.networks import _BlockSampler, _first_new
+
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 50, 400)
+    taken = np.sort(rng.choice(50, 10, replace=False))
+    _, first = np.unique(values, return_index=True)
+    plain = values[np.sort(first)]
+    plain = plain[~np.isin(plain, taken)]
+    assert np.array_equal(_first_new(values, taken), plain), "first occurrences in order, none of those taken"
+    assert np.array_equal(_first_new(values, taken[:0]), values[np.sort(first)]), "with nothing taken: np.unique"
+    key, weight = rng.integers(0, 4, 300), rng.random(300)
+    sampler = _BlockSampler(key, weight)
+    blocks = rng.integers(0, 4, 1000)
+    drawn = sampler.draw(blocks, np.random.default_rng(3))
+    target_rng = np.random.default_rng(3)
+    target = sampler.low[blocks] + target_rng.random(blocks.size) * (sampler.high[blocks] - sampler.low[blocks])
+    position = np.clip(
+        np.searchsorted(sampler.cumulative, target, side="right"), sampler.start[blocks], sampler.end[blocks] - 1
+    )
+    assert np.array_equal(drawn, sampler.order[position]), "looking targets up in order should draw the same households"
+    assert np.all(key[drawn] == blocks), "each household drawn from its block"
+
+
+def test_household_agents_are_made_only_when_asked_for():
+    import mesa
+
+    from agents import Household
+
+    model = CrisisModel(small_config())
+    registered = mesa.Model.agents.fget(model)
+    assert not any(isinstance(agent, Household) for agent in registered), "building the model makes no household agents"
+    model.step()
+    households = model.agents_by_type[Household]
+    assert len(households) == model.households.n, "asking for them makes one agent per household"
+    assert [agent.index for agent in households] == list(range(model.households.n)), "in the order of the arrays"
+    assert model.household_agents is households and len(model.agents) >= model.households.n
