@@ -7,6 +7,7 @@ reported in one line on stderr with exit code 2, before anything is written.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -27,6 +28,7 @@ from experiments.runs import ERROR, RAN, TWINS, SharedTwins, replicate_configs, 
 from simulation.compose import compose_config, explain, register, to_config
 from simulation.config import ConfigError
 from simulation.memory import check_memory
+from simulation.parallel import THREADS_VARIABLE
 from simulation.style import duration, number, percent
 
 SCALAR_KEYS = ("seed", "replicates")  # top-level keys that hold values, not config groups
@@ -103,6 +105,8 @@ def run_job(cfg: DictConfig) -> None:
     config = to_config(cfg)
     failures = []
     single = hydra_config.mode != RunMode.MULTIRUN  # a sweep shows its progress instead (experiments.progress)
+    if not single and "joblib" in str(hydra_config.launcher.get("_target_", "")):
+        os.environ.setdefault(THREADS_VARIABLE, "1")  # runs side by side share the cores: one thread each
     # the runs of a sweep share their lever-free twins (a single run computes its own)
     twins = None if single else SharedTwins(Path(hydra_config.sweep.dir) / TWINS)
     for replicate in replicate_configs(config):

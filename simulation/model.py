@@ -22,6 +22,7 @@ from simulation.initiatives import Initiatives
 from simulation.levers import Lever, Levers
 from simulation.metrics import Recorder, summarize
 from simulation.networks import RowsOf, build_networks, social_capital
+from simulation.parallel import product
 from simulation.params import config_from_params
 from simulation.population import build_population, standing_rank
 from simulation.reference import ReferenceEngine
@@ -438,10 +439,20 @@ class CrisisModel(mesa.Model):
             claimed=claimed,
             offer_per_need=offer_per_need,
             spare_by_neighbourhood=self.per_neighbourhood_mean(spare),
-            # what households see of their ties (trust and measures change only later in the step)
-            ties_measures=self.ties @ h.preparedness,
-            ties_trust=self.ties @ h.trust if self.relations_due else None,
+            **self.seen_through_ties(),
         )
+
+    def seen_through_ties(self) -> dict[str, np.ndarray | None]:
+        """What households see of their ties' measures and trust (which change only later in the step).
+
+        Where both are due, one pass over the tie matrix gives both tie-weighted sums (a product
+        with two columns: the same sums, in the same order, as two products, for half the reads).
+        """
+        h = self.households
+        if not self.relations_due:
+            return {"ties_measures": product(self.ties, h.preparedness), "ties_trust": None}
+        measures, trust = product(self.ties, np.column_stack((h.preparedness, h.trust))).T
+        return {"ties_measures": np.ascontiguousarray(measures), "ties_trust": np.ascontiguousarray(trust)}
 
     # ---- 2. perception --------------------------------------------------------------------
 

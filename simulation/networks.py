@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.config import ConfigError, NetworkConfig
+from simulation.parallel import product
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -299,7 +300,7 @@ class RowsOf:
         if self.gathered:  # (bincount gives integers where no row has an entry)
             summed = np.bincount(self.row, weights=self.weight * vector[self.column], minlength=self.rows.size)
             return summed.astype(np.float64, copy=False)
-        return (self.matrix @ vector)[self.rows]
+        return product(self.matrix, vector)[self.rows]
 
     def from_rows(self, values: np.ndarray) -> np.ndarray:
         """For every household i: ``sum_j w_ij * values_j`` over the group's households j."""
@@ -309,7 +310,7 @@ class RowsOf:
             )
         full = np.zeros(self.n)
         full[self.rows] = values
-        return self.matrix @ full
+        return product(self.matrix, full)
 
 
 def social_capital(networks: Networks, scale: float) -> np.ndarray:

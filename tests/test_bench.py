@@ -40,3 +40,18 @@ def test_the_reference_timing_steps_both_engines_through_a_flood_and_prints_the_
     assert "vectorised" in line and "reference" in line and line.rstrip().endswith("x"), (
         f"expected one line with both engines' times and the speed-up, got {line!r}"
     )
+
+
+def test_the_national_rows_run_a_year_of_flooding_up_to_every_dutch_household_and_give_medians():
+    from simulation.bench import median_of, rows_of
+
+    rows = rows_of([10_000], 60, quick=False, national=True)
+    assert [overrides for _, _, overrides, _ in rows][-1] == ("population.households=8000000",), "up to 8M households"
+    assert {(scenario, steps) for _, scenario, _, steps in rows} == {("flooding", 52)}, "a year of weekly floods"
+    runs = [
+        {"scenario": "flooding", "setup_s": s, "run_s": 2 * s, "household_steps_per_s": 1 / s, "peak_gib": 1.0}
+        for s in (3.0, 1.0, 2.0)
+    ]
+    assert median_of(runs) == runs[0] | {"setup_s": 2.0, "run_s": 4.0, "household_steps_per_s": 0.5}, (
+        "each timing should be the median of the runs"
+    )

@@ -1,0 +1,35 @@
+"""Products of a tie matrix split over threads give the one-thread sums, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from simulation import parallel
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every town counts as large, so that products are split (the threshold is measured, not tested)."""
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setenv(parallel.THREADS_VARIABLE, "2")
+
+
+def test_a_product_split_over_threads_is_the_same_as_one(large):
+    rng = np.random.default_rng(5)
+    matrix = sp.random_array((5_001, 5_001), density=0.002, format="csr", rng=rng)
+    matrix = (matrix + matrix.T).tocsr()
+    vector, block = rng.random(5_001), rng.random((5_001, 2))
+    assert np.array_equal(parallel.product(matrix, vector), matrix @ vector), "a vector: the same sums"
+    assert np.array_equal(parallel.product(matrix, block), matrix @ block), "two columns: the same sums"
+    columns = parallel.product(matrix, block)
+    assert np.array_equal(columns[:, 1], matrix @ block[:, 1]), "a column of a block is that column's product"
+
+
+def test_one_thread_when_asked_and_a_bad_setting_is_named(monkeypatch):
+    monkeypatch.setenv(parallel.THREADS_VARIABLE, "1")
+    assert parallel.threads() == 1, "VEERKRACHT_THREADS=1 keeps products on one thread"
+    monkeypatch.setenv(parallel.THREADS_VARIABLE, "two")
+    with pytest.raises(ValueError, match=r"VEERKRACHT_THREADS='two' is not allowed: expected a whole number"):
+        parallel.threads()
