@@ -21,6 +21,8 @@ pair in one variant and not in the other (it is then replaced by the next candid
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.config import ConfigError, NetworkConfig
-from simulation.parallel import product
+from simulation.parallel import PARALLEL_FROM, product, threads
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -134,7 +136,7 @@ def _draw_ties(
     wide_block: np.ndarray,
     homophily: float,
     allowed,
-    taken: np.ndarray,
+    taken: Callable[[], np.ndarray],
     rng: np.random.Generator,
     name: str,
     degree: float,
@@ -143,7 +145,8 @@ def _draw_ties(
 
     Each tie: a source by propensity; with probability ``homophily`` a partner from the source's
     ``own_block``, else from its ``wide_block``. ``allowed(i, j)`` filters candidate pairs;
-    pairs in ``taken`` (sorted) are not drawn again.
+    pairs that ``taken()`` gives (sorted; asked for only once the first candidates are drawn, so that
+    they may still be in the making) are not drawn again.
     """
     n = propensity.size
     weight = propensity + 1e-9  # every household can be drawn, however low its propensity
@@ -161,7 +164,7 @@ def _draw_ties(
         homophilous = rng.random(m) < homophily
         partner = np.where(homophilous, own.draw(own_block[source], rng), wide.draw(wide_block[source], rng))
         ok = (source != partner) & allowed(source, partner)
-        keys = _first_new(np.concatenate((keys, _pair_keys(source[ok], partner[ok], n))), taken)[:n_ties]
+        keys = _first_new(np.concatenate((keys, _pair_keys(source[ok], partner[ok], n))), taken())[:n_ties]
     if keys.size < n_ties:
         raise ConfigError(
             f"network.{name}={degree!r} is not allowed: the population holds only about "
@@ -206,41 +209,58 @@ def build_networks(
     n_bonding = round(n * cfg.bonding_degree / 2)
     # With one neighbourhood there is no elsewhere: every bonding tie is local.
     n_outside = round(n_bonding * cfg.bonding_outside) if neighbourhood.max() > 0 else 0
-    local = _draw_ties(
-        n_bonding - n_outside,
-        propensity,
-        own_block=class_in_neighbourhood,
-        wide_block=neighbourhood.astype(np.int64),
-        homophily=cfg.homophily,
-        allowed=lambda a, b: np.ones(a.size, dtype=bool),
-        taken=no_ties,
-        rng=bonding_rng,
-        name="bonding_degree",
-        degree=cfg.bonding_degree,
-    )
-    outside = _draw_ties(
-        n_outside,
-        propensity,
-        **by_class,
-        homophily=cfg.homophily,
-        allowed=lambda a, b: neighbourhood[a] != neighbourhood[b],
-        taken=local,
-        rng=bonding_rng,
-        name="bonding_degree",
-        degree=cfg.bonding_degree,
-    )
-    bonding = np.sort(np.concatenate((local, outside)))
-    bridging = _draw_ties(
-        round(n * cfg.bridging_degree / 2),
-        propensity,
-        **by_class,
-        homophily=cfg.homophily,
-        allowed=lambda a, b: class_in_neighbourhood[a] != class_in_neighbourhood[b],
-        taken=bonding,
-        rng=bridging_rng,
-        name="bridging_degree",
-        degree=cfg.bridging_degree,
-    )
+
+    def draw_bonding() -> np.ndarray:
+        local = _draw_ties(
+            n_bonding - n_outside,
+            propensity,
+            own_block=class_in_neighbourhood,
+            wide_block=neighbourhood.astype(np.int64),
+            homophily=cfg.homophily,
+            allowed=lambda a, b: np.ones(a.size, dtype=bool),
+            taken=lambda: no_ties,
+            rng=bonding_rng,
+            name="bonding_degree",
+            degree=cfg.bonding_degree,
+        )
+        outside = _draw_ties(
+            n_outside,
+            propensity,
+            **by_class,
+            homophily=cfg.homophily,
+            allowed=lambda a, b: neighbourhood[a] != neighbourhood[b],
+            taken=lambda: local,
+            rng=bonding_rng,
+            name="bonding_degree",
+            degree=cfg.bonding_degree,
+        )
+        return np.sort(np.concatenate((local, outside)))
+
+    def draw_bridging(taken: Callable[[], np.ndarray]) -> np.ndarray:
+        return _draw_ties(
+            round(n * cfg.bridging_degree / 2),
+            propensity,
+            **by_class,
+            homophily=cfg.homophily,
+            allowed=lambda a, b: class_in_neighbourhood[a] != class_in_neighbourhood[b],
+            taken=taken,
+            rng=bridging_rng,
+            name="bridging_degree",
+            degree=cfg.bridging_degree,
+        )
+
+    if n < PARALLEL_FROM or threads() == 1:
+        bonding = draw_bonding()
+        bridging = draw_bridging(lambda: bonding)
+    else:
+        # The bridging ties come from a stream of their own: the bonding ties are drawn in a second
+        # thread while the bridging candidates are drawn here (numpy releases the GIL), and those
+        # that are bonding pairs passed over once the bonding ties are known: the same ties as
+        # drawing one network after the other.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            bonding_ties = pool.submit(draw_bonding)
+            bridging = draw_bridging(bonding_ties.result)
+            bonding = bonding_ties.result()
     return Networks(_to_matrix(bonding, n, 1.0), _to_matrix(bridging, n, cfg.bridging_weight))
 
 

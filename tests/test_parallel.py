@@ -33,3 +33,17 @@ def test_one_thread_when_asked_and_a_bad_setting_is_named(monkeypatch):
     monkeypatch.setenv(parallel.THREADS_VARIABLE, "two")
     with pytest.raises(ValueError, match=r"VEERKRACHT_THREADS='two' is not allowed: expected a whole number"):
         parallel.threads()
+
+
+def test_ties_drawn_in_two_threads_are_the_ties_drawn_in_one(monkeypatch):
+    from simulation import CrisisModel, networks
+
+    built = {}
+    for count in ("1", "2"):
+        monkeypatch.setenv(parallel.THREADS_VARIABLE, count)
+        monkeypatch.setattr(networks, "PARALLEL_FROM", 1)
+        model = CrisisModel(scenario="flooding", households=3_000, seed=4)
+        built[count] = model.networks
+    for kind in ("bonding", "bridging"):
+        one, two = (getattr(built[count], kind) for count in ("1", "2"))
+        assert (one != two).nnz == 0 and one.nnz == two.nnz, f"the {kind} ties should not depend on the threads"
