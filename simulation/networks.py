@@ -30,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.config import ConfigError, NetworkConfig
-from simulation.parallel import PARALLEL_FROM, product, threads
+from simulation.parallel import product, threads_for
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -249,7 +249,7 @@ def build_networks(
             degree=cfg.bridging_degree,
         )
 
-    if n < PARALLEL_FROM or threads() == 1:
+    if threads_for(n) == 1:
         bonding = draw_bonding()
         bridging = draw_bridging(lambda: bonding)
     else:

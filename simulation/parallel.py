@@ -22,18 +22,27 @@ try:  # scipy's own kernels for a CSR matrix times a vector or a block of vector
 except ImportError:  # pragma: no cover (a scipy without them: one thread, through ``@``)
     csr_matvec = csr_matvecs = None
 
-PARALLEL_FROM = 200_000  # households from which a product is split over threads (measured: below, threads cost more)
+# Households from which work is split over threads. Measured on 2 cores: the two-column tie product
+# alone is faster on two threads from about 50k households (0.97 against 0.86 ms at 50k, 3.0 against
+# 1.9 ms at 100k, 43 against 26 ms at 1M), but a whole step at 100k was 2-3% slower with two threads
+# (three pairs of runs) and at 1M within run-to-run noise; an assumption between the two.
+PARALLEL_FROM = 200_000
 THREADS_VARIABLE = "VEERKRACHT_THREADS"
 
 
 def threads() -> int:
-    """Threads a product may use: ``VEERKRACHT_THREADS``, else the cores this process may run on."""
+    """Threads this process may use: ``VEERKRACHT_THREADS``, else the cores it may run on."""
     value = os.environ.get(THREADS_VARIABLE, "")
     if value:
         if not value.isdigit() or int(value) < 1:
             raise ValueError(f"{THREADS_VARIABLE}={value!r} is not allowed: expected a whole number of at least 1")
         return int(value)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def threads_for(households: int) -> int:
+    """Threads for work over a town of this many households: one below ``PARALLEL_FROM``, else ``threads()``."""
+    return 1 if households < PARALLEL_FROM else threads()
 
 
 @cache
@@ -43,7 +52,7 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 def product(matrix: sp.csr_array, x: np.ndarray) -> np.ndarray:
     """``matrix @ x`` for a CSR matrix and a vector or an (n, k) block of vectors, its rows over threads."""
-    workers = min(threads(), 2 if matrix.shape[0] >= PARALLEL_FROM else 1)
+    workers = threads_for(matrix.shape[0])
     if workers == 1 or csr_matvec is None:
         return matrix @ x
     rows, columns = matrix.shape

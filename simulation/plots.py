@@ -9,8 +9,7 @@ from matplotlib.ticker import MaxNLocator
 
 from simulation.config import DAYS_PER_YEAR
 from simulation.results import Results
-from simulation.style import CLASS_COLOURS, CLASS_NAMES, SCENARIO_TIME_UNITS, label
-from simulation.style import time_unit as scenario_unit
+from simulation.style import CLASS_COLOURS, CLASS_NAMES, SCENARIO_TIME_UNITS, label, time_unit
 
 
 def recovery_window(ts) -> tuple[float, float]:
@@ -29,13 +28,13 @@ def recovery_window(ts) -> tuple[float, float]:
     return start, min(end + 0.1 * (end - start), float(day[-1]))
 
 
-def time_unit(span_days: float) -> tuple[float, str]:
-    """Days per unit and the unit's name for an axis spanning ``span_days``: hours, days or years."""
+def axis_unit(span_days: float) -> tuple[str, float]:
+    """The unit's name and its days for an axis spanning ``span_days``: hours, days or years."""
     if span_days < 2:
-        return 1 / 24, "hours"
+        return "hours", 1 / 24
     if span_days < 2 * DAYS_PER_YEAR:
-        return 1.0, "days"
-    return DAYS_PER_YEAR, "years"
+        return "days", 1.0
+    return "years", DAYS_PER_YEAR
 
 
 def recovery_by_class(results: Results) -> Figure:
@@ -49,10 +48,8 @@ def recovery_by_class(results: Results) -> Figure:
     classes = [c.removeprefix("functioning__") for c in ts.columns if c.startswith("functioning__")]
     start, end = recovery_window(ts)
     scenario = results.config.scenario.name
-    if scenario in SCENARIO_TIME_UNITS:
-        unit, per_unit = scenario_unit(scenario, end - start)
-    else:
-        per_unit, unit = time_unit(end - start)
+    span = end - start
+    unit, per_unit = time_unit(scenario, span) if scenario in SCENARIO_TIME_UNITS else axis_unit(span)
     shown = ts[(ts["day"] >= start) & (ts["day"] <= end)]
     time = shown["day"] / per_unit
     figure = Figure(figsize=(12, 4), layout="constrained")

@@ -353,3 +353,12 @@ def test_a_lever_that_acts_as_the_town_is_built_waits_for_reset():
     assert model.settings.levers == ("co_design",), "the caring neighbourhood should stay pending until Reset"
     rebuilt = ClassroomModel(replace(model.settings, levers=("caring_neighbourhood",)))
     assert rebuilt.communities["chosen"].levers.names == ["caring_neighbourhood"], "Reset builds it in"
+
+
+def test_a_comparison_waiting_for_reset_leaves_the_compared_lever_running():
+    from dataclasses import replace
+
+    model = ClassroomModel(ClassroomSettings(compare="flood_defences", side_by_side=True, **LEAK))
+    model.take_live(replace(model.settings, compare="cohesion"))  # chosen, not yet Reset
+    assert model.communities["with"].levers.names == ["flood_defences"], "the town with dikes keeps them until Reset"
+    assert model.settings.compare == "flood_defences", "the running towns still compare the dikes"

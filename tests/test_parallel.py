@@ -36,12 +36,12 @@ def test_one_thread_when_asked_and_a_bad_setting_is_named(monkeypatch):
 
 
 def test_ties_drawn_in_two_threads_are_the_ties_drawn_in_one(monkeypatch):
-    from simulation import CrisisModel, networks
+    from simulation import CrisisModel
 
     built = {}
     for count in ("1", "2"):
         monkeypatch.setenv(parallel.THREADS_VARIABLE, count)
-        monkeypatch.setattr(networks, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
         model = CrisisModel(scenario="flooding", households=3_000, seed=4)
         built[count] = model.networks
     for kind in ("bonding", "bridging"):

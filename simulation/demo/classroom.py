@@ -7,8 +7,8 @@ government's stance, or one policy lever). It opens just before the crisis (an h
 leak's burst; as the first flood strikes), steps them together, in page steps that suit the
 scenario (an hour of a leak, four weeks of floods, a year of sea-level rise), and tells where
 each community stands (``scoreboard``). The government's settings and the levers that act midway
-can change while it runs (``take_live``); every other setting builds new towns. The browser page (``simulation.demo.page``) draws it;
-nothing here knows about the page.
+can change while it runs (``take_live``); every other setting builds new towns. The browser page
+(``simulation.demo.page``) draws it; nothing here knows about the page.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS, Config, ConfigError, GovernmentConfig, PopulationConfig
-from simulation.levers import MIDWAY
-from simulation.levers.base import Lever
+from simulation.levers import MIDWAY, uses
 from simulation.metrics import left_behind_households, precariaat_gap
 from simulation.model import CrisisModel
 from simulation.params import config_from_params
@@ -91,6 +90,11 @@ def side_settings(name: str) -> dict[str, float]:
 # The settings that take effect in a running model (``ClassroomModel.take_live``), with the levers of
 # ``MIDWAY``; any other builds new towns.
 LIVE_KEYS = ("delay_days", "receptivity", "learning")
+
+# The unit of the time until those hit are back, in the recovery charts and on the scorecards
+# alike, and of the precariaat's gap on the scorecards.
+RECOVERY_UNITS = {"leak": "hours", "flooding": "months", "sea_level_rise": "years"}
+GAP_UNITS = {"leak": "hours", "flooding": "days", "sea_level_rise": "months"}
 
 # Households drawn in the network view; a larger population is shown by a random sample.
 VIEW_SIZE = 400
@@ -273,8 +277,9 @@ class ClassroomModel(mesa.Model):
         """Take what can change in a running model from ``settings``: the government's settings and the levers
         that act midway (``simulation.levers.MIDWAY``); the others wait for new towns."""
         self.govern(settings)
+        chosen = replace(self.settings, levers=settings.levers)  # the levers chosen, in the towns as they run
         for name, community in self.communities.items():
-            wanted, now = set(settings.town_levers(name)), set(community.levers.names)
+            wanted, now = set(chosen.town_levers(name)), set(community.levers.names)
             for lever in (wanted ^ now) & set(MIDWAY):
                 community.levers.switch(lever, lever in wanted, getattr(community.cfg.policy, lever))
         kept = set(self.settings.levers) - set(MIDWAY) | set(settings.levers) & set(MIDWAY)
@@ -292,7 +297,7 @@ class ClassroomModel(mesa.Model):
         """
         changed = {key for key in LIVE_KEYS if getattr(settings, key) != getattr(self.settings, key)}
         for name, community in self.communities.items():
-            if any(type(lever).government is not Lever.government for lever in community.levers.active):
+            if any(uses(type(lever), "government") for lever in community.levers.active):
                 continue
             fixed, gov = side_settings(name), community.government
             if "receptivity" in changed and "government.receptivity" not in fixed:

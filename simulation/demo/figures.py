@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from PIL import Image
 
 from simulation.config import DAYS_PER_YEAR
-from simulation.demo.classroom import PAGE_STEP_DAYS, ClassroomModel
+from simulation.demo.classroom import PAGE_STEP_DAYS, RECOVERY_UNITS, ClassroomModel
 from simulation.demo.texts import community_name
 from simulation.events import Event
 from simulation.style import (
@@ -40,9 +40,8 @@ CEILINGS = (5.0, 10.0, 20.0, 50.0, 100.0)  # upper limits (%) a share's axis ste
 LEAK_WINDOWS = (24.0, 48.0, 96.0, 168.0)  # hours the leak's time axis steps through before its horizon
 PERCENT = PercentFormatter(100, decimals=0)
 
-# The recovery charts count time from the latest event, in the unit its recoveries take, over a
-# window that widens (through these lengths, in that unit) only while 90% are not yet back.
-SINCE_EVENT_UNITS = {"leak": "hours", "flooding": "months", "sea_level_rise": "years"}
+# The recovery charts count time from the latest event, in ``RECOVERY_UNITS``, over a window that
+# widens (through these lengths, in that unit) only while 90% are not yet back.
 SINCE_EVENT_WINDOWS = {
     "leak": (12.0, 24.0, 48.0, 96.0, 336.0),
     "flooding": (12.0, 24.0, 36.0, 60.0, 120.0),
@@ -155,7 +154,7 @@ def since_event_window(model: ClassroomModel) -> float:
         if community.event_log.events:
             latest = community.event_log.events[-1]
             needed = max(needed, (model.day if latest.t90_day is None else latest.t90_day) - latest.day)
-    amount, windows = needed / DAYS_PER_UNIT[SINCE_EVENT_UNITS[scenario]], SINCE_EVENT_WINDOWS[scenario]
+    amount, windows = needed / DAYS_PER_UNIT[RECOVERY_UNITS[scenario]], SINCE_EVENT_WINDOWS[scenario]
     return next((w for w in windows if amount <= w), windows[-1])
 
 
@@ -170,7 +169,7 @@ def time_limit(model: ClassroomModel) -> float:
     horizon = to_time_unit(model, model.horizon_days)
     if model.settings.scenario != "leak":
         return horizon
-    return next((w for w in LEAK_WINDOWS if 24 * model.day < w), horizon)
+    return next((w for w in LEAK_WINDOWS if to_time_unit(model, model.day) < w), horizon)
 
 
 def write_numbers(ax, language: str, x: bool = True, y: bool = True) -> None:
@@ -258,7 +257,7 @@ def recovery_figure(model: ClassroomModel, text: dict, language: str) -> LiveFig
     """Share of the households the latest event hit that had been back to normal, against the time since it
     struck: one line per community, its earlier events faint behind it, the 90% mark dotted."""
     styles, scenario = community_styles(model), model.settings.scenario
-    unit_days = DAYS_PER_UNIT[SINCE_EVENT_UNITS[scenario]]
+    unit_days = DAYS_PER_UNIT[RECOVERY_UNITS[scenario]]
     figure = Figure(figsize=(4.4, 3.4))
     ax = figure.subplots(gridspec_kw={"left": 0.16, "right": 0.96, "bottom": 0.15, "top": 0.88})
     lines = []
@@ -303,7 +302,7 @@ def class_figure(model: ClassroomModel, text: dict, language: str) -> LiveFigure
     """Per class, the share of the households the latest event hit that had been back, against the time since
     it struck, one panel per community (the precariaat in black)."""
     names, colours, scenario = list(model.communities), community_colours(model), model.settings.scenario
-    unit_days = DAYS_PER_UNIT[SINCE_EVENT_UNITS[scenario]]
+    unit_days = DAYS_PER_UNIT[RECOVERY_UNITS[scenario]]
     width = 4.2 * len(names) + 0.8
     figure = Figure(figsize=(width, 3.4))
     margins = {"left": 0.6 / width, "right": 1 - 0.2 / width, "bottom": 0.36, "top": 0.82, "wspace": 0.08}

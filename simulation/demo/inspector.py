@@ -160,15 +160,9 @@ def household_facts(model: ClassroomModel, chosen: Chosen, language: str) -> lis
         ),
         (words["trust"], percent(h.trust[i], language)),
     ]
-    if hasattr(h, "buffer"):  # savings left, as a share of those it had when the run began
-        start = getattr(getattr(community, "housing", None), "savings_eur", None)
-        share = percent(h.buffer[i], language)
-        savings = (
-            words["savings_euros"].format(euros=number(start[i] * h.buffer[i], language), share=share)
-            if start is not None
-            else words["savings_share"].format(share=share)
-        )
-        facts.append((words["savings"], savings))
+    # savings left, in euros and as a share of those it had when the run began
+    euros = number(community.housing.savings_eur[i] * h.buffer[i], language)
+    facts.append((words["savings"], words["savings_euros"].format(euros=euros, share=percent(h.buffer[i], language))))
     return facts
 
 

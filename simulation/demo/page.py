@@ -19,9 +19,10 @@ from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS, ConfigError
 from simulation.demo.classroom import (
     COHESION_SCALE,
     COMPARISONS,
+    GAP_UNITS,
     HIGH_COHESION,
-    LIVE_KEYS,
     LOW_COHESION,
+    RECOVERY_UNITS,
     SCENARIOS,
     ClassroomModel,
     ClassroomSettings,
@@ -37,13 +38,6 @@ from simulation.style import NONE_YET, duration, number, percent
 
 LANGUAGES = {"English": "en", "Nederlands": "nl"}
 
-# The unit of each duration on the scorecards, the same on every card: the time until 90% of those
-# hit were back, and the precariaat's gap.
-CARD_UNITS = {
-    "leak": {"t90": "hours", "gap": "hours"},
-    "flooding": {"t90": "months", "gap": "days"},
-    "sea_level_rise": {"t90": "years", "gap": "months"},
-}
 SPEEDS = {"slow": 0.8, "normal": 0.25, "fast": 0.0}  # seconds between page steps while playing
 
 # The advanced panel's sliders: key, lowest, highest, step (an int step makes an int slider).
@@ -81,7 +75,7 @@ def difference(model: ClassroomModel, scores: dict[str, Scoreboard], text: dict,
     or, until both are, how much better those hit function now (None before the crisis, or with four towns)."""
     if len(scores) != 2 or not all(score.hit for score in scores.values()):
         return None
-    words, unit = text["difference"], CARD_UNITS[model.settings.scenario]["t90"]
+    words, unit = text["difference"], RECOVERY_UNITS[model.settings.scenario]
     (first, one), (second, other) = scores.items()
     names = {name: community_name(text, model.settings.compare, name) for name in (first, second)}
     if one.t90_days is not None and other.t90_days is not None:
@@ -159,8 +153,7 @@ def SettingsPanel(
 ):
     """The class's controls: language, crisis, what to compare, cohesion, and an advanced panel.
 
-    The government's settings act on the running towns at once (``ClassroomModel.govern``); the
-    others wait for Reset.
+    What can change in running towns acts at once (``ClassroomModel.take_live``); the rest waits for Reset.
     """
     running = model.value.settings
     lang = language.value
@@ -177,11 +170,8 @@ def SettingsPanel(
             return
         error.set("")
         settings.set(candidate)
-        running = model.value.settings
-        live_levers = set(candidate.levers) & set(MIDWAY) != set(running.levers) & set(MIDWAY)
-        if live_levers or any(getattr(candidate, key) != getattr(running, key) for key in LIVE_KEYS):
-            model.value.take_live(candidate)
-            tick.set(tick.value + 1)
+        model.value.take_live(candidate)  # acts only on what changed and can change while running
+        tick.set(tick.value + 1)
 
     scenario_names = text["scenarios"]
     with solara.Column(style={"padding": "0 0.5em"}):
@@ -330,11 +320,10 @@ def ScoreCard(model: ClassroomModel, name: str, score: Scoreboard, colour: str, 
         if not score.hit:
             solara.Text(words["no_crisis"], classes=["veerkracht-score-number"])
             return
-        units = CARD_UNITS[scenario]
-        t90 = NONE_YET if score.t90_days is None else duration(score.t90_days, language, True, units["t90"])
+        t90 = NONE_YET if score.t90_days is None else duration(score.t90_days, language, True, RECOVERY_UNITS[scenario])
         # The gap means something once some are back (before that everyone's days count until now).
         no_gap = score.gap_days is None or not score.back_share > 0
-        gap = NONE_YET if no_gap else duration(abs(score.gap_days), language, True, units["gap"])
+        gap = NONE_YET if no_gap else duration(abs(score.gap_days), language, True, GAP_UNITS[scenario])
         gap_words = words["earlier"] if score.gap_days is not None and score.gap_days < 0 else words["gap"]
         with solara.Row(style={"gap": "0.8em", "flex-wrap": "nowrap"}):
             for value, label, kind in (

@@ -117,7 +117,6 @@ TEXT = {
             "pause": "Pause",
             "step": "Step",
             "skip": {"flooding": "To the next flood", "sea_level_rise": "To the next flood"},
-            "speed": "Speed",
             "speeds": {"slow": "slow", "normal": "normal", "fast": "fast"},
             "projector": "Projector",
         },
@@ -125,7 +124,6 @@ TEXT = {
             "functioning": "functioning of those hit",
             "back": "of those hit are back",
             "t90": "until 90% were back",
-            "not_yet": "not yet",
             "gap": "precariaat later than the rest",
             "earlier": "precariaat earlier than the rest",
             "no_crisis": "no crisis yet",
@@ -178,7 +176,6 @@ TEXT = {
             "trust": "Trust in the government",
             "savings": "Savings left",
             "savings_euros": "€{euros} ({share} of what it had)",
-            "savings_share": "{share} of what it had",
         },
         "recovered_by_class": {
             "leak": "Per class: of the households hit, back to normal since the burst (black: the precariaat)",
@@ -209,7 +206,6 @@ TEXT = {
         "hour": "hour",
         "year": "year",
         "indicators": {
-            "recovered_share": "Share of affected households back to normal",
             "stress": "mean stress",
             "fear_share": "in fear of shortages",
             "trust": "trust in government",
@@ -339,7 +335,6 @@ TEXT = {
             "pause": "Pauze",
             "step": "Stap",
             "skip": {"flooding": "Naar de volgende overstroming", "sea_level_rise": "Naar de volgende overstroming"},
-            "speed": "Snelheid",
             "speeds": {"slow": "langzaam", "normal": "normaal", "fast": "snel"},
             "projector": "Beamer",
         },
@@ -347,7 +342,6 @@ TEXT = {
             "functioning": "functioneren van de getroffenen",
             "back": "van de getroffenen is terug",
             "t90": "tot 90% terug was",
-            "not_yet": "nog niet",
             "gap": "precariaat later dan de rest",
             "earlier": "precariaat eerder dan de rest",
             "no_crisis": "nog geen crisis",
@@ -400,7 +394,6 @@ TEXT = {
             "trust": "Vertrouwen in de overheid",
             "savings": "Spaargeld over",
             "savings_euros": "€ {euros} ({share} van wat het had)",
-            "savings_share": "{share} van wat het had",
         },
         "recovered_by_class": {
             "leak": "Per klasse: van de getroffen huishoudens weer normaal sinds de breuk (zwart: het precariaat)",
@@ -436,7 +429,6 @@ TEXT = {
         "hour": "uur",
         "year": "jaar",
         "indicators": {
-            "recovered_share": "Aandeel getroffen huishoudens weer normaal",
             "stress": "gemiddelde stress",
             "fear_share": "in angst voor tekorten",
             "trust": "vertrouwen in de overheid",

@@ -70,9 +70,14 @@ LEVERS: dict[str, type[Lever]] = discover()
 BUILD_HOOKS = ("segregation", "networks", "government", "on_start")
 
 
+def uses(lever: type[Lever], hook: str) -> bool:
+    """Whether a lever acts through ``hook`` (it overrides the ``Lever`` base's, which does nothing)."""
+    return getattr(lever, hook) is not getattr(Lever, hook)
+
+
 def acts_midway(lever: type[Lever]) -> bool:
     """Whether a lever can be switched on or off while a model runs: it uses none of the ``BUILD_HOOKS``."""
-    return all(getattr(lever, hook) is getattr(Lever, hook) for hook in BUILD_HOOKS)
+    return not any(uses(lever, hook) for hook in BUILD_HOOKS)
 
 
 MIDWAY = tuple(name for name, lever in LEVERS.items() if acts_midway(lever))  # flood_defences, co_design
