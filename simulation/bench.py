@@ -30,11 +30,9 @@ SCENARIOS = ("leak", "flooding", "sea_level_rise")
 def measure(scenario: str, overrides: tuple[str, ...], steps: int | None) -> dict:
     """Build the model and run ``steps`` steps (None: to the horizon); return timings and peak memory."""
     from simulation import CrisisModel, load_config
-    from simulation.memory import keep_freed_memory
 
     cfg = load_config(scenario=scenario, overrides=list(overrides))
     steps = cfg.scenario.n_steps if steps is None else min(steps, cfg.scenario.n_steps)
-    keep_freed_memory(cfg.population.households)  # as a run of the config does (simulation.running)
     start = time.perf_counter()
     model = CrisisModel(cfg)
     setup = time.perf_counter() - start
@@ -59,9 +57,7 @@ def measure(scenario: str, overrides: tuple[str, ...], steps: int | None) -> dic
 CHUNK_WORKER = """
 import json, sys, time
 from simulation import CrisisModel, load_config
-from simulation.memory import keep_freed_memory
 cfg = load_config(scenario=sys.argv[1], overrides=json.loads(sys.argv[2]))
-keep_freed_memory(cfg.population.households)
 steps = cfg.scenario.n_steps if sys.argv[3] == "None" else min(int(sys.argv[3]), cfg.scenario.n_steps)
 model, done = CrisisModel(cfg), 0
 print("ready", flush=True)
@@ -241,9 +237,7 @@ def reference_speedup(households: int, steps: int) -> dict:
     import statistics
 
     from simulation import CrisisModel, load_config
-    from simulation.memory import keep_freed_memory
 
-    keep_freed_memory(households)
     medians = {}
     for engine in ("vectorised", "reference"):
         cfg = load_config("flooding", [*REFERENCE_TOWN, f"population.households={households}", f"engine={engine}"])

@@ -20,9 +20,10 @@ from simulation.events import EventLog
 from simulation.housing import AT_HOME, Housing, Money, WayIn
 from simulation.initiatives import Initiatives
 from simulation.levers import Lever, Levers
+from simulation.memory import keep_freed_memory
 from simulation.metrics import Recorder, summarize
 from simulation.networks import RowsOf, build_networks, social_capital
-from simulation.parallel import product
+from simulation.parallel import by_blocks, product
 from simulation.params import config_from_params
 from simulation.population import build_population, standing_rank
 from simulation.reference import ReferenceEngine
@@ -147,7 +148,7 @@ class CrisisModel(mesa.Model):
         self.relations_moved_step = 0
         self.good_days, self.bad_days = np.zeros(h.n), np.zeros(h.n)
         self.attitudes_moved = False
-        h.affiliation[:], h.dominance[:] = rel.invited_stances(h, self.government.dominance)
+        h.affiliation[:], h.dominance[:] = rel.invited_stances(h.trust, h.personal, self.government.dominance)
         self.money = Money()
         self.aid_served = np.zeros(h.n)  # per household: the share of full aid it obtained in the last step
         self.initiatives = Initiatives(self)
@@ -175,6 +176,7 @@ class CrisisModel(mesa.Model):
         self._count_and_step = self.step
         self.step = self._step_within_horizon
         self.datacollector = RecorderCollector(self, agent_reporters)
+        keep_freed_memory(h.n)  # the steps' temporaries reuse memory from here on
 
     def _precompute(self) -> None:
         """Quantities fixed for the whole run: tie strengths, social capital, resources, neighbourhoods."""
@@ -406,8 +408,13 @@ class CrisisModel(mesa.Model):
         need_of_needy = need[needy]
         # What a helper can give: spare capacity (functioning, which strain lowers, and stress) and
         # resources, as far as its time for helping lasts.
-        spare = dyn.spare_capacity(h.functioning, h.stress, d.spare_from) * h.time_left
-        offer = spare * self.resources
+        spare, offer = np.empty(h.n), np.empty(h.n)
+
+        def spare_and_offer(rows: slice) -> None:
+            spare[rows] = dyn.spare_capacity(h.functioning[rows], h.stress[rows], d.spare_from) * h.time_left[rows]
+            np.multiply(spare[rows], self.resources[rows], out=offer[rows])
+
+        by_blocks(h.n, spare_and_offer)
         # Without anyone needy no bridging tie is used: no need to weigh them.
         bridging = self.bridging_now if needy.size else net.bridging
         bonding_of_needy, bridging_of_needy = RowsOf(net.bonding, needy), RowsOf(bridging, needy)
@@ -451,8 +458,8 @@ class CrisisModel(mesa.Model):
         h = self.households
         if not self.relations_due:
             return {"ties_measures": product(self.ties, h.preparedness), "ties_trust": None}
-        measures, trust = product(self.ties, np.column_stack((h.preparedness, h.trust))).T
-        return {"ties_measures": np.ascontiguousarray(measures), "ties_trust": np.ascontiguousarray(trust)}
+        measures, trust = product(self.ties, np.column_stack((h.preparedness, h.trust))).T  # views on the columns
+        return {"ties_measures": measures, "ties_trust": trust}
 
     # ---- 2. perception --------------------------------------------------------------------
 
@@ -678,9 +685,13 @@ class CrisisModel(mesa.Model):
         work.given = given = now.offer_per_need * now.claimed
         relief = np.zeros(h.n)
         relief[needy] = help_.stress_relief
-        stress_target = np.maximum(now.need, h.fear) * (1.0 - d.personal_buffering * h.personal)
-        h.stress[:] = dyn.stress_step(h.stress, stress_target, d.stress_rate, relief, self.dt)
-        h.fear[:] = work.fear
+
+        def feel(rows: slice) -> None:
+            stress_target = np.maximum(now.need[rows], h.fear[rows]) * (1.0 - d.personal_buffering * h.personal[rows])
+            h.stress[rows] = dyn.stress_step(h.stress[rows], stress_target, d.stress_rate, relief[rows], self.dt)
+            h.fear[rows] = work.fear[rows]
+
+        by_blocks(h.n, feel)
         hosts = h.host[h.host >= 0]  # a host takes in one household at a time
         h.days_hosting[hosts] += self.dt
         helpers = np.flatnonzero(given > 0)
@@ -807,14 +818,19 @@ class CrisisModel(mesa.Model):
         measures (economic capital), up to the scenario's ceiling. Where an initiative is active,
         its neighbourhood's collective protection grows.
         """
-        h, d = self.households, self.cfg.dynamics
-        h.risk_memory *= np.exp(-d.memory_fade_rate * self.dt)
-        seen_measures = self.ties_weight * dyn.weighted_share(work.now.ties_measures, self.tie_strength)
-        risk = dyn.perceived_risk(h.risk_memory, seen_measures, d.social_learning)
+        h, d, ties_measures = self.households, self.cfg.dynamics, work.now.ties_measures
+        fading = np.exp(-d.memory_fade_rate * self.dt)
         ceiling = self.crisis.preparedness_ceiling
-        h.preparedness[:] = np.maximum(
-            h.preparedness, dyn.relax(h.preparedness, ceiling, d.preparedness_rate * risk * h.economic, self.dt)
-        )
+
+        def prepare(rows: slice) -> None:
+            memory, prepared = h.risk_memory[rows], h.preparedness[rows]  # views: the updates write through
+            memory *= fading
+            seen_measures = self.ties_weight[rows] * dyn.weighted_share(ties_measures[rows], self.tie_strength[rows])
+            risk = dyn.perceived_risk(memory, seen_measures, d.social_learning)
+            rate = d.preparedness_rate * risk * h.economic[rows]
+            np.maximum(prepared, dyn.relax(prepared, ceiling, rate, self.dt), out=prepared)
+
+        by_blocks(h.n, prepare)
         self.initiatives.organise_measures(ceiling)
 
     def transformation(self, work: StepWork) -> None:

@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from simulation import dynamics as dyn
 from simulation.config import DynamicsConfig, PolarisationConfig
+from simulation.parallel import by_blocks
 from simulation.state import HouseholdState
 
 
@@ -85,10 +86,13 @@ class TrustSpread:
         # 1 for a household with ties, else 0 (None when every household has ties)
         self.tied = None if (tie_strength > 0).all() else (tie_strength > 0).astype(np.float64)
 
-    def gap(self, ties_trust: np.ndarray, trust: np.ndarray) -> np.ndarray:
-        """Per household: its ties' mean trust (from their summed, weighted trust) minus its own (0 without ties)."""
-        gap = ties_trust * self.per_tie
-        gap -= trust if self.tied is None else self.tied * trust
+    def gap(self, ties_trust: np.ndarray, trust: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
+        """Per household of ``rows``: its ties' mean trust (from their summed, weighted trust) minus its own (0 without ties).
+
+        ``ties_trust`` and ``trust`` are those of the households of ``rows``.
+        """
+        gap = ties_trust * self.per_tie[rows]
+        gap -= trust if self.tied is None else self.tied[rows] * trust
         return gap
 
 
@@ -122,28 +126,41 @@ def update_trust(
     own += (1.0 - own) * dyn.closed_fraction(d.trust_gain_rate * good_days, 1.0)
     own -= own * dyn.closed_fraction(d.trust_loss_rate * bad_days, 1.0)
     trust[who] = own
-    dyn.relax_in_place(trust, baseline, d.trust_fade_rate, dt)
-    toward_ties = spread.gap(ties_trust, trust)
-    toward_ties *= dyn.closed_fraction(d.trust_spread_rate, dt)
-    trust += toward_ties
-    dyn.relax_in_place(baseline, trust, d.baseline_rate, dt)
-    dyn.relax_in_place(baseline, elsewhere, d.renewal_rate, dt)
+    toward_ties_fraction = dyn.closed_fraction(d.trust_spread_rate, dt)
+
+    def fade_spread_remember(rows: slice) -> None:
+        trust_, baseline_ = trust[rows], baseline[rows]  # views: the updates write through
+        dyn.relax_in_place(trust_, baseline_, d.trust_fade_rate, dt)
+        toward_ties = spread.gap(ties_trust[rows], trust_, rows)
+        toward_ties *= toward_ties_fraction
+        trust_ += toward_ties
+        dyn.relax_in_place(baseline_, trust_, d.baseline_rate, dt)
+        dyn.relax_in_place(baseline_, elsewhere[rows], d.renewal_rate, dt)
+
+    by_blocks(trust.size, fade_spread_remember)
 
 
-def invited_stances(h: HouseholdState, government_dominance: float) -> tuple[np.ndarray, np.ndarray]:
-    """The stances households' trust and self-confidence invite: affiliation and dominance.
+def invited_stances(
+    trust: np.ndarray, personal: np.ndarray, government_dominance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stances households' trust and self-confidence (personal capital) invite: affiliation and dominance.
 
     Together as far as a household trusts the government; above as far as its self-confidence
-    (personal capital) and the government's stance below invite (Leary's complementarity), the
-    two weighed equally (an assumption).
+    and the government's stance below invite (Leary's complementarity), the two weighed equally
+    (an assumption).
     """
-    return 2.0 * h.trust - 1.0, h.personal - 0.5 * (1.0 + government_dominance)
+    return 2.0 * trust - 1.0, personal - 0.5 * (1.0 + government_dominance)
 
 
 def update_stances(h: HouseholdState, government_dominance: float, rate: float, dt: float) -> None:
     """Households' stances towards the government move towards those invited (``invited_stances``)."""
-    for stance, invited in zip((h.affiliation, h.dominance), invited_stances(h, government_dominance), strict=True):
-        dyn.relax_in_place(stance, invited, rate, dt)
+
+    def follow(rows: slice) -> None:
+        invited = invited_stances(h.trust[rows], h.personal[rows], government_dominance)
+        for stance, towards in zip((h.affiliation[rows], h.dominance[rows]), invited, strict=True):
+            dyn.relax_in_place(stance, towards, rate, dt)
+
+    by_blocks(h.n, follow)
 
 
 def starting_attitudes(
@@ -191,8 +208,14 @@ def update_attitudes(
         np.multiply(gap, 1.0 + cfg.media_distortion, out=gap, where=by_media)
         gap *= np.where(np.abs(gap) <= cfg.tolerance, cfg.responsiveness, -cfg.responsiveness)
         np.add.at(attitude, who, gap)
-        np.clip(attitude, 0.0, 1.0, out=attitude)
-    dyn.relax_in_place(attitude, anchor, cfg.anchoring_rate, dt)
+
+    def anchor_(rows: slice) -> None:
+        attitude_ = attitude[rows]
+        if count:
+            np.clip(attitude_, 0.0, 1.0, out=attitude_)
+        dyn.relax_in_place(attitude_, anchor[rows], cfg.anchoring_rate, dt)
+
+    by_blocks(n, anchor_)
 
 
 def willingness(attitude: np.ndarray, rows: np.ndarray, columns: np.ndarray, tolerance: float) -> np.ndarray:

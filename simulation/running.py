@@ -15,7 +15,7 @@ import numpy as np
 
 from simulation.calibration import with_drawn_rates
 from simulation.config import Config
-from simulation.memory import check_memory, keep_freed_memory
+from simulation.memory import check_memory
 from simulation.model import CrisisModel
 from simulation.policy import OUTSIDERS, recovery_gained, without_levers
 from simulation.results import Results
@@ -44,10 +44,9 @@ class ComputeTwins:
 
 
 def run_model(cfg: Config) -> Results:
-    """Run ``cfg`` to its horizon, its rates drawn from its posterior, with memory checked and kept (no twin)."""
+    """Run ``cfg`` to its horizon, its rates drawn from its posterior, with memory checked (no twin)."""
     drawn = with_drawn_rates(cfg)
     check_memory(drawn)
-    keep_freed_memory(drawn.population.households)
     return CrisisModel(drawn).run()
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from simulation import networks
+from simulation import networks, parallel
 from simulation.model import CrisisModel
 from simulation.networks import RowsOf, tied_pairs
 from tests.golden import CASES, config_of, differences, fingerprint, run_case, stored
@@ -50,6 +50,18 @@ def test_each_size_switched_path_gives_the_golden_output(monkeypatch, case, swit
         assert model.networks.bonding.indices.dtype == np.int64, "expected the tie matrices to hold 8-byte indices"
     changed = moved(case, run_case(case))
     assert not changed, f"{case} with {switch}: expected the golden output bit for bit, {changed[:8]} differ"
+
+
+@pytest.mark.parametrize("case", ["flooding_levers", "sea_level_rise_polarised"])
+def test_updates_by_blocks_over_two_threads_give_the_golden_output(monkeypatch, case):
+    monkeypatch.setattr(parallel, "BLOCK", 64)  # many blocks even in a small town
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # every town counts as large
+    monkeypatch.setenv(parallel.THREADS_VARIABLE, "2")
+    assert config_of(case).population.households > 4 * parallel.BLOCK, "expected several blocks per thread"
+    changed = moved(case, run_case(case))
+    assert not changed, (
+        f"{case} by blocks over two threads: expected the golden output bit for bit, {changed[:8]} differ"
+    )
 
 
 def random_ties(n: int, ties: int, seed: int) -> sp.csr_array:

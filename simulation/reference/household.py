@@ -433,7 +433,7 @@ class ReferenceHousehold(Household):
     def follow_government(self, government_dominance: float, days: float) -> None:
         """Its stance moves towards the one its trust and the government's stance invite (7.17.3)."""
         rate = self.model.cfg.dynamics.stance_follow_rate
-        invited_affiliation, invited_dominance = rel.invited_stances(self, government_dominance)
+        invited_affiliation, invited_dominance = rel.invited_stances(self.trust, self.personal, government_dominance)
         self.affiliation = dyn.relax(self.affiliation, invited_affiliation, rate, days)
         self.dominance = dyn.relax(self.dominance, invited_dominance, rate, days)
 
