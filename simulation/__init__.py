@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from simulation.config import Config, ConfigError
     from simulation.model import CrisisModel
     from simulation.results import Results
+    from simulation.running import Twins
 
 _WHERE = {
     "Config": "simulation.config",
@@ -36,11 +37,15 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'simulation' has no attribute {name!r}")
 
 
-def run(cfg: Config | None = None) -> Results:
-    """Run one config to its horizon and return its results (``simulation.running.run``)."""
+def run(cfg: Config | None = None, twins: Twins | None = None) -> Results:
+    """Run one config to its horizon and return its results (``simulation.running.run``).
+
+    ``twins`` (say, one ``simulation.running.ComputeTwins()`` for several levers) shares the
+    lever-free twins that runs with levers are compared with; by default each run makes its own.
+    """
     from simulation.running import run
 
-    return run(cfg)
+    return run(cfg, twins)
 
 
 __all__ = ["Config", "ConfigError", "CrisisModel", "Results", "load_config", "run"]

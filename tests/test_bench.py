@@ -11,6 +11,7 @@ from simulation.bench import compare_chunked, main
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # subprocesses
 def test_a_comparison_runs_the_same_steps_in_both_checkouts_and_times_each():
     result = compare_chunked(str(ROOT), "flooding", ("population.households=300",), 40, runs=1)
     assert result["steps"] == 40, "both checkouts should take ten chunks of a tenth of the 40 steps"
@@ -24,6 +25,7 @@ def test_a_comparison_with_a_directory_that_is_not_a_checkout_exits_2_and_says_s
     assert "not a checkout" in capsys.readouterr().err, "the error should say why the directory was refused"
 
 
+@pytest.mark.slow  # subprocesses
 def test_a_comparison_with_a_checkout_that_cannot_build_the_model_exits_1_and_says_so(tmp_path, capsys):
     (tmp_path / "simulation").mkdir()
     with pytest.raises(SystemExit) as exit_:

@@ -161,6 +161,7 @@ def test_a_calibration_no_better_than_the_defaults_puts_no_rate_into_the_case():
     ), f"expected a seen rate set and an unseen one left at its default, got:\n{improved}"
 
 
+@pytest.mark.slow  # subprocesses
 def test_the_command_exits_2_with_one_line_on_a_bad_targets_file(tmp_path):
     path = write(tmp_path, tiny_case(source=""))
     done = subprocess.run(

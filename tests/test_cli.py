@@ -67,20 +67,28 @@ def test_two_job_multirun(tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "key"),
-    [
+    [  # three in the fast tier, the rest (a subprocess each) in the slow one
         (["scenario=earthquake"], "scenario"),
-        (["network.colour=1"], "network.colour"),
+        pytest.param(["network.colour=1"], "network.colour", marks=pytest.mark.slow),
         (["+network.no_such_key=1"], "network.no_such_key"),
-        (["policy=[co_design,no_such_lever]"], "no_such_lever"),
-        (["policy=[co_design]", "policy.co_design.cost_relief=2"], "policy.co_design.cost_relief"),
-        (["+policy.co_design.colour=1"], "policy.co_design.colour"),
-        (["polarisation.media_exposure=2"], "polarisation.media_exposure"),
+        pytest.param(["policy=[co_design,no_such_lever]"], "no_such_lever", marks=pytest.mark.slow),
+        pytest.param(
+            ["policy=[co_design]", "policy.co_design.cost_relief=2"],
+            "policy.co_design.cost_relief",
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(["+policy.co_design.colour=1"], "policy.co_design.colour", marks=pytest.mark.slow),
+        pytest.param(["polarisation.media_exposure=2"], "polarisation.media_exposure", marks=pytest.mark.slow),
         (["population.households=10000000000"], "GiB available"),
-        (["population.households=0"], "population.households"),
-        (["network.bonding_degree=-1"], "network.bonding_degree"),
-        (["seed=abc"], "seed"),
-        (["-m", "seed=1,2", "network.homophily=0.5,7"], "network.homophily"),
-        (["population.households=200", "population.neighbourhoods=1", "network.homophily=1"], "bridging_degree"),
+        pytest.param(["population.households=0"], "population.households", marks=pytest.mark.slow),
+        pytest.param(["network.bonding_degree=-1"], "network.bonding_degree", marks=pytest.mark.slow),
+        pytest.param(["seed=abc"], "seed", marks=pytest.mark.slow),
+        pytest.param(["-m", "seed=1,2", "network.homophily=0.5,7"], "network.homophily", marks=pytest.mark.slow),
+        pytest.param(
+            ["population.households=200", "population.neighbourhoods=1", "network.homophily=1"],
+            "bridging_degree",
+            marks=pytest.mark.slow,
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args, key):

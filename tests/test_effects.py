@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+import pytest
 
 from simulation import run
 
@@ -31,16 +32,19 @@ def paired(key: str, low: tuple[str, ...], high: tuple[str, ...]) -> np.ndarray:
     return np.array([b.summary[key] - a.summary[key] for a, b in zip(results(low), results(high), strict=True)])
 
 
+@pytest.mark.slow
 def test_more_ties_lower_resilience_loss():
     diff = paired("resilience_loss_days", LOW_COHESION, HIGH_COHESION)
     assert (diff < 0).all(), f"bottled water and care from ties should lower resilience loss in every seed: {diff}"
 
 
+@pytest.mark.slow  # shares its runs with the test above
 def test_ties_do_not_bring_the_water_back_sooner():
     diff = paired("t50_days", LOW_COHESION, HIGH_COHESION)
     assert (diff == 0).all(), f"half the households are back when the crews restore their water, ties or not: {diff}"
 
 
+@pytest.mark.slow
 def test_longer_government_delay_raises_resilience_loss():
     diff = paired("resilience_loss_days", ("government.delay_days=0",), ("government.delay_days=30",))
     assert (diff > 0).all(), f"a longer delay should raise resilience loss in every seed: {diff}"

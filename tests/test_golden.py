@@ -40,6 +40,7 @@ SWITCHES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["flooding_levers", "sea_level_rise_polarised"])
 @pytest.mark.parametrize("switch", SWITCHES)
 def test_each_size_switched_path_gives_the_golden_output(monkeypatch, case, switch):
@@ -52,6 +53,7 @@ def test_each_size_switched_path_gives_the_golden_output(monkeypatch, case, swit
     assert not changed, f"{case} with {switch}: expected the golden output bit for bit, {changed[:8]} differ"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["flooding_levers", "sea_level_rise_polarised"])
 def test_updates_by_blocks_over_two_threads_give_the_golden_output(monkeypatch, case):
     monkeypatch.setattr(parallel, "BLOCK", 64)  # many blocks even in a small town

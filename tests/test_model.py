@@ -72,7 +72,7 @@ def test_initiatives_are_registered_agents_that_come_and_go():
     assert (model.households.initiative == -1).all(), "dissolved initiatives release their members"
 
 
-@pytest.mark.parametrize("scenario", ["leak", "flooding", "sea_level_rise"])
+@pytest.mark.parametrize("scenario", [pytest.param("leak", marks=pytest.mark.slow), "flooding", "sea_level_rise"])
 def test_same_seed_same_results_and_different_seeds_differ(scenario):
     short = "scenario.horizon_days=3000" if scenario != "leak" else "scenario.horizon_days=120"
     first = run(small_config("seed=5", short, "population.households=500", scenario=scenario))

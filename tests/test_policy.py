@@ -15,17 +15,19 @@ from scenarios.base import make_scenario
 from simulation import ConfigError, CrisisModel, load_config, run
 from simulation.config import DAYS_PER_YEAR, POLICY_LEVERS
 from simulation.levers.base import HazardTerms, Lever
+from simulation.running import ComputeTwins
 
 from .conftest import flood_model
 
 SEEDS = (0, 1)
 COOPERATIVE = ["government.receptivity=0.9", "government.collaboration=0.9", "government.delay_days=1"]
 DEFENSIVE = ["government.receptivity=0.1", "government.collaboration=0.1", "government.delay_days=28"]
+TWINS = ComputeTwins()  # each lever-free twin run once for the module, as a sweep shares them
 
 
 @cache
 def summary(scenario: str, overrides: tuple[str, ...], seed: int) -> dict:
-    return run(load_config(scenario, ["population.households=1000", *overrides, f"seed={seed}"])).summary
+    return run(load_config(scenario, ["population.households=1000", *overrides, f"seed={seed}"]), TWINS).summary
 
 
 @pytest.mark.slow
@@ -401,7 +403,7 @@ def gained_per_meur(households: int, lever: str) -> tuple[float, float, float]:
         cfg = load_config(
             "flooding", [f"population.households={households}", f"policy=[{lever}]", *TWO_FLOODS, f"seed={seed}"]
         )
-        gains.append(run(cfg).summary["recovery_gained_per_meur"])
+        gains.append(run(cfg, TWINS).summary["recovery_gained_per_meur"])
     return mean_ci(np.array(gains, dtype=float))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,6 +78,7 @@ def valid_overrides(draw):
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_overrides())
 def test_states_stay_in_bounds_and_finite(overrides):

@@ -74,6 +74,7 @@ def test_every_process_is_declared_and_streams_are_independent_of_order():
     assert {"hazard", "formation", "membership", "collaboration", "projects", "bonding", "bridging"} <= set(PROCESSES)
 
 
+@pytest.mark.slow
 def test_low_and_high_cohesion_share_the_initiative_draws_of_every_step_both_draw(monkeypatch):
     """Formation, collaboration and membership draws are keyed by step (membership also by
     neighbourhood); a variant draws them only where an initiative may form, and wherever both
@@ -94,6 +95,7 @@ def test_low_and_high_cohesion_share_the_initiative_draws_of_every_step_both_dra
     assert high_loss != low_loss, "the variants should differ in outcome, so that the test shows pairing despite it"
 
 
+@pytest.mark.slow
 def test_flooding_low_and_high_cohesion_share_every_flood_day_and_severity():
     size = ["population.households=600", "seed=2"]
     low = run(load_config(scenario="flooding", overrides=[*size, *LOW]))
@@ -106,6 +108,7 @@ def test_flooding_low_and_high_cohesion_share_every_flood_day_and_severity():
     )
 
 
+@pytest.mark.slow
 def test_sea_level_rise_low_and_high_cohesion_share_every_project_start_draw(monkeypatch):
     # A lower support threshold than the default, so that projects start and the variants can differ in them.
     size = ("population.households=600", "seed=4", "scenario.support_threshold=0.15")

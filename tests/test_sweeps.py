@@ -235,7 +235,7 @@ def test_the_channels_preset_reports_cohesions_effect_with_each_channel_switched
         "replicates=2",
         "scenario.schedule_days=[30]",  # one flood on day 30, so that every run has one
         "scenario.schedule_severity=[0.5]",
-        "scenario.horizon_days=730",
+        "scenario.horizon_days=365",
         f"hydra.sweep.dir={folder}",
         cwd=tmp_path,
     )
