@@ -3,10 +3,11 @@
 Products of a tie matrix have their rows split over threads; updates where each household's
 new values depend on its own row only run block by block (``by_blocks``). Each row of a
 product is its own sum, and each row of an update the same operations, computed in the same
-order whoever computes it, so splitting the rows changes no result, bit for bit. scipy's sparse kernels release the GIL, so
-the threads run at once. Threads pay only in a large town (``PARALLEL_FROM`` households);
-``VEERKRACHT_THREADS`` sets how many at most (the machine's cores by default; 1 in a sweep whose
-runs are themselves the parallel unit, as ``experiments.runs`` sets for its worker processes).
+order whoever computes it, so splitting the rows changes no result, bit for bit. scipy's sparse
+kernels and numpy's loops release the GIL, so the threads run at once. Threads pay only in a
+large town (``PARALLEL_FROM`` households); ``VEERKRACHT_THREADS`` sets how many at most (the
+machine's cores by default; 1 in a sweep whose runs are themselves the parallel unit, as
+``experiments.runs`` sets for its worker processes).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def by_blocks(rows: int, update: Callable[[slice], None]) -> None:
     """
     blocks = [slice(start, min(start + BLOCK, rows)) for start in range(0, rows, BLOCK)]
     workers = min(threads_for(rows), len(blocks))
-    if workers == 1:
+    if workers <= 1:
         for block in blocks:
             update(block)
         return
