@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--national",
         action="store_true",
-        help="flooding, a year of weekly steps (no flood at seed 1), at 100k, 1M, 4M and 8M households (6 GiB, 20 minutes)",
+        help="flooding, a year of weekly steps (no flood at seed 1), at 100k, 1M, 4M and 8M households (6 GiB, about 4 minutes a run)",
     )
     parser.add_argument("--runs", type=int, default=1, help="runs per row; the table gives their median (default 1)")
     parser.add_argument(

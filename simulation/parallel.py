@@ -7,7 +7,7 @@ order whoever computes it, so splitting the rows changes no result, bit for bit.
 kernels and numpy's loops release the GIL, so the threads run at once. Threads pay only in a
 large town (``PARALLEL_FROM`` households); ``VEERKRACHT_THREADS`` sets how many at most (the
 machine's cores by default; 1 in a sweep whose runs are themselves the parallel unit, as
-``experiments.runs`` sets for its worker processes).
+``simulation.cli`` sets for the runs of the local parallel launcher).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ except ImportError:  # pragma: no cover (a scipy without them: one thread, throu
 # Households from which work is split over threads. Measured on 2 cores: the two-column tie product
 # alone is faster on two threads from about 50k households (0.97 against 0.86 ms at 50k, 3.0 against
 # 1.9 ms at 100k, 43 against 26 ms at 1M), but a whole step at 100k was 2-3% slower with two threads
-# (three pairs of runs) and at 1M within run-to-run noise; an assumption between the two.
+# (three pairs of runs) and at 1M within run-to-run noise; an assumption between the two. With the
+# updates by blocks split too, a step at 100k took 13.9 ms on two threads against 11.9 ms on one
+# (three pairs of runs), and at 1M 150 ms against 181 ms (two pairs).
 PARALLEL_FROM = 200_000
 # Rows per block of an update: 256 KB per array of float64, so that the few arrays and temporaries of
 # an update stay in a core's 4 MB L2 cache and each array crosses memory once per update, not once per
@@ -68,7 +70,6 @@ def product(matrix: sp.csr_array, x: np.ndarray) -> np.ndarray:
     rows, columns = matrix.shape
     x = np.ascontiguousarray(x, dtype=np.float64)
     result = np.zeros((rows, *x.shape[1:]))
-    bounds = np.linspace(0, rows, workers + 1).astype(int)
 
     def rows_of(start: int, end: int) -> None:
         indptr = matrix.indptr[start : end + 1]  # offsets into the whole matrix's indices and data
@@ -80,8 +81,7 @@ def product(matrix: sp.csr_array, x: np.ndarray) -> np.ndarray:
                 end - start, columns, k, indptr, matrix.indices, matrix.data, x.ravel(), result[start:end].ravel()
             )
 
-    for future in [_pool(workers).submit(rows_of, a, b) for a, b in pairwise(bounds)]:
-        future.result()
+    _over_threads(workers, rows, rows_of)
     return result
 
 
@@ -93,16 +93,20 @@ def by_blocks(rows: int, update: Callable[[slice], None]) -> None:
     the one of a single call on all rows, bit for bit.
     """
     blocks = [slice(start, min(start + BLOCK, rows)) for start in range(0, rows, BLOCK)]
+
+    def run(first: int, last: int) -> None:
+        for block in blocks[first:last]:
+            update(block)
+
     workers = min(threads_for(rows), len(blocks))
     if workers <= 1:
-        for block in blocks:
-            update(block)
-        return
+        run(0, len(blocks))
+    else:
+        _over_threads(workers, len(blocks), run)
 
-    def run(share: list[slice]) -> None:
-        for block in share:
-            update(block)
 
-    bounds = np.linspace(0, len(blocks), workers + 1).astype(int)
-    for future in [_pool(workers).submit(run, blocks[a:b]) for a, b in pairwise(bounds)]:
+def _over_threads(workers: int, count: int, task: Callable[[int, int], None]) -> None:
+    """Run ``task(start, end)`` on ``workers`` contiguous shares of ``range(count)``, one thread each; wait for all."""
+    bounds = np.linspace(0, count, workers + 1).astype(int)
+    for future in [_pool(workers).submit(task, a, b) for a, b in pairwise(bounds)]:
         future.result()
