@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+import yaml
 from tqdm import tqdm
 
 LOG_EVERY = 0.1  # a log line every tenth of the total...
@@ -128,12 +129,21 @@ class SweepProgress:
 
         return sum(1 for _ in self.sweep_dir.rglob(COMPLETE)), sum(1 for _ in self.sweep_dir.rglob(ERROR))
 
+    def total(self) -> int | None:
+        """The runs the sweep holds, or None while its ``multirun.yaml`` is missing or still being written."""
+        try:
+            return self.count_runs(self.sweep_dir)
+        except (OSError, AttributeError, yaml.YAMLError):  # a half-written file lacks keys or ends mid-token
+            return None
+
     def watch(self) -> None:
-        while not (self.sweep_dir / "multirun.yaml").exists():
+        total = self.total()
+        while total is None:  # Hydra writes the file as the sweep starts (anew when a sweep runs again)
             if self.stopping.wait(WATCH_SECONDS / 5):
                 return
+            total = self.total()
         complete_before, _ = self.counts()  # complete before this sweep ran: run_into skips them
-        self.progress = Progress(self.count_runs(self.sweep_dir), "veerkracht: sweep")
+        self.progress = Progress(total, "veerkracht: sweep")
         while True:
             complete, failed = self.counts()
             self.progress.set(complete - complete_before, failed, complete_before)

@@ -25,3 +25,23 @@ def test_progress_in_a_log_reaches_done_equals_total_and_tells_failed_and_skippe
 
 def test_clock_reads_minutes_and_hours():
     assert (clock(5), clock(130), clock(3725)) == ("0:05", "2:10", "1:02:05")
+
+
+def test_a_sweep_file_still_being_written_is_read_again_not_given_up_on(tmp_path):
+    import time
+
+    from experiments.aggregate import expected_run_count
+    from experiments.progress import SweepProgress
+
+    sweep_file = tmp_path / "multirun.yaml"
+    sweep_file.write_text("hydra:\n  sweeper:\n")  # Hydra has begun to write it
+    watcher = SweepProgress(tmp_path, expected_run_count)
+    time.sleep(4 * progress.WATCH_SECONDS / 5)  # the watcher finds it half-written, more than once
+    sweep_file.write_text("hydra:\n  sweeper:\n    params: null\n  overrides:\n    task: ['seed=0,1']\n")
+    for _ in range(50):
+        if watcher.progress is not None:
+            break
+        time.sleep(progress.WATCH_SECONDS / 5)
+    watcher.stop()
+    assert watcher.progress is not None, "expected the watcher to read the sweep once its file was whole"
+    assert watcher.progress.total == 2, f"expected the sweep's two runs, got {watcher.progress.total}"
